@@ -1,0 +1,140 @@
+"""The one wrapper around Tesseract (through pytesseract).
+
+Every call passes a timeout and runs Tesseract with one OCR thread
+(`OMP_THREAD_LIMIT=1`), so that pages run in parallel across processes instead.
+Errors are mapped to the pipeline's own: a missing program or language to
+`MissingDependencyError`, a timeout to `OcrTimeoutError`, any other failure to
+`OcrEngineError` with Tesseract's stderr in the message. Images are handed to
+Tesseract as uncompressed temporary files (no PNG encoding on the hot path).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from functools import cache
+
+import cv2
+import numpy as np
+import pytesseract
+
+from ..errors import MissingDependencyError, OcrEngineError, OcrTimeoutError
+from ..records import Word
+
+log = logging.getLogger(__name__)
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+INSTALL_HINT = "install it with: apt-get install tesseract-ocr tesseract-ocr-ind"
+
+
+@cache
+def version() -> str:
+    """Tesseract's version, e.g. '5.3.0'."""
+    try:
+        return str(pytesseract.get_tesseract_version())
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError(f"tesseract is not installed or not on PATH; {INSTALL_HINT}") from exc
+
+
+@cache
+def languages() -> frozenset[str]:
+    """The language packs Tesseract has."""
+    version()
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except pytesseract.TesseractError as exc:  # pragma: no cover - broken installs
+        raise OcrEngineError(f"tesseract --list-langs failed: {exc.message}") from exc
+
+
+def check(lang: str) -> None:
+    """Raise `MissingDependencyError` unless Tesseract and every language in `lang` exist."""
+    have = languages()
+    missing = [code for code in lang.split("+") if code not in have]
+    if missing:
+        pkgs = " ".join(f"tesseract-ocr-{code}" for code in missing)
+        raise MissingDependencyError(
+            f"tesseract has no language data for {'+'.join(missing)} (it has: "
+            f"{', '.join(sorted(have)) or 'none'}); install it with: apt-get install {pkgs}"
+        )
+
+
+def _config(psm: int, whitelist: str | None, extra: str) -> str:
+    parts = [f"--psm {psm}", "-c tessedit_do_invert=0"]
+    if whitelist:
+        # pytesseract splits the config with shlex: quote the set
+        parts.append(f"-c tessedit_char_whitelist={whitelist}")
+    if extra:
+        parts.append(extra)
+    return " ".join(parts)
+
+
+def _run(image: np.ndarray, fn, *, lang: str, config: str, timeout: float):
+    fd, path = tempfile.mkstemp(prefix="ocrp_", suffix=".pgm" if image.ndim == 2 else ".ppm")
+    os.close(fd)
+    try:
+        if not cv2.imwrite(path, image):
+            raise OcrEngineError(f"could not write a temporary image for tesseract at {path}")
+        return fn(path, lang=lang, config=config, timeout=timeout)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise MissingDependencyError(f"tesseract is not installed or not on PATH; {INSTALL_HINT}") from exc
+    except RuntimeError as exc:
+        if "timeout" in str(exc).lower():
+            raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s") from exc
+        raise
+    except pytesseract.TesseractError as exc:
+        raise OcrEngineError(f"tesseract failed (exit {exc.status}): {exc.message}") from exc
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def read_words(
+    image: np.ndarray,
+    *,
+    lang: str = "ind",
+    psm: int = 3,
+    timeout: float = 120.0,
+    whitelist: str | None = None,
+    extra_config: str = "",
+) -> tuple[Word, ...]:
+    """OCR `image` (grey or BGR uint8) and return its words with boxes and confidences.
+
+    Boxes are pixels of `image`; `conf` is Tesseract's word confidence scaled to 0..1;
+    `line` is unique per text line of the image, `block` per text block.
+    """
+    data = _run(
+        image,
+        lambda p, **kw: pytesseract.image_to_data(p, output_type=pytesseract.Output.DICT, **kw),
+        lang=lang, config=_config(psm, whitelist, extra_config), timeout=timeout,
+    )
+    words = []
+    n = len(data["text"])
+    for i in range(n):
+        text = (data["text"][i] or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
+        block = int(data["block_num"][i])
+        line = block * 10_000 + int(data["par_num"][i]) * 100 + int(data["line_num"][i])
+        words.append(Word(text, min(1.0, conf / 100.0), (float(x), float(y), float(x + w), float(y + h)),
+                          line=line, block=block))
+    return tuple(words)
+
+
+def orientation(image: np.ndarray, *, timeout: float = 30.0) -> tuple[int, float]:
+    """Tesseract's orientation detection: (degrees to rotate clockwise to be upright, confidence)."""
+    try:
+        out = _run(
+            image,
+            lambda p, **kw: pytesseract.image_to_osd(p, output_type=pytesseract.Output.DICT, **kw),
+            lang="osd", config="--psm 0", timeout=timeout,
+        )
+    except OcrEngineError as exc:
+        log.debug("orientation detection failed: %s", exc)
+        return 0, 0.0
+    return int(out.get("rotate", 0)) % 360, float(out.get("orientation_conf", 0.0))
