@@ -79,12 +79,12 @@ def _run(image: np.ndarray, fn, *, lang: str, config: str, timeout: float):
         return fn(path, lang=lang, config=config, timeout=timeout)
     except pytesseract.TesseractNotFoundError as exc:
         raise MissingDependencyError(f"tesseract is not installed or not on PATH; {INSTALL_HINT}") from exc
+    except pytesseract.TesseractError as exc:  # a RuntimeError too: catch it first
+        raise OcrEngineError(f"tesseract failed (exit {exc.status}): {exc.message}") from exc
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
             raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s") from exc
         raise
-    except pytesseract.TesseractError as exc:
-        raise OcrEngineError(f"tesseract failed (exit {exc.status}): {exc.message}") from exc
     finally:
         try:
             os.unlink(path)

@@ -26,6 +26,7 @@ import math
 import cv2
 import numpy as np
 
+from .._exec import tesseract
 from ..config import CleanupSettings
 from ..records import CleanPage, PageImage, Rule
 
@@ -245,37 +246,38 @@ def _ascender_balance(ink_small: np.ndarray) -> tuple[float, int]:
 
     Latin script has more letters reaching above the x-height (capitals, b d f h k l t)
     than below the baseline (g j p q y): the balance is positive on an upright page and
-    negative on one upside down.
+    negative on one upside down. Characters are grouped into words by a horizontal
+    smear; each word's median top and bottom give its x-height band.
     """
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink_small, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink_small, connectivity=8)
     if n < 20:
         return 0.0, 0
-    tops = stats[1:, cv2.CC_STAT_TOP].astype(np.float64)
     hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float64)
     ws = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float64)
+    med_h = float(np.median(hs[hs >= 3])) if (hs >= 3).any() else 3.0
+    k = max(3, int(med_h * 0.8))
+    smear = cv2.dilate(ink_small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
+    _, words = cv2.connectedComponents(smear, connectivity=8)
+    tops = stats[1:, cv2.CC_STAT_TOP].astype(np.float64)
     bottoms = tops + hs
-    med_h = float(np.median(hs))
-    glyph = (hs >= 0.5 * med_h) & (hs <= 3 * med_h) & (ws <= 4 * med_h)
-    prof = ink_small.sum(axis=1, dtype=np.float64)
-    on = prof > 0.02 * max(1.0, prof.max())
-    centre = tops + hs / 2
+    xs = stats[1:, cv2.CC_STAT_LEFT]
+    word_of = words[tops.astype(int) + (hs / 2).astype(int), xs + (ws / 2).astype(int)]
+    glyph = (hs >= 0.4 * med_h) & (hs <= 2.5 * med_h) & (ws <= 3 * med_h)
     asc = desc = 0
-    y, rows = 0, len(prof)
-    while y < rows:
-        if not on[y]:
-            y += 1
+    order = np.argsort(word_of, kind="stable")
+    wo = word_of[order]
+    bounds = np.flatnonzero(np.diff(wo)) + 1
+    for grp in np.split(order, bounds):
+        grp = grp[glyph[grp]]
+        if len(grp) < 3:
             continue
-        y0 = y
-        while y < rows and on[y]:
-            y += 1
-        sel = glyph & (centre >= y0) & (centre < y)
-        if sel.sum() < 5:
+        top_line = float(np.median(tops[grp]))
+        base_line = float(np.median(bottoms[grp]))
+        xh = base_line - top_line
+        if xh < 2:
             continue
-        top_line = float(np.median(tops[sel]))
-        base_line = float(np.median(bottoms[sel]))
-        xh = max(2.0, base_line - top_line)
-        asc += int((tops[sel] < top_line - 0.35 * xh).sum())
-        desc += int((bottoms[sel] > base_line + 0.35 * xh).sum())
+        asc += int((tops[grp] < top_line - 0.3 * xh).sum())
+        desc += int((bottoms[grp] > base_line + 0.3 * xh).sum())
     if asc + desc == 0:
         return 0.0, 0
     return math.log((asc + 1.0) / (desc + 1.0)), asc + desc
@@ -306,11 +308,22 @@ def is_sideways(ink: np.ndarray, dpi: int) -> bool:
     return energy(text) * 1.3 < energy(np.ascontiguousarray(text.T))
 
 
-def is_upside_down(ink: np.ndarray, dpi: int) -> tuple[bool, float]:
-    """Whether a level page is upside down, and a confidence 0..1."""
-    bal, count = _ascender_balance(_text_only(ink, dpi))
-    conf = min(1.0, abs(bal) / 0.5) * min(1.0, count / 100)
-    return bal < 0, conf
+def is_upside_down(ink: np.ndarray, dpi: int, *, timeout: float = 30.0) -> tuple[bool, str]:
+    """Whether a level page is upside down, and how that was decided.
+
+    The ascender balance decides when it is clear (enough characters, a clear sign);
+    a sparse or ambiguous page asks Tesseract's orientation detection; a page neither
+    can judge stays as it is.
+    """
+    text = _text_only(ink, dpi)
+    bal, count = _ascender_balance(text)
+    if count >= 40 and abs(bal) >= 0.15:
+        return bal < 0, f"ascenders {bal:+.2f} over {count} glyphs"
+    small = cv2.bitwise_not(text)
+    rot, conf = tesseract.orientation(small, timeout=timeout)
+    if rot == 180 and conf >= 2.0:
+        return True, f"tesseract osd 180 (conf {conf:.1f})"
+    return False, f"kept: ascenders {bal:+.2f} over {count} glyphs, osd {rot} (conf {conf:.1f})"
 
 
 def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
@@ -385,7 +398,8 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
         else:
             skew = 0.0
     if s.orientation:
-        flip, _conf = is_upside_down(ink, dpi)
+        flip, why = is_upside_down(ink, dpi)
+        log.debug("%s p%d orientation: %s", page.source, page.page, why)
         if flip:
             h1, w1 = grey.shape
             forward = _quarter_matrix(180, w1, h1) @ forward

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,7 +187,8 @@ def _plumber_words(words: list[dict], dpi: int, plumber_page) -> tuple[Word, ...
 # --------------------------------------------------------------------------- page streams
 
 
-def _pdf_pages(info: InputFile, dpi: int, limits: Limits) -> Iterator[PageImage]:
+def _pdf_pages(info: InputFile, dpi: int, limits: Limits, only: frozenset[int] | None
+               ) -> Iterator[PageImage]:
     import pdfplumber
     import pypdfium2 as pdfium
 
@@ -195,6 +196,8 @@ def _pdf_pages(info: InputFile, dpi: int, limits: Limits) -> Iterator[PageImage]
     try:
         with pdfplumber.open(str(info.path)) as plumber:
             for i in range(len(doc)):
+                if only is not None and i + 1 not in only:
+                    continue
                 page = doc[i]
                 try:
                     w_pt, h_pt = page.get_size()
@@ -233,12 +236,15 @@ def _compact(image: np.ndarray) -> np.ndarray:
     return image
 
 
-def _image_pages(info: InputFile, dpi: int, limits: Limits) -> Iterator[PageImage]:
+def _image_pages(info: InputFile, dpi: int, limits: Limits, only: frozenset[int] | None
+                 ) -> Iterator[PageImage]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             with Image.open(info.path) as im:
                 for i, frame in enumerate(ImageSequence.Iterator(im)):
+                    if only is not None and i + 1 not in only:
+                        continue
                     _check_pixels(info.path, i + 1, frame.width, frame.height, limits)
                     fdpi = frame.info.get("dpi", (dpi, dpi))[0] or dpi
                     fdpi = int(round(float(fdpi))) if 50 <= float(fdpi) <= 1200 else dpi
@@ -254,13 +260,15 @@ def _image_pages(info: InputFile, dpi: int, limits: Limits) -> Iterator[PageImag
             raise InputFileError(f"{info.path}: broken image ({exc})") from exc
 
 
-def iter_pages(info: InputFile, dpi: int, limits: Limits) -> Iterator[PageImage]:
-    """The pages of an inspected input, one at a time."""
+def iter_pages(info: InputFile, dpi: int, limits: Limits, only: Iterable[int] | None = None
+               ) -> Iterator[PageImage]:
+    """The pages of an inspected input (or only the 1-based pages `only`), one at a time."""
     Image.MAX_IMAGE_PIXELS = int(limits.max_page_megapixels * 1e6)
+    want = frozenset(only) if only is not None else None
     if info.kind == "pdf":
-        yield from _pdf_pages(info, dpi, limits)
+        yield from _pdf_pages(info, dpi, limits, want)
     else:
-        yield from _image_pages(info, dpi, limits)
+        yield from _image_pages(info, dpi, limits, want)
 
 
 def find_inputs(paths: list[str | os.PathLike]) -> list[Path]:

@@ -1,0 +1,131 @@
+"""Budget lists: the lines of `Kegiatan | Anggaran` (or `Program | Anggaran | Ket.`).
+
+A budget list is read as text lines, whether ruled or not. Every line holding a
+Rupiah amount anchors one budget line; the name is the text left of the amount
+(with its wrapped parts above or below, joined to the nearest anchor or to the
+enumerated entry they belong to), the note is the text right of it (`APBD`).
+Headers (`Kegiatan Anggaran`) and totals (`Jumlah`, `Total`) are not lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records import Word
+from .layout import Line, clean_text, join_lines, union_bbox
+from .rows import TextBox
+from .values import find_amount, split_enumerator
+
+_TOTAL = re.compile(r"^\s*(jumlah|total|grand total|sub ?total)\b", re.I)
+_HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|program)\s*$", re.I)
+_ENUM_LINE = re.compile(r"^\s*\d{1,2}\s*[.)]?(\s|$)")
+
+
+@dataclass(frozen=True, slots=True)
+class RawBudget:
+    """One budget line as read."""
+
+    name: TextBox
+    amount_text: TextBox  # the amount as printed ('Rp 4.105.373.000,-')
+    amount: int | None
+    note: str | None
+    total: bool = False  # a total line: not a budget line, but checked against the sum
+
+
+def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] | None:
+    """(name words, amount words, note words, amount) of a line holding an amount."""
+    text = line.text
+    found = find_amount(text)
+    if found is None:
+        return None
+    amount, start, end = found
+    # map character offsets back to words
+    pos, name, amt, note = 0, [], [], []
+    for w in line.words:
+        a, b = pos, pos + len(w.text)
+        pos = b + 1
+        if b <= start:
+            name.append(w)
+        elif a >= end:
+            note.append(w)
+        else:
+            amt.append(w)
+    return name, amt, note, amount
+
+
+def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudget]:
+    """Budget lines from the text lines of a budget region (`page_of[i]`: page of line i)."""
+    anchors: list[int] = []
+    parts: dict[int, tuple[list[Word], list[Word], list[Word], int]] = {}
+    for i, ln in enumerate(lines):
+        sp = _split_anchor(ln)
+        if sp is not None:
+            anchors.append(i)
+            parts[i] = sp
+    if not anchors:
+        return []
+    # which anchor does each other line belong to?
+    enumerated = [i for i, ln in enumerate(lines) if _ENUM_LINE.match(ln.text)]
+    owner: dict[int, int] = {a: a for a in anchors}
+    use_enum = len(enumerated) >= 2 and len(enumerated) == len(
+        [a for a in anchors if not _TOTAL.match(clean_text(" ".join(w.text for w in parts[a][0])))]
+    )
+    candidate: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        if i in owner:
+            continue
+        t = clean_text(ln.text)
+        if not t or (_HEADER.search(t) and not _ENUM_LINE.match(t)):
+            continue
+        cand = min(anchors, key=lambda a: abs(lines[a].cy - ln.cy))
+        if use_enum:
+            starts = [e for e in enumerated if e <= i]
+            if starts:
+                nxt = [e for e in enumerated if e > starts[-1]]
+                inside = [a for a in anchors if starts[-1] <= a < (nxt[0] if nxt else len(lines))]
+                if inside:
+                    cand = inside[0]
+        candidate[i] = cand
+    # a wrapped part belongs to its entry only if it touches it (no gap of a blank line)
+    members: dict[int, list[int]] = {a: [a] for a in anchors}
+    for i in sorted(candidate, key=lambda k: abs(lines[k].cy - lines[candidate[k]].cy)):
+        a = candidate[i]
+        h = max(lines[i].height, lines[a].height)
+        if min(abs(lines[m].cy - lines[i].cy) for m in members[a]) <= 1.9 * h:
+            members[a].append(i)
+            owner[i] = a
+    out: list[RawBudget] = []
+    for a in anchors:
+        name_w, amt_w, note_w, amount = parts[a]
+        amt_left = min(w.bbox[0] for w in amt_w) if amt_w else lines[a].right
+        amt_right = max(w.bbox[2] for w in amt_w) if amt_w else lines[a].right
+        name_lines: list[tuple[float, list[Word]]] = [(lines[a].cy, name_w)]
+        note_parts: list[tuple[float, list[Word]]] = [(lines[a].cy, note_w)] if note_w else []
+        for i in sorted(k for k, v in owner.items() if v == a and k != a):
+            nw = [w for w in lines[i].words if w.cx < amt_left]
+            rw = [w for w in lines[i].words if w.cx > amt_right]
+            if nw:
+                name_lines.append((lines[i].cy, nw))
+            if rw:
+                note_parts.append((lines[i].cy, rw))
+        name_lines.sort(key=lambda t: t[0])
+        texts = [" ".join(w.text for w in ws) for _, ws in name_lines if ws]
+        name_text = join_lines(texts)
+        enum, body = split_enumerator(name_text)
+        if enum:
+            name_text = body
+        name_text = name_text.strip(" .:-")
+        all_name = [w for _, ws in name_lines for w in ws]
+        page = page_of[a]
+        conf_name = min((w.conf for w in all_name), default=0.0)
+        name_box = TextBox(name_text, page, union_bbox(w.bbox for w in all_name) if all_name else None,
+                           conf_name, tuple(all_name))
+        amt_text = clean_text(" ".join(w.text for w in amt_w))
+        amt_box = TextBox(amt_text, page, union_bbox(w.bbox for w in amt_w) if amt_w else None,
+                          min((w.conf for w in amt_w), default=0.0), tuple(amt_w))
+        note_parts.sort(key=lambda t: t[0])
+        note = clean_text(" ".join(w.text for _, ws in note_parts for w in ws)) or None
+        out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text))))
+    return out

@@ -1,0 +1,510 @@
+"""Documents: the pages of a file become agreements with their header fields.
+
+* Splitting: an agreement starts at its letter page (the title `PERJANJIAN
+  KINERJA`, `Nama` / `Jabatan` of both parties, `Pihak Pertama` or `PIHAK
+  KESATU`). Pages before the first letter (a cover) join the first agreement; a
+  letter repeated right after itself (a duplicate signed copy) joins it too; a file
+  with tables but no letter is one agreement whose letter fields are missing.
+* The letter gives the title, both parties (name and position, each on one line)
+  and the place and date; the table pages give the organisation (`Nama/Unit
+  Organisasi`, or the heading under the table title), the subunit (`Subbagian`)
+  and `Tahun Anggaran`.
+* Target rows come from the target tables of the agreement's pages (see `rows`);
+  the budget list is read from the text below the last target table (see `budget`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ..records import OcrPage, Table
+from .budget import RawBudget, budget_lines
+from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
+from .rows import Columns, RawRow, TextBox, header_columns, stitch_rows, table_rows
+from .tables import TableSettings, find_tables
+from .values import ParsedDate, parse_date
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PageView:
+    """One page with its lines and tables, as the document stage sees it."""
+
+    page: OcrPage
+    lines: tuple[Line, ...]
+    tables: tuple[tuple[Table, Columns | None, int], ...]  # table, its columns, header rows
+
+    @property
+    def number(self) -> int:
+        return self.page.page
+
+    def text_lines(self) -> list[str]:
+        return [clean_text(ln.text) for ln in self.lines]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An agreement as read, before values are parsed, corrected and flagged."""
+
+    pages: tuple[int, ...]
+    title: TextBox | None = None
+    year: int | None = None
+    organization: TextBox | None = None
+    subunit: TextBox | None = None
+    first_name: TextBox | None = None
+    first_position: TextBox | None = None
+    second_name: TextBox | None = None
+    second_position: TextBox | None = None
+    place: TextBox | None = None
+    date: ParsedDate | None = None
+    rows: tuple[RawRow, ...] = ()
+    budget: tuple[RawBudget, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+    has_letter: bool = True
+    has_table: bool = True
+
+
+def view_page(page: OcrPage, settings: TableSettings | None = None) -> PageView:
+    tables = []
+    for t in find_tables(page, settings):
+        cols, skip = header_columns(t)
+        tables.append((t, cols, skip))
+    return PageView(page, words_to_lines(page.words), tuple(tables))
+
+
+# --------------------------------------------------------------------------- letters
+
+
+def _fuzzy_in(line: str, phrase: str, cutoff: float = 85) -> bool:
+    return fuzz.partial_ratio(phrase.lower(), line.lower()) >= cutoff if len(line) >= len(phrase) - 2 else False
+
+
+_LABEL = {
+    "nama": re.compile(r"^\s*(nama|narna|nam a|nama\.)\b\s*[:;.,*'\"-]*\s*(?P<v>.*)$", re.I),
+    "jabatan": re.compile(r"^\s*(jabatan|jabafan|jahatan|jabatah)\b\s*[:;.,*'\"-]*\s*(?P<v>.*)$", re.I),
+}
+_STOP = re.compile(r"^\s*(selanjutnya|selaku|nama|jabatan|pihak|dalam|yang|nip)\b", re.I)
+_PLACE_DATE = re.compile(
+    r"^\s*(?P<place>[A-Z][A-Za-z'.-]+(?:\s+[A-Z][A-Za-z'.-]+){0,2})\s*[,.]\s*(?P<date>.*(?:19|20)\d{2})\s*$"
+)
+
+
+def is_letter(view: PageView) -> bool:
+    lines = view.text_lines()
+    head = any(_fuzzy_in(ln, "perjanjian kinerja") for ln in lines)
+    names = sum(1 for ln in lines if _LABEL["nama"].match(ln))
+    jab = sum(1 for ln in lines if _LABEL["jabatan"].match(ln))
+    pihak = any(_fuzzy_in(ln, "pihak pertama") or _fuzzy_in(ln, "pihak kesatu") for ln in lines)
+    return head and names >= 1 and jab >= 1 and pihak
+
+
+def _box(lines: Sequence[Line], page: int, text: str) -> TextBox:
+    return _words_box([w for ln in lines for w in ln.words], page, text)
+
+
+def _words_box(words: Sequence, page: int, text: str) -> TextBox:
+    return TextBox(text, page, union_bbox(w.bbox for w in words) if words else None,
+                   min((w.conf for w in words), default=0.0), tuple(words))
+
+
+def _value_words(line: Line, rx: re.Pattern[str]) -> tuple[str, list]:
+    """The value of 'Label : value' and its words (without the label and separators)."""
+    m = rx.match(clean_text(line.text))
+    value = (m.group("v").strip() if m else "").lstrip(":;.,*'\" ")
+    if not value:
+        return "", []
+    n = len(value.split(" "))
+    words = [w for w in line.words if w.text.strip(":;.,*'\"")][-n:]
+    return value, words
+
+
+def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
+    """(name, position) of each party named on a letter page, in order."""
+    lines = list(view.lines)
+    out: list[tuple[TextBox, TextBox]] = []
+    i = 0
+    while i < len(lines):
+        m = _LABEL["nama"].match(clean_text(lines[i].text))
+        if not m:
+            i += 1
+            continue
+        name, name_words = _value_words(lines[i], _LABEL["nama"])
+        name_box = _words_box(name_words, view.number, _clean_name(name))
+        pos_box = TextBox("", view.number)
+        j = i + 1
+        while j < len(lines) and j <= i + 3:
+            if _LABEL["jabatan"].match(clean_text(lines[j].text)):
+                value, vwords = _value_words(lines[j], _LABEL["jabatan"])
+                label_left = lines[j].left
+                parts, used, words = [value], [lines[j]], list(vwords)
+                k = j + 1
+                while k < len(lines) and not _STOP.match(clean_text(lines[k].text)):
+                    if (lines[k].left < label_left - 0.05 * view.page.dpi
+                            or lines[k].top - used[-1].bottom > 1.0 * lines[k].height):
+                        break
+                    parts.append(lines[k].text)
+                    used.append(lines[k])
+                    words.extend(lines[k].words)
+                    k += 1
+                pos_box = _words_box(words, view.number, join_lines(parts).strip(" ,.:;"))
+                j = k
+                break
+            j += 1
+        out.append((name_box, pos_box))
+        i = max(j, i + 1)
+    return out
+
+
+def _clean_name(s: str) -> str:
+    s = clean_text(s).strip(" ,;:*'\"")
+    return s.rstrip(".") if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1 else s
+
+
+def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate] | None:
+    for ln in reversed(view.lines):
+        t = clean_text(ln.text)
+        m = _PLACE_DATE.match(t)
+        if not m:
+            continue
+        d = parse_date(m.group("date"))
+        if d.year is None:
+            continue
+        place = m.group("place").strip(" .,")
+        if place.lower() in {"nip", "tahun", "nomor", "telp", "kode"}:
+            continue
+        return _box([ln], view.number, place), d
+    return None
+
+
+def parse_title(view: PageView) -> TextBox | None:
+    for ln in view.lines:
+        t = clean_text(ln.text)
+        if _fuzzy_in(t, "perjanjian kinerja", 88) and len(t) <= 60:
+            return _box([ln], view.number, t)
+    return None
+
+
+_PARTY_LABEL = re.compile(r"pihak\s*(kedua|pertama|kesatu|ke-?1|ke-?2)", re.I)
+_RANK = re.compile(r"^\s*(nip\b|nip\.|n\.?i\.?p|pembina|penata|pengatur|juru|pangkat|gol\.?\b|golongan)", re.I)
+
+
+def parse_signatures(views: Sequence[PageView]) -> tuple[tuple[TextBox, TextBox] | None, ...]:
+    """(first party, second party) from the signature block of the agreement's last pages.
+
+    The block is read in two columns: the one labelled PIHAK PERTAMA / KESATU (or, with
+    no labels, the right one) is the first party. In each column the name is the line
+    above the rank and NIP lines; the position is the lines between label and name.
+    """
+    for v in reversed(views):
+        lines = list(v.lines)
+        start = None
+        for i, ln in enumerate(lines):
+            t = clean_text(ln.text)
+            if _PLACE_DATE.match(t) or len(_PARTY_LABEL.findall(t)) >= 2:
+                start = i
+        if start is None:
+            continue
+        block = lines[start:]
+        mid = (min(ln.left for ln in block) + max(ln.right for ln in block)) / 2
+        cols: list[list[tuple[Line, list]]] = [[], []]
+        label_side: int | None = None
+        for ln in block[1:] if _PLACE_DATE.match(clean_text(block[0].text)) else block:
+            left, right = _two_columns(ln, mid, v.page.dpi)
+            for side, ws in ((0, left), (1, right)):
+                if not ws:
+                    continue
+                text = clean_text(" ".join(w.text for w in ws))
+                m = _PARTY_LABEL.search(text)
+                if m:
+                    if m.group(1).lower() in ("pertama", "kesatu", "ke1", "ke-1"):
+                        label_side = side
+                    continue
+                cols[side].append((ln, ws))
+        first_side = 1 if label_side is None else label_side
+        out = []
+        for side in (first_side, 1 - first_side):
+            col = [(ln, ws) for ln, ws in cols[side] if clean_text(" ".join(w.text for w in ws))]
+            if not col:
+                out.append(None)
+                continue
+            texts = [clean_text(" ".join(w.text for w in ws)) for _, ws in col]
+            rank_at = next((i for i, t in enumerate(texts) if _RANK.match(t)), len(texts))
+            if rank_at == 0:
+                out.append(None)
+                continue
+            name_i = rank_at - 1
+            name = texts[name_i].strip("() ")
+            pos_texts = [t.rstrip(",") for t in texts[:name_i]]
+            name_box = _words_box(col[name_i][1], v.number, name)
+            pos_words = [w for _, ws in col[:name_i] for w in ws]
+            pos_box = _words_box(pos_words, v.number, join_lines(pos_texts).strip(" ,")) if pos_texts else None
+            out.append((name_box, pos_box or TextBox("", v.number)))
+        return tuple(out)
+    return (None, None)
+
+
+def _two_columns(ln: Line, mid: float, dpi: int) -> tuple[list, list]:
+    """Split a line of a two-column block at its widest gap (or by its centre)."""
+    ws = list(ln.words)
+    gaps = [(ws[i + 1].bbox[0] - ws[i].bbox[2], i) for i in range(len(ws) - 1)]
+    if gaps:
+        g, i = max(gaps)
+        if g > 0.4 * dpi:
+            return ws[: i + 1], ws[i + 1:]
+    return (ws, []) if (ln.left + ln.right) / 2 < mid else ([], ws)
+
+
+# --------------------------------------------------------------------------- table headers
+
+
+_ORG = re.compile(r"^\s*(nama\s*/\s*)?unit\s+organisasi\s*[:;.,]*\s*(?P<v>.*)$", re.I)
+_SUB = re.compile(r"^\s*(sub\s*bagian|subbagian|sub\s*bag|bidang|seksi)\s*[:;.,]+\s*(?P<v>.*)$", re.I)
+_TA = re.compile(r"^\s*tahun\s+anggaran\s*[:;.,1l]*\s*(?P<v>(19|20)\d{2})", re.I)
+
+
+def _labelled(view: PageView, rx: re.Pattern[str], above: float) -> TextBox | None:
+    lines = [ln for ln in view.lines if ln.bottom <= above]
+    for i, ln in enumerate(lines):
+        m = rx.match(clean_text(ln.text))
+        if not m:
+            continue
+        value, vwords = _value_words(ln, rx)
+        x = vwords[0].bbox[0] if vwords else ln.left
+        used, parts, words = [ln], [value], list(vwords)
+        k = i + 1
+        while k < len(lines):
+            nxt = lines[k]
+            t = clean_text(nxt.text)
+            if (re.match(r"^\s*(tahun|sub|nama|no\b|bidang)", t, re.I) or nxt.left < x - 0.05 * view.page.dpi
+                    or nxt.top - used[-1].bottom > 1.2 * nxt.height):
+                break
+            parts.append(t)
+            used.append(nxt)
+            words.extend(nxt.words)
+            k += 1
+        text = join_lines(parts).strip(" ,.:;")
+        if text:
+            return _words_box(words, view.number, text)
+    return None
+
+
+def letterhead(view: PageView) -> TextBox | None:
+    """The office heading printed right above the title: consecutive upper-case lines."""
+    title = parse_title(view)
+    if title is None or title.bbox is None:
+        return None
+    above = [ln for ln in view.lines if ln.bottom <= title.bbox[1] + 1]
+    picked: list[Line] = []
+    ref_top = title.bbox[1]
+    for ln in reversed(above):
+        t = clean_text(ln.text)
+        letters = [c for c in t if c.isalpha()]
+        if len(letters) < 4:
+            continue  # a logo read as a few stray marks
+        if sum(c.isupper() for c in letters) < 0.8 * len(letters) or (
+                picked and ref_top - ln.bottom > 1.5 * ln.height):
+            break
+        picked.insert(0, ln)
+        ref_top = ln.top
+    texts: list[str] = []
+    for ln in picked:
+        t = clean_text(ln.text).strip("[]|() ")
+        if texts and t in texts[-1]:
+            continue  # 'DINAS X PROVINSI JAWA BARAT' then 'PROVINSI JAWA BARAT' again
+        texts.append(t)
+    if not texts:
+        return None
+    return _box(picked, view.number, " ".join(texts))
+
+
+@dataclass(frozen=True, slots=True)
+class TableHeader:
+    """What is printed above the first target table."""
+
+    organization: TextBox | None = None  # 'Nama/Unit Organisasi : ...'
+    heading: TextBox | None = None  # the office line under 'PERJANJIAN KINERJA TAHUN ...'
+    subunit: TextBox | None = None
+    year: int | None = None
+
+
+def parse_table_header(view: PageView) -> TableHeader:
+    """Organisation, subunit and budget year printed above the first table."""
+    top = view.tables[0][0].bbox[1] if view.tables else float("inf")
+    year = None
+    for ln in view.lines:
+        if ln.bottom > top:
+            break
+        m = _TA.match(clean_text(ln.text))
+        if m:
+            year = int(m.group("v"))
+    heading = None
+    above = [ln for ln in view.lines if ln.bottom <= top]
+    for i, ln in enumerate(above):
+        if _fuzzy_in(clean_text(ln.text), "perjanjian kinerja", 88) and i + 1 < len(above):
+            nxt = above[i + 1]
+            t = clean_text(nxt.text).strip("[]|() ")
+            if t and not re.match(r"^(nama|tahun|sub|no\b)", t, re.I) and nxt.top - ln.bottom < 2 * nxt.height:
+                heading = _box([nxt], view.number, t)
+            break
+    return TableHeader(_labelled(view, _ORG, top), heading, _labelled(view, _SUB, top), year)
+
+
+# --------------------------------------------------------------------------- agreements
+
+
+def _budget_region(views: Sequence[PageView]) -> tuple[list[Line], list[int]]:
+    """Lines after the last target table of the agreement, up to the signature block."""
+    last = -1
+    for i, v in enumerate(views):
+        if any(cols is not None and cols.kind == "targets" for _, cols, _ in v.tables):
+            last = i
+    if last < 0:
+        return [], []
+    lines: list[Line] = []
+    pages: list[int] = []
+    for i in range(last, len(views)):
+        v = views[i]
+        start = 0.0
+        if i == last:
+            start = max(t.bbox[3] for t, cols, _ in v.tables if cols is not None and cols.kind == "targets")
+        for ln in v.lines:
+            if ln.top < start - 2:
+                continue
+            t = clean_text(ln.text)
+            if _PLACE_DATE.match(t) or re.match(r"^\s*pihak\s+(kedua|pertama|kesatu)", t, re.I):
+                return lines, pages
+            lines.append(ln)
+            pages.append(v.number)
+    return lines, pages
+
+
+def _rows(views: Sequence[PageView]) -> list[RawRow]:
+    rows: list[RawRow] = []
+    prev_cols: Columns | None = None
+    for v in views:
+        for t, cols, skip in v.tables:
+            if cols is None and prev_cols is not None and len(prev_cols.roles) == t.n_cols:
+                cols = prev_cols
+            if cols is None or cols.kind != "targets":
+                continue
+            prev_cols = cols
+            rows.extend(table_rows(t, cols, skip))
+    return stitch_rows(rows)
+
+
+def draft_agreement(views: Sequence[PageView]) -> Draft:
+    """Read one agreement from its pages."""
+    letter = next((v for v in views if is_letter(v)), None)
+    warnings: list[str] = []
+    d: dict[str, object] = {}
+    if letter is not None:
+        parties = parse_parties(letter)
+        if parties:
+            d["first_name"], d["first_position"] = parties[0]
+        if len(parties) > 1:
+            d["second_name"], d["second_position"] = parties[1]
+        if len(parties) < 2:
+            warnings.append("second_party: the letter names fewer than two parties")
+        pd = parse_place_date(letter)
+        if pd:
+            d["place"], d["date"] = pd
+        title = parse_title(letter)
+        if title:
+            d["title"] = title
+    else:
+        warnings.append("letter: no letter page found for this agreement")
+    if "first_name" not in d or "second_name" not in d:
+        first, second = parse_signatures(views)
+        for key, party in (("first", first), ("second", second)):
+            if party is not None and f"{key}_name" not in d:
+                d[f"{key}_name"] = party[0]
+                if party[1].text:
+                    d[f"{key}_position"] = party[1]
+    if "place" not in d:
+        for v in reversed(views):
+            pd = parse_place_date(v)
+            if pd:
+                d["place"], d["date"] = pd
+                break
+    table_views = [v for v in views if any(c is not None and c.kind == "targets" for _, c, _ in v.tables)]
+    th = parse_table_header(table_views[0]) if table_views else TableHeader()
+    # the organisation: as labelled, else the letterhead, else the heading over the table
+    org = th.organization or (letterhead(letter) if letter is not None else None) or th.heading
+    if org is not None:
+        d["organization"] = org
+    if th.subunit is not None:
+        d["subunit"] = th.subunit
+    if th.year is not None:
+        d["year"] = th.year
+    if "title" not in d:
+        for v in views:
+            title = parse_title(v)
+            if title:
+                d["title"] = title
+                break
+    year = d.get("year")
+    if year is None and isinstance(d.get("title"), TextBox):
+        m = re.search(r"(19|20)\d{2}", d["title"].text)  # type: ignore[union-attr]
+        year = int(m.group(0)) if m else None
+    if year is None and isinstance(d.get("date"), ParsedDate):
+        year = d["date"].year  # type: ignore[union-attr]
+    d["year"] = year
+    rows = _rows(views)
+    if not table_views:
+        warnings.append("targets: no target table found for this agreement")
+    lines, pages = _budget_region(views)
+    budget = budget_lines(lines, pages)
+    return Draft(pages=tuple(v.number for v in views), rows=tuple(rows), budget=tuple(budget),
+                 warnings=tuple(warnings), has_letter=letter is not None,
+                 has_table=bool(table_views), **d)  # type: ignore[arg-type]
+
+
+def split_agreements(views: Sequence[PageView]) -> list[list[PageView]]:
+    """Group a file's pages into agreements (see the module docstring)."""
+    groups: list[list[PageView]] = []
+    cur: list[PageView] = []
+    for v in views:
+        if is_letter(v):
+            if cur and not _has_targets(cur) and _same_letter(cur, v):
+                cur.append(v)  # a duplicate signed copy of the same letter
+                continue
+            if cur and (_has_targets(cur) or any(is_letter(c) for c in cur)):
+                groups.append(cur)
+                cur = []
+            cur.append(v)  # pages before it without letter or table (a cover) stay with it
+        elif cur and _has_targets(cur) and _opens_table(v):
+            groups.append(cur)  # a one-page agreement (a Lampiran) after a complete one
+            cur = [v]
+        else:
+            cur.append(v)
+    if cur:
+        groups.append(cur)
+    return groups
+
+
+def _opens_table(v: PageView) -> bool:
+    """A page titled PERJANJIAN KINERJA above a target table with its own header row."""
+    tables = [(t, c, skip) for t, c, skip in v.tables if c is not None and c.kind == "targets" and skip > 0]
+    if not tables:
+        return False
+    top = tables[0][0].bbox[1]
+    return any(_fuzzy_in(clean_text(ln.text), "perjanjian kinerja", 88) for ln in v.lines if ln.bottom <= top)
+
+
+def _has_targets(group: Sequence[PageView]) -> bool:
+    return any(c is not None and c.kind == "targets" for v in group for _, c, _ in v.tables)
+
+
+def _same_letter(group: Sequence[PageView], v: PageView) -> bool:
+    first = next((g for g in group if is_letter(g)), None)
+    if first is None:
+        return False
+    a = [p[0].text for p in parse_parties(first)]
+    b = [p[0].text for p in parse_parties(v)]
+    return bool(a) and a == b

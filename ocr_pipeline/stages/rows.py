@@ -1,0 +1,381 @@
+"""Table semantics: the cells of target tables become rows of the agreement.
+
+* Column roles come from the header row (No, Sasaran, Indikator, Satuan, Target),
+  read fuzzily so OCR errors in the header do not matter; a continuation table
+  without a header takes the roles of the table before it.
+* The header row and the column-number row ("(1) (2) (3) (4)") are not data.
+* Section rows ("A. Program ...", "- Program ...", "1. Pengelolaan Keuangan") set the
+  program and activity of the rows under them.
+* A Sasaran cell merged over several rows is repeated on each; an empty Sasaran at
+  the top of a continuation page repeats the last one.
+* A cell whose Target column holds several values (a bulleted or lettered list of
+  indicators) yields one row per value; a heading line without a value of its own
+  becomes the `indicator_parent` of the items under it.
+* A row cut by a page break (no target at the bottom of one page) is joined with its
+  rest at the top of the next.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz
+
+from ..records import BBox, Cell, Table, Word
+from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
+from .values import enumerator_kind, split_enumerator, starts_value
+
+ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
+_HEADER_WORDS = {
+    "no": ("no", "no.", "nomor"),
+    "goal": ("sasaran strategis", "sasaran", "tujuan"),
+    "indicator": ("indikator kinerja", "indikator", "indikator kinerja utama"),
+    "unit": ("satuan",),
+    "target": ("target", "target kinerja"),
+    "name": ("program", "kegiatan", "program/kegiatan", "sub kegiatan"),
+    "amount": ("anggaran", "pagu", "jumlah anggaran"),
+    "note": ("keterangan", "ket.", "ket"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TextBox:
+    """Text read from one place of a page, with what an auditor needs to find it."""
+
+    text: str
+    page: int
+    bbox: BBox | None = None
+    conf: float = 1.0
+    words: tuple[Word, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.text
+
+
+EMPTY = TextBox("", 0)
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One row of a target table as read, before values are parsed and corrected."""
+
+    kind: str  # "data", "program" or "activity"
+    page: int
+    goal: TextBox = EMPTY
+    indicator: TextBox = EMPTY
+    target: TextBox = EMPTY
+    unit: TextBox = EMPTY
+    parent: str | None = None
+    no: str = ""
+    section: str = ""  # the heading text of a section row
+    continued: bool = False  # the row was cut at a page break
+
+
+def role_of(text: str) -> str | None:
+    """The column role a header cell names, or None."""
+    t = clean_text(text).lower()
+    if not t or len(t) > 40:
+        return None
+    best, score = None, 0.0
+    for role, names in _HEADER_WORDS.items():
+        for n in names:
+            sc = 100.0 if t == n else fuzz.ratio(t, n)
+            if role == "no":
+                sc = 100.0 if re.fullmatch(r"n[o0]\.?", t) else 0.0
+            elif len(t) >= 5 and t.startswith(n[:5]):
+                sc = max(sc, 88.0)
+            if sc > score:
+                best, score = role, sc
+    return best if score >= 75 else None
+
+
+def is_column_numbers(texts: Sequence[str]) -> bool:
+    """A row like '(1) (2) (3) (4)' or '1 2 3 4' that only numbers the columns."""
+    vals = [clean_text(t) for t in texts if clean_text(t)]
+    if len(vals) < 2:
+        return False
+    return all(len(v) <= 4 and re.fullmatch(r"[\s(\[{]*[\dIl|!oO@®&]{0,2}[)\]}\s]*\.?", v) for v in vals)
+
+
+def cell_lines(cell: Cell) -> tuple[Line, ...]:
+    return words_to_lines(cell.words)
+
+
+def box_of(words: Sequence[Word], page: int, lines: Sequence[str] | None = None) -> TextBox:
+    if not words:
+        return TextBox("", page)
+    if lines is None:
+        lines = [ln.text for ln in words_to_lines(words)]
+    return TextBox(join_lines(lines), page, union_bbox(w.bbox for w in words),
+                   min(w.conf for w in words), tuple(words))
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Which elementary columns of a table hold which role."""
+
+    roles: tuple[str | None, ...]
+
+    def of(self, role: str) -> tuple[int, ...]:
+        return tuple(i for i, r in enumerate(self.roles) if r == role)
+
+    @property
+    def kind(self) -> str:
+        rs = set(self.roles)
+        if "target" in rs and ("indicator" in rs or "goal" in rs):
+            return "targets"
+        if "amount" in rs:
+            return "budget"
+        return "other"
+
+
+def header_columns(table: Table) -> tuple[Columns | None, int]:
+    """Column roles from the header, and how many rows at the top are not data."""
+    for r in range(min(3, table.n_rows)):
+        roles: list[str | None] = [None] * table.n_cols
+        found = 0
+        for c in table.cells:
+            if c.row <= r < c.row + c.row_span:
+                role = role_of(" ".join(w.text for w in sorted(c.words, key=lambda w: (w.cy, w.cx))))
+                if role:
+                    found += 1
+                    for k in range(c.col, c.col + c.col_span):
+                        roles[k] = role
+        if found >= 2:
+            skip = max(c.row + c.row_span for c in table.cells
+                       if c.row <= r < c.row + c.row_span and c.col_span < table.n_cols) if table.cells else r + 1
+            skip = max(skip, r + 1)
+            # the column-number row under the header
+            if skip < table.n_rows:
+                texts = [" ".join(w.text for w in c.words) for c in table.cells if c.row == skip]
+                if is_column_numbers(texts):
+                    skip += 1
+            return Columns(tuple(roles)), skip
+    # no header: maybe only a column-number row at the top
+    texts = [" ".join(w.text for w in c.words) for c in table.cells if c.row == 0]
+    return None, 1 if is_column_numbers(texts) else 0
+
+
+def _cell_at(table: Table, r: int, c: int) -> Cell | None:
+    for cell in table.cells:
+        if cell.row <= r < cell.row + cell.row_span and cell.col <= c < cell.col + cell.col_span:
+            return cell
+    return None
+
+
+def _words_in_row(cell: Cell, table: Table, r: int) -> tuple[Word, ...]:
+    """The words of `cell` that lie in elementary row r (all of them for a merged goal cell)."""
+    if cell.row_span == 1:
+        return cell.words
+    y0, y1 = table.row_edges[r], table.row_edges[r + 1]
+    return tuple(w for w in cell.words if y0 <= w.cy < y1)
+
+
+_SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.)]\s*\S|^\s*\d{1,2}\s*[.)]?\s+[A-Z]|^\s*[-–•]\s*Program\b|^\s*Program\b",
+                      re.I)
+
+
+def section_kind(text: str) -> str:
+    enum, body = split_enumerator(text)
+    kind = enumerator_kind(enum) if enum else None
+    if kind in ("letter", "roman") or body.lower().startswith("program"):
+        return "program"
+    return "activity"
+
+
+def _split_items(lines: Sequence[Line]) -> list[list[Line]]:
+    """Group indicator lines into items: a new item at each bullet or enumerator."""
+    items: list[list[Line]] = []
+    for ln in lines:
+        enum, _ = split_enumerator(ln.text)
+        if enum or not items:
+            items.append([ln])
+        else:
+            items[-1].append(ln)
+    return items
+
+
+def _strip_item(text: str) -> str:
+    enum, body = split_enumerator(text)
+    return body if enum else text
+
+
+def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
+                     page: int) -> list[tuple[TextBox, TextBox, TextBox, str | None]] | None:
+    """Split one ruled cell holding several targets into (indicator, target, unit, parent) rows.
+
+    Returns None when the cell holds one target (nothing to split).
+    """
+    t_lines = words_to_lines(tgt_words)
+    starts = [i for i, ln in enumerate(t_lines) if starts_value(ln.text)]
+    if len(starts) <= 1:
+        return None
+    # target groups: each value line with the unit-word lines under it
+    groups: list[list[Line]] = []
+    for i, ln in enumerate(t_lines):
+        if i in starts or not groups:
+            groups.append([ln])
+        else:
+            groups[-1].append(ln)
+    k = len(groups)
+    i_lines = list(words_to_lines(ind_words))
+    items = _split_items(i_lines)
+    parent: str | None = None
+    g_top = min(ln.top for ln in groups[0])
+    if len(items) == k + 1 or (len(items) > 1 and len(items) > k and items[0][-1].bottom <= g_top + 2):
+        head = items.pop(0)
+        parent = join_lines(ln.text for ln in head)
+    if len(items) == k:
+        assigned = items
+    else:
+        # nearest target by height: lines above the first target are the heading
+        assigned = [[] for _ in range(k)]
+        centres = [sum(ln.cy for ln in g) / len(g) for g in groups]
+        head_lines: list[Line] = []
+        first_top = min(ln.top for ln in groups[0])
+        for ln in i_lines:
+            if parent is None and ln.bottom < first_top and k > 1:
+                head_lines.append(ln)
+                continue
+            j = min(range(k), key=lambda q: abs(centres[q] - ln.cy))
+            assigned[j].append(ln)
+        if head_lines and parent is None:
+            parent = join_lines(ln.text for ln in head_lines)
+    u_lines = list(words_to_lines(unit_words))
+    out = []
+    for j, g in enumerate(groups):
+        lines = assigned[j] if j < len(assigned) else []
+        words = [w for ln in lines for w in ln.words]
+        texts = [ln.text for ln in lines]
+        if texts:
+            texts[0] = _strip_item(texts[0])
+        ind = box_of(words, page, texts)
+        tw = [w for ln in g for w in ln.words]
+        tgt = box_of(tw, page, [ln.text for ln in g])
+        top = min(ln.top for ln in g)
+        bot = g[-1].bottom if j + 1 >= k else min(ln.top for ln in groups[j + 1])
+        uw = [w for ln in u_lines if top - 5 <= ln.cy <= bot + 5 for w in ln.words]
+        out.append((ind, tgt, box_of(uw, page), parent))
+    return out
+
+
+def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
+    """The rows of one target table (its data rows and section rows), top to bottom."""
+    out: list[RawRow] = []
+    c_no, c_goal = cols.of("no"), cols.of("goal")
+    c_ind, c_tgt, c_unit = cols.of("indicator"), cols.of("target"), cols.of("unit")
+    for r in range(skip, table.n_rows):
+        by_role: dict[str, list[Word]] = {}
+        span_cells = []
+        for role, idx in (("no", c_no), ("goal", c_goal), ("indicator", c_ind), ("unit", c_unit),
+                          ("target", c_tgt)):
+            ws: list[Word] = []
+            for c in idx:
+                cell = _cell_at(table, r, c)
+                if cell is None:
+                    continue
+                if cell.col_span > 1 and role in ("goal", "indicator", "target"):
+                    span_cells.append(cell)
+                if role == "goal" or cell.row_span == 1 or role == "no":
+                    ws.extend(_words_in_row(cell, table, r) if role != "goal" else cell.words)
+                else:
+                    ws.extend(_words_in_row(cell, table, r))
+            by_role[role] = ws
+        # a cell spanning indicator and target columns: a section row
+        spans_body = any(c.col_span > 1 and (set(range(c.col, c.col + c.col_span)) & set(c_tgt))
+                         and (set(range(c.col, c.col + c.col_span)) & set(c_ind)) for c in span_cells)
+        row_words = [w for role in ("no", "goal", "indicator", "target", "unit") for w in by_role.get(role, [])]
+        uniq = list({id(w): w for w in row_words}.values())
+        if spans_body:
+            text = join_lines(ln.text for ln in words_to_lines(uniq))
+            if text:
+                out.append(RawRow(section_kind(text), table.page, section=text,
+                                  target=box_of(uniq, table.page)))
+            continue
+        ind_w, tgt_w = by_role.get("indicator", []), by_role.get("target", [])
+        unit_w = by_role.get("unit", [])
+        goal_w = by_role.get("goal", [])
+        no_text = clean_text(" ".join(w.text for w in by_role.get("no", [])))
+        if not ind_w and not tgt_w and not unit_w:
+            # a heading written in the No/Sasaran columns with nothing beside it
+            text = join_lines(ln.text for ln in words_to_lines(by_role.get("no", []) + goal_w))
+            if text and _SECTION.match(text) and not _goal_cell_spans(table, r, c_goal):
+                out.append(RawRow(section_kind(text), table.page, section=text,
+                                  target=box_of(by_role.get("no", []) + goal_w, table.page)))
+            continue
+        goal = box_of(goal_w, table.page)
+        split = split_by_targets(ind_w, tgt_w, unit_w, table.page)
+        if split is None:
+            out.append(RawRow("data", table.page, goal, box_of(ind_w, table.page),
+                              box_of(tgt_w, table.page), box_of(unit_w, table.page), None, no_text))
+        else:
+            for ind, tgt, unit, parent in split:
+                out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text))
+    return out
+
+
+def _goal_cell_spans(table: Table, r: int, c_goal: Sequence[int]) -> bool:
+    for c in c_goal:
+        cell = _cell_at(table, r, c)
+        if cell is not None and cell.row_span > 1:
+            return True
+    return False
+
+
+def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
+    """Join rows cut by page breaks, carry merged Sasaran cells over them, attach list headings.
+
+    A row without a target whose indicator is followed by bulleted or lettered rows is
+    the heading (`indicator_parent`) of those rows, not a row of its own. Leading list
+    markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
+    """
+    joined: list[RawRow] = []
+    for row in rows:
+        prev = joined[-1] if joined else None
+        if (row.kind == "data" and prev is not None and prev.kind == "data"
+                and prev.page != row.page and prev.target.empty and not row.target.empty
+                and not _is_item(row.indicator.text)):
+            joined[-1] = replace(
+                prev, goal=_cat(prev.goal, row.goal), indicator=_cat(prev.indicator, row.indicator),
+                target=row.target, unit=row.unit if not row.unit.empty else prev.unit,
+                page=row.page, continued=True,
+            )
+            continue
+        if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
+            row = replace(row, goal=prev.goal)
+        joined.append(row)
+    out: list[RawRow] = []
+    parent: str | None = None
+    for i, row in enumerate(joined):
+        if row.kind != "data":
+            parent = None
+            out.append(row)
+            continue
+        nxt = joined[i + 1] if i + 1 < len(joined) else None
+        if (row.target.empty and row.parent is None and nxt is not None and nxt.kind == "data"
+                and not nxt.target.empty and _is_item(nxt.indicator.text)
+                and (row.indicator.text.rstrip().endswith(":") or not _is_item(row.indicator.text))):
+            parent = _strip_item(row.indicator.text)
+            continue
+        if parent is not None and not _is_item(row.indicator.text):
+            parent = None
+        own_parent = row.parent if row.parent is not None else parent
+        out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator.text)),
+                           parent=_strip_item(own_parent) if own_parent else None))
+    return out
+
+
+def _is_item(text: str) -> bool:
+    enum, _ = split_enumerator(text)
+    return enumerator_kind(enum) in ("bullet", "letter") if enum else False
+
+
+def _cat(a: TextBox, b: TextBox) -> TextBox:
+    if a.empty:
+        return b
+    if b.empty:
+        return a
+    return TextBox(join_lines([a.text, b.text]), b.page, b.bbox, min(a.conf, b.conf), a.words + b.words)

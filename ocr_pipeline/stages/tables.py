@@ -1,0 +1,263 @@
+"""Table structure: ruling lines become grids, grids become cells holding words.
+
+`find_tables(page)` finds every ruled table on a page:
+
+1. horizontal and vertical rules that touch each other form one table;
+2. their positions (clustered) give the elementary grid: column edges from the
+   vertical rules, row edges from the horizontal ones; a table whose outer
+   verticals are missing takes its sides from the ends of its horizontal rules;
+3. two neighbouring elementary cells merge where the rule between them is missing
+   (less than half of the boundary is ruled): a Sasaran cell spanning several
+   indicators, a section row spanning the columns;
+4. each word goes to the cell holding its centre.
+
+A table with horizontal rules but too few vertical ones (partial borders) takes its
+column edges from the gaps between the words of its header row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..records import Cell, OcrPage, Rule, Table, Word
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSettings:
+    """Geometry tolerances, in inches (converted with the page's dpi)."""
+
+    snap: float = 0.03  # rules closer than this are one edge
+    touch: float = 0.06  # a horizontal and a vertical rule this close touch
+    min_rule: float = 0.3  # shorter rules do not make tables
+    min_cell: float = 0.07  # narrower rows/columns are noise (double rules)
+    coverage: float = 0.5  # fraction of a cell side that must be ruled to separate cells
+
+
+def _cluster(values: Sequence[float], tol: float) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(c) / len(c) for c in out]
+
+
+class _UF:
+    def __init__(self, n: int) -> None:
+        self.p = list(range(n))
+
+    def find(self, a: int) -> int:
+        while self.p[a] != a:
+            self.p[a] = self.p[self.p[a]]
+            a = self.p[a]
+        return a
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[max(ra, rb)] = min(ra, rb)
+
+
+def _touch(h: Rule, v: Rule, tol: float) -> bool:
+    return (min(h.x0, h.x1) - tol <= v.x0 <= max(h.x0, h.x1) + tol
+            and min(v.y0, v.y1) - tol <= h.y0 <= max(v.y0, v.y1) + tol)
+
+
+def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[Rule]]:
+    """Rules that touch, transitively: one group per table candidate."""
+    min_len = s.min_rule * dpi
+    rs = [r for r in rules if max(abs(r.x1 - r.x0), abs(r.y1 - r.y0)) >= min_len]
+    hs = [i for i, r in enumerate(rs) if r.horizontal]
+    vs = [i for i, r in enumerate(rs) if not r.horizontal]
+    uf = _UF(len(rs))
+    tol = s.touch * dpi
+    for i in hs:
+        for j in vs:
+            if _touch(rs[i], rs[j], tol):
+                uf.union(i, j)
+    groups: dict[int, list[Rule]] = {}
+    for i, r in enumerate(rs):
+        groups.setdefault(uf.find(i), []).append(r)
+    return [g for g in groups.values()
+            if sum(r.horizontal for r in g) >= 2 and sum(not r.horizontal for r in g) >= 1]
+
+
+def _coverage(rules: Sequence[Rule], horizontal: bool, at: float, lo: float, hi: float,
+              tol: float) -> float:
+    """Fraction of the boundary [lo, hi] at `at` that is covered by rules."""
+    spans = []
+    for r in rules:
+        if r.horizontal != horizontal:
+            continue
+        pos = (r.y0 + r.y1) / 2 if horizontal else (r.x0 + r.x1) / 2
+        if abs(pos - at) > tol:
+            continue
+        a, b = (min(r.x0, r.x1), max(r.x0, r.x1)) if horizontal else (min(r.y0, r.y1), max(r.y0, r.y1))
+        a, b = max(a, lo), min(b, hi)
+        if b > a:
+            spans.append((a, b))
+    if hi <= lo:
+        return 1.0
+    spans.sort()
+    covered, cur_a, cur_b = 0.0, None, None
+    for a, b in spans:
+        if cur_b is None or a > cur_b:
+            if cur_b is not None:
+                covered += cur_b - cur_a
+            cur_a, cur_b = a, b
+        else:
+            cur_b = max(cur_b, b)
+    if cur_b is not None:
+        covered += cur_b - cur_a
+    return covered / (hi - lo)
+
+
+def grid_from_rules(group: Sequence[Rule], dpi: int, s: TableSettings
+                    ) -> tuple[list[float], list[float]]:
+    """Column and row edges of one table's rules."""
+    snap = s.snap * dpi
+    hs = [r for r in group if r.horizontal]
+    vs = [r for r in group if not r.horizontal]
+    rows = _cluster([(r.y0 + r.y1) / 2 for r in hs], snap)
+    cols = _cluster([(r.x0 + r.x1) / 2 for r in vs], snap)
+    left = min(min(r.x0, r.x1) for r in hs)
+    right = max(max(r.x0, r.x1) for r in hs)
+    if not cols or cols[0] - left > 2 * snap:
+        cols.insert(0, left)
+    if cols[-1] < right - 2 * snap:
+        cols.append(right)
+    top = min(min(r.y0, r.y1) for r in vs)
+    bottom = max(max(r.y0, r.y1) for r in vs)
+    if rows[0] - top > 2 * snap:
+        rows.insert(0, top)
+    if rows[-1] < bottom - 2 * snap:
+        rows.append(bottom)
+    # drop slivers (double rules, thick rules seen twice)
+    min_cell = s.min_cell * dpi
+    rows = _drop_slivers(rows, min_cell)
+    cols = _drop_slivers(cols, min_cell)
+    return cols, rows
+
+
+def _drop_slivers(edges: list[float], min_gap: float) -> list[float]:
+    out: list[float] = []
+    for e in edges:
+        if out and e - out[-1] < min_gap:
+            out[-1] = (out[-1] + e) / 2 if len(out) > 1 else out[-1]
+            continue
+        out.append(e)
+    return out
+
+
+def cells_from_grid(group: Sequence[Rule], cols: list[float], rows: list[float], dpi: int,
+                    s: TableSettings) -> list[tuple[int, int, int, int]]:
+    """Merged cells as (row, col, row_span, col_span) where rules between them are missing."""
+    n_r, n_c = len(rows) - 1, len(cols) - 1
+    tol = max(s.snap * dpi, 3.0)
+    uf = _UF(n_r * n_c)
+    for r in range(n_r):
+        for c in range(n_c):
+            if c + 1 < n_c:  # right side of (r, c)
+                cov = _coverage(group, False, cols[c + 1], rows[r], rows[r + 1], tol)
+                if cov < s.coverage:
+                    uf.union(r * n_c + c, r * n_c + c + 1)
+            if r + 1 < n_r:  # bottom side
+                cov = _coverage(group, True, rows[r + 1], cols[c], cols[c + 1], tol)
+                if cov < s.coverage:
+                    uf.union(r * n_c + c, (r + 1) * n_c + c)
+    spans: dict[int, list[int]] = {}
+    for i in range(n_r * n_c):
+        root = uf.find(i)
+        r, c = divmod(i, n_c)
+        b = spans.setdefault(root, [r, c, r, c])
+        b[0], b[1] = min(b[0], r), min(b[1], c)
+        b[2], b[3] = max(b[2], r), max(b[3], c)
+    out = []
+    for r0, c0, r1, c1 in spans.values():
+        out.append((r0, c0, r1 - r0 + 1, c1 - c0 + 1))
+    # a merge that is not a rectangle swallows the cells its bounding box covers
+    out.sort(key=lambda t: (-(t[2] * t[3]), t[0], t[1]))
+    taken: set[tuple[int, int]] = set()
+    final = []
+    for r0, c0, rs, cs in out:
+        cover = {(r, c) for r in range(r0, r0 + rs) for c in range(c0, c0 + cs)}
+        if cover & taken:
+            cover -= taken
+            for r, c in sorted(cover):
+                final.append((r, c, 1, 1))
+            taken |= cover
+            continue
+        taken |= cover
+        final.append((r0, c0, rs, cs))
+    final.sort(key=lambda t: (t[0], t[1]))
+    return final
+
+
+def _assign_words(words: Sequence[Word], cells: list[tuple[int, int, int, int]], cols: list[float],
+                  rows: list[float]) -> tuple[Cell, ...]:
+    buckets: dict[tuple[int, int], list[Word]] = {(r, c): [] for r, c, _, _ in cells}
+    owner: dict[tuple[int, int], tuple[int, int]] = {}
+    for r0, c0, rs, cs in cells:
+        for r in range(r0, r0 + rs):
+            for c in range(c0, c0 + cs):
+                owner[(r, c)] = (r0, c0)
+    import bisect
+
+    for w in words:
+        ci = bisect.bisect_right(cols, w.cx) - 1
+        ri = bisect.bisect_right(rows, w.cy) - 1
+        if 0 <= ci < len(cols) - 1 and 0 <= ri < len(rows) - 1:
+            buckets[owner[(ri, ci)]].append(w)
+    out = []
+    for r0, c0, rs, cs in cells:
+        bbox = (cols[c0], rows[r0], cols[c0 + cs], rows[r0 + rs])
+        out.append(Cell(r0, c0, bbox, tuple(buckets[(r0, c0)]), rs, cs))
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The geometry of one ruled table: edges and merged cells (row, col, row_span, col_span)."""
+
+    cols: tuple[float, ...]
+    rows: tuple[float, ...]
+    spans: tuple[tuple[int, int, int, int], ...]
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (self.cols[0], self.rows[0], self.cols[-1], self.rows[-1])
+
+    def cell_bbox(self, span: tuple[int, int, int, int]) -> tuple[float, float, float, float]:
+        r0, c0, rs, cs = span
+        return (self.cols[c0], self.rows[r0], self.cols[c0 + cs], self.rows[r0 + rs])
+
+
+def table_grids(rules: Sequence[Rule], dpi: int, settings: TableSettings | None = None
+                ) -> tuple[Grid, ...]:
+    """The grid of every ruled table among `rules`, top to bottom."""
+    s = settings or TableSettings()
+    grids = []
+    for group in group_rules(rules, dpi, s):
+        cols, rows = grid_from_rules(group, dpi, s)
+        if len(cols) < 3 or len(rows) < 2:
+            continue
+        spans = cells_from_grid(group, cols, rows, dpi, s)
+        grids.append(Grid(tuple(cols), tuple(rows), tuple(spans)))
+    grids.sort(key=lambda g: g.rows[0])
+    return tuple(grids)
+
+
+def find_tables(page: OcrPage, settings: TableSettings | None = None) -> tuple[Table, ...]:
+    """Every ruled table on the page, top to bottom, with its words in its cells."""
+    tables = []
+    for g in table_grids(page.rules, page.dpi, settings):
+        cols, rows = list(g.cols), list(g.rows)
+        assigned = _assign_words(page.words, list(g.spans), cols, rows)
+        tables.append(Table(page.page, g.bbox, len(rows) - 1, len(cols) - 1, assigned,
+                            g.cols, g.rows))
+    return tuple(tables)
