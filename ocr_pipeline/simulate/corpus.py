@@ -68,9 +68,9 @@ class DocSpec:
 
     def __post_init__(self) -> None:
         level(self.level)
-        if self.dpi not in (200, 300) or self.render_dpi < self.dpi:
-            raise ValueError(f"{self.name}: output dpi must be 200 or 300 and not above the "
-                             f"render dpi ({self.dpi} / {self.render_dpi})")
+        if not 30 <= self.dpi <= self.render_dpi <= 600:
+            raise ValueError(f"{self.name}: need 30 <= dpi <= render_dpi <= 600 "
+                             f"(got {self.dpi} / {self.render_dpi}); scans are 200 or 300 dpi")
         if not self.agreements:
             raise ValueError(f"{self.name}: no agreements to draw")
 
@@ -185,6 +185,8 @@ def write_document(spec: DocSpec, out_dir: Path) -> Written:
         "pages": records,
     }
     atomic_write(paths[2], json.dumps(meta, ensure_ascii=False, indent=1) + "\n")
+    for p in paths:  # atomic_write creates 0600 files; scans are to be shared
+        p.chmod(0o644)
     log.info("wrote %s: %d agreements, %d pages, %s, %.0f kB", paths[0].name, len(truth),
              len(records), spec.level, len(pdf) / 1024)
     return Written(*paths, pages=len(records), bytes=len(pdf), agreements=len(truth))

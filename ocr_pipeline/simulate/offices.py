@@ -429,8 +429,10 @@ def jabar_bundle(office: Office | str, *, seed: int, year: int | None = None
             "organization": case(office.name), "signed_place": office.place,
             "signed_date": signed.isoformat(), "signed_date_raw": date_text(signed.isoformat()),
             "needs_review": [], "warnings": []}
-    head_budget = [_budget_line(p["name"], sum(amounts[a] for a in p["activities"]), "APBD")
-                   for p in data["programs"]]
+    carried = {a for u in units for a in u["activities"]}
+    head_budget = [_budget_line(p["name"], sum(amounts[a] for a in p["activities"] if a in carried),
+                                "APBD")
+                   for p in data["programs"] if carried & set(p["activities"])]
     bundle = [{**base, "subunit": None,
                "first_party": {"name": head, "position": case(data["head"])},
                "second_party": {"name": governor, "position": case(data["superior"])},

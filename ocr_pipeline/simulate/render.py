@@ -118,6 +118,7 @@ class RenderOptions:
     seed: int = 0
     variant: str | None = None  # kpu | jabar
     page_size: str | None = None  # A4 | F4
+    satuan: bool | None = None  # jabar: a SATUAN column in every target table (None: RNG)
 
     def __post_init__(self) -> None:
         if self.variant is not None and self.variant not in VARIANTS:
@@ -409,7 +410,7 @@ def _signatures(w: _Writer, a: dict[str, Any], date_line: str, rng: np.random.Ge
     pos_r = _sig_lines(fp.get("position"), jabar, col_w, st, rng)
     n_pos = max(len(pos_l), len(pos_r))
     space = mm(rng.uniform(20, 27))
-    need = w.pitch * (4 + n_pos + 2) + space
+    need = w.pitch * (3.5 + n_pos + (3.5 if jabar else 2.0)) + space
     w.ensure(need, kind)
     if rng.random() < 0.8:
         w.gap(rng.uniform(0.5, 1.5))
@@ -438,7 +439,7 @@ def _signatures(w: _Writer, a: dict[str, Any], date_line: str, rng: np.random.Ge
         f.add(SignatureOp(sx0, sy0, sx1, sy1, int(rng.integers(1 << 31)),
                           _blue(rng), float(rng.uniform(0.3, 0.5))))
         if has_stamp and (not jabar or rng.random() < 0.3):
-            _stamp(w, a, x, y_pos, y_name, rng)
+            _stamp(w, a, party.get("position") or "", x, y_pos, y_name, rng)
     f.y = y_name + w.pitch * (3 if jabar else 1.5)
 
 
@@ -479,7 +480,7 @@ def _blue(rng: np.random.Generator) -> Color:
     return (int(rng.integers(10, 45)), int(rng.integers(25, 70)), int(rng.integers(105, 170)))
 
 
-def _stamp(w: _Writer, a: dict[str, Any], x: float, y_top: float, y_name: float,
+def _stamp(w: _Writer, a: dict[str, Any], position: str, x: float, y_top: float, y_name: float,
            rng: np.random.Generator) -> None:
     top, bottom = office_words(a.get("organization"))
     r = mm(rng.uniform(16, 20))
@@ -488,7 +489,9 @@ def _stamp(w: _Writer, a: dict[str, Any], x: float, y_top: float, y_name: float,
     color = (int(rng.integers(40, 90)), int(rng.integers(40, 80)), int(rng.integers(150, 200))) \
         if rng.random() < 0.6 else (int(rng.integers(100, 140)), int(rng.integers(40, 70)),
                                     int(rng.integers(140, 180)))
-    center = str(rng.choice(("", "SEKRETARIAT", "KETUA"))) if top.startswith("KOMISI") else ""
+    center = ""
+    if top.startswith("KOMISI") and rng.random() < 0.7:
+        center = "KETUA" if "ketua" in position.lower() else "SEKRETARIAT"
     w.flow.add(StampOp(cx, cy, r, top, bottom, center, color, float(rng.uniform(-40, 40)),
                        float(rng.uniform(0.55, 0.85)), int(rng.integers(1 << 31))))
     w.flow.add_stamp_text(" ".join(s for s in (top, bottom, center) if s))
@@ -836,7 +839,8 @@ def _budget_table(w: _Writer, a: dict[str, Any], placement: Placement, rng: np.r
 
 
 def _agreement(st: DocStyle, a: dict[str, Any], index: int, first_page: int,
-               rng: np.random.Generator) -> tuple[tuple[PageLayout, ...], dict[str, Any]]:
+               rng: np.random.Generator, satuan: bool | None = None
+               ) -> tuple[tuple[PageLayout, ...], dict[str, Any]]:
     """Lay out one agreement; return its pages and its truth as drawn."""
     flow = Flow(st.size, st.margins, index, first_page)
     w = _Writer(flow, st)
@@ -846,7 +850,8 @@ def _agreement(st: DocStyle, a: dict[str, Any], index: int, first_page: int,
     truth["signed_date"], truth["signed_date_raw"] = iso, raw
     head_on_table = (not jabar) and rng.random() < 0.2
     truth["title"] = _letter(w, a, date_line, rng, letterhead=not head_on_table)
-    tc = _TableChoice(sections=not jabar, satuan=jabar and rng.random() < 0.4, numbered=jabar)
+    with_unit = rng.random() < 0.4 if satuan is None else satuan
+    tc = _TableChoice(sections=not jabar, satuan=jabar and with_unit, numbered=jabar)
     rows, units = _adapt_targets(a["targets"], tc)
     placement = Placement()
     if rows:
@@ -906,7 +911,8 @@ def layout_bundle(agreements: Sequence[dict[str, Any]], options: RenderOptions =
     pages: list[PageLayout] = []
     truth = []
     for k, (a, seed) in enumerate(zip(agreements, agreement_seeds, strict=True)):
-        ps, t = _agreement(st, a, k, len(pages) + 1, np.random.default_rng(seed))
+        ps, t = _agreement(st, a, k, len(pages) + 1, np.random.default_rng(seed),
+                           options.satuan)
         pages += ps
         truth.append(t)
     log.debug("laid out %d agreements on %d pages (%s, %s)", len(truth), len(pages),

@@ -136,11 +136,66 @@ class PageScan:
                 "effects": [e.to_json() for e in self.effects]}
 
 
-# --------------------------------------------------------------------------- effects
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True, slots=True)
+class ScanParams:
+    """Everything a scan of one page does, drawn before any pixel is touched.
+
+    The parameters depend on the level and the seed only (not on the image), so a
+    page scanned at 200 or 300 dpi gets the same skew, turn and effects.
+    """
+
+    skew: float = 0.0  # degrees, positive = counter-clockwise
+    rotation: int = 0  # clockwise: 0, 90, 180, 270
+    fade: float | None = None  # ink strength left; None: no fading
+    broken: float = 0.0  # share of ink pixels broken off when faded
+    paper: float = 255.0
+    yellow: bool = False
+    bleed: float | None = None  # opacity of the page behind; None: none
+    margins: tuple[tuple[str, float], ...] = ()  # (edge, width as a fraction of the side)
+    margin_value: float = 30.0
+    light: tuple[str, float, float] | None = None  # (gradient|vignette, strength, direction)
+    blur: float = 0.0  # gaussian sigma, pixels at 200 dpi
+    noise: float = 0.0
+    speckle: float = 0.0
+    jpeg: int | None = None
+    pixel_seed: int = 0
 
 
 def _u(rng: np.random.Generator, r: Range) -> float:
     return float(rng.uniform(r[0], r[1])) if r[1] > r[0] else float(r[0])
+
+
+def draw_params(lv: ScanLevel, seed: int | Sequence[int]) -> ScanParams:
+    """The parameters of one page's scan at level `lv`; the same seed, the same parameters."""
+    rng = np.random.default_rng(seed)
+    fade = _u(rng, lv.fade) if rng.random() < lv.fade_prob else None
+    broken = float(rng.uniform(0.05, 0.3) * (1.0 - fade) / 0.5) if fade is not None else 0.0
+    paper = _u(rng, lv.paper)
+    yellow = bool(rng.random() < lv.yellow_prob)
+    bleed = _u(rng, lv.bleed) if rng.random() < lv.bleed_prob else None
+    skew = _u(rng, lv.skew) * (1 if rng.random() < 0.5 else -1)
+    margins: tuple[tuple[str, float], ...] = ()
+    if rng.random() < lv.margin_prob:
+        edges = rng.choice(["left", "right", "top", "bottom"],
+                           size=1 if rng.random() < 0.6 else 2, replace=False)
+        margins = tuple((str(e), _u(rng, lv.margin)) for e in edges)
+    margin_value = float(rng.uniform(10, 45))
+    light = None
+    if lv.light[1] > 0:
+        kind = "gradient" if rng.random() < 0.5 else "vignette"
+        light = (kind, _u(rng, lv.light), float(rng.uniform(0, 360)))
+    blur, noise, speckle = _u(rng, lv.blur), _u(rng, lv.noise), _u(rng, lv.speckle)
+    jpeg = int(round(_u(rng, lv.jpeg))) if lv.jpeg[1] > 0 else None
+    rotation = int(rng.choice((90, 180, 270))) if rng.random() < lv.turn_prob else 0
+    return ScanParams(round(skew, 6), rotation, fade, broken, paper, yellow, bleed, margins,
+                      margin_value, light, blur, noise, speckle, jpeg,
+                      int(rng.integers(1 << 62)))
+
+
+# --------------------------------------------------------------------------- effects
 
 
 def _smooth_field(rng: np.random.Generator, h: int, w: int, cells: int) -> np.ndarray:
@@ -149,10 +204,10 @@ def _smooth_field(rng: np.random.Generator, h: int, w: int, cells: int) -> np.nd
     return cv2.resize(low, (w, h), interpolation=cv2.INTER_CUBIC).clip(0, 1)
 
 
-def _fade(img: np.ndarray, rng: np.random.Generator, strength: float) -> tuple[np.ndarray, Effect]:
+def _fade(img: np.ndarray, rng: np.random.Generator, strength: float, broken: float
+          ) -> tuple[np.ndarray, Effect]:
     h, w = img.shape[:2]
     ink = 255.0 - img
-    broken = float(rng.uniform(0.05, 0.3) * (1.0 - strength) / 0.5)
     grain = rng.random((h // 2 + 1, w // 2 + 1)).astype(np.float32)
     grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_NEAREST)
     patchy = 0.6 + 0.4 * _smooth_field(rng, h, w, 12)
@@ -162,10 +217,8 @@ def _fade(img: np.ndarray, rng: np.random.Generator, strength: float) -> tuple[n
                                                ("broken", round(broken, 3))))
 
 
-def _paper(img: np.ndarray, rng: np.random.Generator, lv: ScanLevel
+def _paper(img: np.ndarray, rng: np.random.Generator, b: float, yellow: bool
            ) -> tuple[np.ndarray, tuple[float, float, float], Effect]:
-    b = _u(rng, lv.paper)
-    yellow = rng.random() < lv.yellow_prob
     tint = (b, b * 0.975, b * 0.86) if yellow else (b, b, b)
     h, w = img.shape[:2]
     texture = (_smooth_field(rng, h, w, 60) - 0.5) * min(4.0, (255 - b) * 0.15)
@@ -178,8 +231,8 @@ def _paper(img: np.ndarray, rng: np.random.Generator, lv: ScanLevel
                                        ("tint", "yellow" if yellow else "grey")))
 
 
-def _bleed(img: np.ndarray, back: np.ndarray, rng: np.random.Generator, alpha: float,
-           source: int | None) -> tuple[np.ndarray, Effect]:
+def _bleed(img: np.ndarray, back: np.ndarray, alpha: float, source: int | None
+           ) -> tuple[np.ndarray, Effect]:
     h, w = img.shape[:2]
     b = back if back.ndim == 2 else cv2.cvtColor(back, cv2.COLOR_RGB2GRAY)
     b = cv2.resize(b, (w, h), interpolation=cv2.INTER_AREA)[:, ::-1].astype(np.float32)
@@ -193,17 +246,14 @@ def _skew_matrix(w: int, h: int, angle: float) -> np.ndarray:
     return cv2.getRotationMatrix2D(((w - 1) / 2, (h - 1) / 2), angle, 1.0)
 
 
-def _margins(img: np.ndarray, rng: np.random.Generator, lv: ScanLevel
-             ) -> tuple[np.ndarray, Effect]:
+def _margins(img: np.ndarray, rng: np.random.Generator, margins: tuple[tuple[str, float], ...],
+             dark: float) -> tuple[np.ndarray, Effect]:
     h, w = img.shape[:2]
-    edges = list(rng.choice(["left", "right", "top", "bottom"],
-                            size=1 if rng.random() < 0.6 else 2, replace=False))
-    dark = float(rng.uniform(10, 45))
     widths = []
-    for edge in edges:
+    for edge, frac in margins:
         side = w if edge in ("left", "right") else h
         length = h if edge in ("left", "right") else w
-        width = _u(rng, lv.margin) * side
+        width = frac * side
         walk = np.cumsum(rng.normal(0, 0.6, length)).astype(np.float32)
         walk = cv2.GaussianBlur(walk.reshape(1, -1), (0, 0), 15).ravel()
         depth = np.clip(width + walk - walk.mean(), 1, side * 0.2)
@@ -220,21 +270,21 @@ def _margins(img: np.ndarray, rng: np.random.Generator, lv: ScanLevel
         c = cover if img.ndim == 2 else cover[..., None]
         img = img * (1 - c) + dark * c
         widths.append(round(width, 1))
-    return img, Effect("dark_margins", (("edges", ",".join(edges)), ("width_px", widths),
-                                        ("value", round(dark, 1))))
+    return img, Effect("dark_margins", (("edges", ",".join(e for e, _ in margins)),
+                                        ("width_px", widths), ("value", round(dark, 1))))
 
 
-def _light(img: np.ndarray, rng: np.random.Generator, strength: float
-           ) -> tuple[np.ndarray, Effect]:
+def _light(img: np.ndarray, light: tuple[str, float, float]) -> tuple[np.ndarray, Effect]:
+    kind, strength, direction = light
     h, w = img.shape[:2]
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    if rng.random() < 0.5:
-        ang = float(rng.uniform(0, 2 * math.pi))
+    if kind == "gradient":
+        ang = math.radians(direction)
         ramp = (xx / w - 0.5) * math.cos(ang) + (yy / h - 0.5) * math.sin(ang)
         ramp = (ramp - ramp.min()) / max(1e-6, float(ramp.max() - ramp.min()))
         gain = 1.0 - strength * ramp
         eff = Effect("illumination", (("kind", "gradient"), ("strength", round(strength, 3)),
-                                      ("direction_deg", round(math.degrees(ang), 1))))
+                                      ("direction_deg", round(direction, 1))))
     else:
         r2 = ((xx / w - 0.5) ** 2 + (yy / h - 0.5) ** 2) / 0.5
         gain = 1.0 - strength * r2
@@ -282,13 +332,15 @@ def _turn_matrix(w: int, h: int, rotation: int) -> np.ndarray:
 
 def scan_page(image: np.ndarray, lv: ScanLevel, *, seed: int | Sequence[int], dpi_in: int = 300,
               dpi_out: int = 200, color: bool = False, backside: np.ndarray | None = None,
-              backside_page: int | None = None) -> PageScan:
+              backside_page: int | None = None, params: ScanParams | None = None) -> PageScan:
     """Scan `image` (RGB or grey uint8 at `dpi_in`) at level `lv`; deterministic by `seed`.
 
     `backside` is the page that may show through (bleed-through), drawn at any dpi;
-    `backside_page` is its page number, for the record.
+    `backside_page` is its page number, for the record. `params` overrides the
+    parameters `draw_params(lv, seed)` would draw (tests use it to force a turn).
     """
-    rng = np.random.default_rng(seed)
+    p = params or draw_params(lv, seed)
+    rng = np.random.default_rng(p.pixel_seed)
     src = image
     if not color and src.ndim == 3:
         src = cv2.cvtColor(src, cv2.COLOR_RGB2GRAY)
@@ -298,49 +350,44 @@ def scan_page(image: np.ndarray, lv: ScanLevel, *, seed: int | Sequence[int], dp
     w, h = max(1, round(w0 * dpi_out / dpi_in)), max(1, round(h0 * dpi_out / dpi_in))
     img = cv2.resize(src, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     effects: list[Effect] = []
-    scale = dpi_out / 200.0
 
-    if rng.random() < lv.fade_prob:
-        img, e = _fade(img, rng, _u(rng, lv.fade))
+    if p.fade is not None:
+        img, e = _fade(img, rng, p.fade, p.broken)
         effects.append(e)
-    img, tint, e = _paper(img, rng, lv)
-    if lv.paper[0] < 255:
+    img, tint, e = _paper(img, rng, p.paper, p.yellow)
+    if p.paper < 255 or p.yellow:
         effects.append(e)
-    if backside is not None and rng.random() < lv.bleed_prob:
-        img, e = _bleed(img, backside, rng, _u(rng, lv.bleed), backside_page)
+    if backside is not None and p.bleed is not None:
+        img, e = _bleed(img, backside, p.bleed, backside_page)
         effects.append(e)
-    skew = _u(rng, lv.skew) * (1 if rng.random() < 0.5 else -1)
-    m = _skew_matrix(w, h, skew)
-    if skew:
+    m = _skew_matrix(w, h, p.skew)
+    if p.skew:
         border = tint if img.ndim == 3 else (0.299 * tint[0] + 0.587 * tint[1]
                                              + 0.114 * tint[2],)
         img = cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
                              borderMode=cv2.BORDER_CONSTANT, borderValue=border)
-    if rng.random() < lv.margin_prob:
-        img, e = _margins(img, rng, lv)
+    if p.margins:
+        img, e = _margins(img, rng, p.margins, p.margin_value)
         effects.append(e)
-    if lv.light[1] > 0:
-        img, e = _light(img, rng, _u(rng, lv.light))
+    if p.light is not None:
+        img, e = _light(img, p.light)
         effects.append(e)
-    if lv.blur[1] > 0:
-        sigma = _u(rng, lv.blur) * scale
+    if p.blur > 0:
+        sigma = p.blur * dpi_out / 200.0
         img = cv2.GaussianBlur(img, (0, 0), sigma)
         effects.append(Effect("blur", (("sigma_px", round(sigma, 3)),)))
-    if lv.noise[1] > 0:
-        sigma = _u(rng, lv.noise)
-        img = img + rng.standard_normal(img.shape, dtype=np.float32) * sigma
-        effects.append(Effect("noise", (("sigma", round(sigma, 3)),)))
-    if lv.speckle[1] > 0:
-        img, e = _speckle(img, rng, _u(rng, lv.speckle))
+    if p.noise > 0:
+        img = img + rng.standard_normal(img.shape, dtype=np.float32) * p.noise
+        effects.append(Effect("noise", (("sigma", round(p.noise, 3)),)))
+    if p.speckle > 0:
+        img, e = _speckle(img, rng, p.speckle)
         effects.append(e)
     out = np.clip(img + 0.5, 0, 255).astype(np.uint8)
-    if lv.jpeg[1] > 0:
-        out, e = _jpeg(out, int(round(_u(rng, lv.jpeg))))
+    if p.jpeg is not None:
+        out, e = _jpeg(out, p.jpeg)
         effects.append(e)
-    rotation = 0
-    if rng.random() < lv.turn_prob:
-        rotation = int(rng.choice((90, 180, 270)))
-        out = np.ascontiguousarray(np.rot90(out, k=-rotation // 90))
-    affine = _turn_matrix(w, h, rotation) @ np.vstack([m, [0, 0, 1]])
-    return PageScan(out, lv.name, dpi_out, color, rotation, round(skew, 6), tuple(effects),
+    if p.rotation:
+        out = np.ascontiguousarray(np.rot90(out, k=-p.rotation // 90))
+    affine = _turn_matrix(w, h, p.rotation) @ np.vstack([m, [0, 0, 1]])
+    return PageScan(out, lv.name, dpi_out, color, p.rotation, p.skew, tuple(effects),
                     tuple(float(v) for v in affine[:2].ravel()))

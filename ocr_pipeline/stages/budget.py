@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..records import Word
-from .layout import Line, clean_text, join_lines, union_bbox
-from .rows import TextBox
-from .values import find_amount, split_enumerator
+from ..records import Table, Word
+from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
+from .rows import Columns, TextBox, cell_at, join_cell_text
+from .values import find_amount, parse_rupiah, split_enumerator
 
 _TOTAL = re.compile(r"^\s*(jumlah|total|grand total|sub ?total)\b", re.I)
 _HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|program)\s*$", re.I)
@@ -128,4 +128,63 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
         note_parts.sort(key=lambda t: t[0])
         note = clean_text(" ".join(w.text for _, ws in note_parts for w in ws)) or None
         out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text))))
+    return out
+
+
+def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
+    """Budget lines of a ruled budget table, row by row (amounts may wrap inside their cell).
+
+    An unlabelled column between the name and the amount (a lone 'Rp' column) counts
+    as part of the amount.
+    """
+    roles = list(cols.roles)
+    amount_cols = [i for i, r in enumerate(roles) if r == "amount"]
+    if not amount_cols:
+        return []
+    for i, r in enumerate(roles):
+        if r is None and (i + 1 in amount_cols or i - 1 in amount_cols):
+            amount_cols.append(i)
+    name_cols = cols.of("name") or tuple(i for i, r in enumerate(roles) if r is None and i not in amount_cols)
+    out: list[RawBudget] = []
+    for r in range(skip, table.n_rows):
+        parts: dict[str, list[Word]] = {"name": [], "amount": [], "note": []}
+        widths = {"name": 0.0, "amount": 0.0}
+        seen: set[int] = set()
+        for role, idx in (("name", name_cols), ("amount", sorted(amount_cols)), ("note", cols.of("note"))):
+            for c in idx:
+                cell = cell_at(table, r, c)
+                if cell is None or id(cell) in seen or cell.row != r:
+                    continue
+                seen.add(id(cell))
+                parts[role].extend(cell.words)
+                if role in widths:
+                    widths[role] += cell.bbox[2] - cell.bbox[0]
+        amt_lines = words_to_lines(parts["amount"])
+        starts = [i for i, ln in enumerate(amt_lines) if find_amount(ln.text) is not None]
+        if len(starts) > 1:  # several entries in one ruled row: read its lines
+            row_words = parts["name"] + parts["amount"] + parts["note"]
+            lines = words_to_lines(row_words)
+            out.extend(budget_lines(lines, [table.page] * len(lines)))
+            continue
+        amt_text = join_cell_text(amt_lines, widths["amount"] - 8)
+        amount = parse_rupiah(amt_text) if amt_text else None
+        if amount is None:
+            found = find_amount(amt_text)
+            amount = found[0] if found else None
+        name_text = join_lines(ln.text for ln in words_to_lines(parts["name"]))
+        enum, body = split_enumerator(name_text)
+        name_text = (body if enum else name_text).strip(" .:-")
+        if not amt_text or (amount is None and not any(ch.isdigit() for ch in amt_text)):
+            continue  # a heading row or an empty row
+        page = table.page
+        nw, aw = parts["name"], parts["amount"]
+        out.append(RawBudget(
+            TextBox(name_text, page, union_bbox(w.bbox for w in nw) if nw else None,
+                    min((w.conf for w in nw), default=0.0), tuple(nw)),
+            TextBox(amt_text, page, union_bbox(w.bbox for w in aw) if aw else None,
+                    min((w.conf for w in aw), default=0.0), tuple(aw)),
+            amount,
+            join_lines(ln.text for ln in words_to_lines(parts["note"])) or None,
+            bool(_TOTAL.match(name_text.replace(" ", "")) or _TOTAL.match(name_text)),
+        ))
     return out

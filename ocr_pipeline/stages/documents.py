@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from ..records import OcrPage, Table
-from .budget import RawBudget, budget_lines
+from .budget import RawBudget, budget_lines, table_budget
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
 from .rows import Columns, RawRow, TextBox, header_columns, stitch_rows, table_rows
 from .tables import TableSettings, find_tables
@@ -384,16 +384,37 @@ def _budget_region(views: Sequence[PageView]) -> tuple[list[Line], list[int]]:
     return lines, pages
 
 
-def _rows(views: Sequence[PageView]) -> list[RawRow]:
-    rows: list[RawRow] = []
-    prev_cols: Columns | None = None
+def resolved_tables(views: Sequence[PageView]) -> list[tuple[Table, Columns, int]]:
+    """Every table with its column roles; a table without a header row continues the one before."""
+    out: list[tuple[Table, Columns, int]] = []
+    prev: Columns | None = None
     for v in views:
         for t, cols, skip in v.tables:
-            if cols is None and prev_cols is not None and len(prev_cols.roles) == t.n_cols:
-                cols = prev_cols
-            if cols is None or cols.kind != "targets":
+            if cols is None and prev is not None and len(prev.roles) == t.n_cols:
+                cols = prev
+            if cols is None:
                 continue
-            prev_cols = cols
+            prev = cols
+            out.append((t, cols, skip))
+    return out
+
+
+def _budget(views: Sequence[PageView]) -> list[RawBudget]:
+    """The budget list: a ruled budget table read by cells, else the text after the targets."""
+    ruled: list[RawBudget] = []
+    for t, cols, skip in resolved_tables(views):
+        if cols.kind == "budget":
+            ruled.extend(table_budget(t, cols, skip))
+    if ruled:
+        return ruled
+    lines, pages = _budget_region(views)
+    return budget_lines(lines, pages)
+
+
+def _rows(views: Sequence[PageView]) -> list[RawRow]:
+    rows: list[RawRow] = []
+    for t, cols, skip in resolved_tables(views):
+        if cols.kind == "targets":
             rows.extend(table_rows(t, cols, skip))
     return stitch_rows(rows)
 
@@ -458,8 +479,7 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
     rows = _rows(views)
     if not table_views:
         warnings.append("targets: no target table found for this agreement")
-    lines, pages = _budget_region(views)
-    budget = budget_lines(lines, pages)
+    budget = _budget(views)
     return Draft(pages=tuple(v.number for v in views), rows=tuple(rows), budget=tuple(budget),
                  warnings=tuple(warnings), has_letter=letter is not None,
                  has_table=bool(table_views), **d)  # type: ignore[arg-type]

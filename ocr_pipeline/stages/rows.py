@@ -159,7 +159,7 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
     return None, 1 if is_column_numbers(texts) else 0
 
 
-def _cell_at(table: Table, r: int, c: int) -> Cell | None:
+def cell_at(table: Table, r: int, c: int) -> Cell | None:
     for cell in table.cells:
         if cell.row <= r < cell.row + cell.row_span and cell.col <= c < cell.col + cell.col_span:
             return cell
@@ -203,60 +203,121 @@ def _strip_item(text: str) -> str:
     return body if enum else text
 
 
+# words that open an indicator; a capitalised one inside a run-on cell starts the next item
+INDICATOR_STARTS = frozenset("""
+persentase prosentase presentase jumlah tingkat indeks indek nilai rasio ratio cakupan angka rata-rata
+luas panjang capaian tersusunnya tersedianya terlaksananya meningkatnya menurunnya terwujudnya
+kepuasan opini predikat laju proporsi penurunan peningkatan pertumbuhan kontribusi realisasi produksi
+populasi prevalensi skor lama waktu status kualitas terbangunnya terselenggaranya terpenuhinya
+""".split())
+_CONNECTORS = frozenset("dan dari atau s.d s/d sd per hingga sampai serta - – / ,".split())
+
+
+def _wrapped(line: Line, width: float) -> bool:
+    """A line that fills its cell: the text went on on the next line (not a new value)."""
+    return width > 0 and (line.right - line.left) >= 0.8 * width
+
+
+def join_cell_text(lines: Sequence[Line], width: float) -> str:
+    """Join a cell's lines; a number cut at the cell edge is joined without a space."""
+    out = ""
+    for i, ln in enumerate(lines):
+        t = clean_text(ln.text)
+        if not out:
+            out = t
+        elif (_wrapped(lines[i - 1], width) and re.search(r"[\d.,]$", out) and re.match(r"^[\d.,]", t)):
+            out += t
+        else:
+            out = join_lines([out, t])
+    return out
+
+
+def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
+    """The separate values of a target cell, each as its words.
+
+    A value starts at a number that opens the cell, opens a line after a line that did
+    not fill the cell, or follows a complete value ('%' or a unit word) without a
+    connector ('dan', 'dari', ',', '/'...) before it.
+    """
+    lines = words_to_lines(words)
+    groups: list[list[Word]] = []
+    prev_text = ""
+    for li, ln in enumerate(lines):
+        new_line = True
+        for w in ln.words:
+            t = w.text
+            numeric = bool(re.match(r"^\d", t))
+            list_line = new_line and li > 0 and not _wrapped(lines[li - 1], width)
+            after_value = bool(prev_text) and not re.match(r"^[\d(]", prev_text) and (
+                prev_text.lower() not in _CONNECTORS and not prev_text.endswith((",", "/", "-")))
+            if not groups:
+                groups.append([w])
+            elif numeric and (after_value or (list_line and re.match(r"^\d", clean_text(lines[li - 1].text)))):
+                groups.append([w])
+            else:
+                groups[-1].append(w)
+            prev_text = t
+            new_line = False
+    return groups
+
+
+def _items_by_start_words(words: Sequence[Word], k: int) -> list[list[Word]] | None:
+    """Split a run-on indicator paragraph into k items at capitalised indicator-start words."""
+    ordered = [w for ln in words_to_lines(words) for w in ln.words]
+    cuts = [i for i, w in enumerate(ordered) if i > 0 and w.text[:1].isupper()
+            and w.text.lower().strip(".,:;") in INDICATOR_STARTS]
+    if len(cuts) != k - 1:
+        return None
+    bounds = [0, *cuts, len(ordered)]
+    return [ordered[bounds[j]:bounds[j + 1]] for j in range(k)]
+
+
 def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
-                     page: int) -> list[tuple[TextBox, TextBox, TextBox, str | None]] | None:
+                     page: int, ind_width: float = 0.0, tgt_width: float = 0.0,
+                     ) -> list[tuple[TextBox, TextBox, TextBox, str | None]] | None:
     """Split one ruled cell holding several targets into (indicator, target, unit, parent) rows.
 
-    Returns None when the cell holds one target (nothing to split).
+    Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
+    '1.1.'), capitalised indicator-start words in a run-on paragraph, or the nearest
+    target by height. Returns None when the cell holds one value (nothing to split).
     """
-    t_lines = words_to_lines(tgt_words)
-    starts = [i for i, ln in enumerate(t_lines) if starts_value(ln.text)]
-    if len(starts) <= 1:
-        return None
-    # target groups: each value line with the unit-word lines under it
-    groups: list[list[Line]] = []
-    for i, ln in enumerate(t_lines):
-        if i in starts or not groups:
-            groups.append([ln])
-        else:
-            groups[-1].append(ln)
+    groups = value_groups(tgt_words, tgt_width)
     k = len(groups)
+    if k <= 1:
+        return None
     i_lines = list(words_to_lines(ind_words))
     items = _split_items(i_lines)
     parent: str | None = None
-    g_top = min(ln.top for ln in groups[0])
-    if len(items) == k + 1 or (len(items) > 1 and len(items) > k and items[0][-1].bottom <= g_top + 2):
+    g_top = min(w.bbox[1] for w in groups[0])
+    if len(items) == k + 1 or (len(items) > k and items[0][-1].bottom <= g_top + 2):
         head = items.pop(0)
         parent = join_lines(ln.text for ln in head)
+    item_words: list[list[Word]]
     if len(items) == k:
-        assigned = items
+        item_words = [[w for ln in it for w in ln.words] for it in items]
+    elif (by_words := _items_by_start_words(ind_words, k)) is not None and parent is None:
+        item_words = by_words
     else:
-        # nearest target by height: lines above the first target are the heading
-        assigned = [[] for _ in range(k)]
-        centres = [sum(ln.cy for ln in g) / len(g) for g in groups]
+        item_words = [[] for _ in range(k)]
+        centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
-        first_top = min(ln.top for ln in groups[0])
         for ln in i_lines:
-            if parent is None and ln.bottom < first_top and k > 1:
+            if parent is None and ln.bottom < g_top:
                 head_lines.append(ln)
                 continue
             j = min(range(k), key=lambda q: abs(centres[q] - ln.cy))
-            assigned[j].append(ln)
+            item_words[j].extend(ln.words)
         if head_lines and parent is None:
             parent = join_lines(ln.text for ln in head_lines)
     u_lines = list(words_to_lines(unit_words))
     out = []
     for j, g in enumerate(groups):
-        lines = assigned[j] if j < len(assigned) else []
-        words = [w for ln in lines for w in ln.words]
-        texts = [ln.text for ln in lines]
-        if texts:
-            texts[0] = _strip_item(texts[0])
-        ind = box_of(words, page, texts)
-        tw = [w for ln in g for w in ln.words]
-        tgt = box_of(tw, page, [ln.text for ln in g])
-        top = min(ln.top for ln in g)
-        bot = g[-1].bottom if j + 1 >= k else min(ln.top for ln in groups[j + 1])
+        words = item_words[j] if j < len(item_words) else []
+        ind = box_of(words, page, [ln.text for ln in words_to_lines(words)] if words else None)
+        tgt = TextBox(join_cell_text(words_to_lines(g), tgt_width), page, union_bbox(w.bbox for w in g),
+                      min(w.conf for w in g), tuple(g))
+        top = min(w.bbox[1] for w in g)
+        bot = max(w.bbox[3] for w in g) if j + 1 >= k else min(w.bbox[1] for w in groups[j + 1])
         uw = [w for ln in u_lines if top - 5 <= ln.cy <= bot + 5 for w in ln.words]
         out.append((ind, tgt, box_of(uw, page), parent))
     return out
@@ -274,7 +335,7 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                           ("target", c_tgt)):
             ws: list[Word] = []
             for c in idx:
-                cell = _cell_at(table, r, c)
+                cell = cell_at(table, r, c)
                 if cell is None:
                     continue
                 if cell.col_span > 1 and role in ("goal", "indicator", "target"):
@@ -307,19 +368,31 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                                   target=box_of(by_role.get("no", []) + goal_w, table.page)))
             continue
         goal = box_of(goal_w, table.page)
-        split = split_by_targets(ind_w, tgt_w, unit_w, table.page)
+        ind_width = _width(table, c_ind)
+        tgt_width = _width(table, c_tgt)
+        split = split_by_targets(ind_w, tgt_w, unit_w, table.page, ind_width, tgt_width)
         if split is None:
-            out.append(RawRow("data", table.page, goal, box_of(ind_w, table.page),
-                              box_of(tgt_w, table.page), box_of(unit_w, table.page), None, no_text))
+            tgt_lines = words_to_lines(tgt_w)
+            tgt = box_of(tgt_w, table.page)
+            if tgt_w:
+                tgt = replace(tgt, text=join_cell_text(tgt_lines, tgt_width))
+            out.append(RawRow("data", table.page, goal, box_of(ind_w, table.page), tgt,
+                              box_of(unit_w, table.page), None, no_text))
         else:
             for ind, tgt, unit, parent in split:
                 out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text))
     return out
 
 
+def _width(table: Table, cols: Sequence[int]) -> float:
+    if not cols:
+        return 0.0
+    return table.col_edges[max(cols) + 1] - table.col_edges[min(cols)] - 8.0
+
+
 def _goal_cell_spans(table: Table, r: int, c_goal: Sequence[int]) -> bool:
     for c in c_goal:
-        cell = _cell_at(table, r, c)
+        cell = cell_at(table, r, c)
         if cell is not None and cell.row_span > 1:
             return True
     return False

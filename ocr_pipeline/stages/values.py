@@ -66,6 +66,8 @@ class ParsedTarget:
     note: str = ""  # what the parser had to assume, for the audit trail
 
 
+_MULTIPLIERS = {"ribu": 1e3, "rb": 1e3, "juta": 1e6, "jt": 1e6, "miliar": 1e9, "milyar": 1e9,
+                "triliun": 1e12}
 _PERCENT_WORDS = {"persen", "prosen", "percent", "prosentase", "persentase"}
 
 
@@ -88,6 +90,10 @@ def parse_target(raw: str) -> ParsedTarget:
         return ParsedTarget(None, None, f"unreadable number {m.group(0)!r}")
     if rest.startswith("%") or re.match(r"^(persen|prosen)\b", rest, re.I) or lead.endswith("%"):
         return ParsedTarget(value, "%")
+    mult = re.match(r"^(ribu|rb|juta|jt|miliar|milyar|triliun)\b\.?\s*", rest, re.I)
+    if mult:
+        value *= _MULTIPLIERS[mult.group(1).lower()]
+        rest = rest[mult.end():]
     if re.search(r"(,|\bdan\b|\bserta\b|;)\s*\d", re.sub(r"\(.*?\)", " ", rest)):
         return ParsedTarget(None, None, "several quantities in one target")
     unit = unit_word(re.sub(r"\([^)]*\d[^)]*\)", " ", rest))  # "(1400 orang)" is not the unit
@@ -109,16 +115,25 @@ _AMOUNT = re.compile(r"(?:R\s*[pP]\s*\.?\s*)?(\d{1,3}(?:[.,]\s?\d{3})+|\d{4,})(?
 
 
 def parse_rupiah(raw: str) -> int | None:
-    """A Rupiah amount: 'Rp 4.105.373.000,-' -> 4105373000; '1.273.000.000,00' -> 1273000000."""
-    text = clean_text(raw).replace(" ", "")
-    text = _RP.sub("", text)
-    m = re.match(r"(\d{1,3}(?:[.,]\d{3})+|\d+)(?:[.,](\d{2}|-+|—))?[-.,—]*$", text)
+    """A Rupiah amount: 'Rp 4.105.373.000,-' -> 4105373000; '1.273.000.000,00' -> 1273000000.
+
+    Irregular grouping ('1.660453.975') is read as its digits; `rupiah_grouping_ok`
+    tells whether the grouping was regular.
+    """
+    text = _RP.sub("", clean_text(raw).replace(" ", ""))
+    m = re.match(r"(\d[\d.,]*?)(?:[.,](\d{2}|-+|—))?[-.,—]*$", text)
     if not m:
         return None
     digits = re.sub(r"[.,]", "", m.group(1))
     if not digits.isdigit():
         return None
     return int(digits)
+
+
+def rupiah_grouping_ok(raw: str) -> bool:
+    """True when the amount's digits are grouped by threes ('4.105.373.000')."""
+    text = _RP.sub("", clean_text(raw).replace(" ", ""))
+    return bool(re.match(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,4})(?:[.,](\d{2}|-+|—))?[-.,—]*$", text))
 
 
 def find_amount(line: str) -> tuple[int, int, int] | None:
@@ -181,7 +196,8 @@ def parse_date(raw: str) -> ParsedDate:
 
 
 _ENUM = re.compile(
-    r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]?|(?P<bullet>[-–—•·*▪●o]))\s+"
+    r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]?"
+    r"|(?P<bullet>[-–—•·*▪●o]))(?:\s+|(?<=[.)])(?=[A-Z]))"
 )
 
 
