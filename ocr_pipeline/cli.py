@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: every core)")
     r.add_argument("--force", action="store_true", help="redo inputs the resume ledger says are done")
     r.add_argument("--dpi", type=int, default=300, help="resolution PDF pages are rendered at (default 300)")
-    r.add_argument("--catalogue", type=Path, help="indicator catalogue folder or CSV (default: corrections/)")
+    r.add_argument("--corrections", type=Path, default=Path("corrections"),
+                   help="folder of the catalogue, lexicon and review decisions (default: %(default)s)")
+    r.add_argument("--catalogue", type=Path, help="an indicator catalogue CSV instead of the one in --corrections")
     r.add_argument("--keep-work", action="store_true", help="keep the cleaned page images in DIR/.work")
     r.add_argument("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")
     r.add_argument("--max-pages", type=int, default=_LIMITS.max_pages, help="pages per file (default %(default)s)")
@@ -67,7 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     from . import pipeline
 
     config = RunConfig(
-        out_dir=args.out, dpi=args.dpi, catalogue=args.catalogue, workers=args.workers, force=args.force,
+        out_dir=args.out, dpi=args.dpi, corrections=args.corrections, catalogue=args.catalogue, workers=args.workers, force=args.force,
         keep_work=args.keep_work, scheduler=args.scheduler,
         limits=Limits(args.max_file_mb, args.max_pages, args.max_page_megapixels, args.seconds_per_page),
     )

@@ -62,7 +62,8 @@ class RunConfig:
 
     out_dir: Path
     dpi: int = 300
-    catalogue: Path | None = None
+    corrections: Path = Path("corrections")  # catalogue, lexicon and review decisions
+    catalogue: Path | None = None  # a catalogue file instead of the one in `corrections`
     workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
     keep_work: bool = False

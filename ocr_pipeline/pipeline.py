@@ -48,15 +48,17 @@ def work_image_path(out_dir: Path, sha256: str, page: int) -> Path:
 
 
 def page_task(info: ingest.InputFile, page_no: int, config: RunConfig) -> OcrPage:
-    """Ingest, clean and read one page. OCR failures become a page without words and a warning."""
+    """Ingest, clean and read one page. OCR failures become a page without words and a warning.
+
+    The cleaned grey page is kept in the work folder: the correction stage re-reads
+    doubtful cells from it and the review crops are cut from it.
+    """
     path, sha256 = str(info.path), info.sha256
     for page in ingest.iter_pages(info, config.dpi, config.limits, (page_no,)):
         clean = cleanup.clean_page(page, config.cleanup)
-        if clean.text_layer is None:
-            img = clean.ocr_image if clean.ocr_image is not None else clean.gray
-            target = work_image_path(config.out_dir, sha256, page_no)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(target), img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        target = work_image_path(config.out_dir, sha256, page_no)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(target), clean.gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
         try:
             return ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
         except OcrError as exc:
@@ -71,26 +73,95 @@ def agreement_id(sha256: str, index: int) -> str:
     return f"pk-{sha256[:12]}-{index:02d}"
 
 
+CROPS_DIR = "crops"
+_HEADER_BOXES = {
+    "title": "title", "organization": "organization", "subunit": "subunit",
+    "first_party.name": "first_name", "first_party.position": "first_position",
+    "second_party.name": "second_name", "second_party.position": "second_position",
+    "signed_place": "place",
+}
+
+
+class _Pages:
+    """The pages of one file: their geometry and (lazily) their cleaned images."""
+
+    def __init__(self, pages: Sequence[OcrPage], out_dir: Path, sha256: str) -> None:
+        self.by_page = {p.page: p for p in pages}
+        self.out_dir, self.sha256 = Path(out_dir), sha256
+        self._images: dict[int, Any] = {}
+
+    def image(self, page: int):
+        if page not in self._images:
+            img = cv2.imread(str(work_image_path(self.out_dir, self.sha256, page)), cv2.IMREAD_GRAYSCALE)
+            self._images[page] = img
+        return self._images[page]
+
+    def crop(self, page: int, bbox, name: str) -> str | None:
+        """Save the crop of `bbox` (cleaned-page pixels) under DIR/crops; its relative path."""
+        img = self.image(page)
+        p = self.by_page.get(page)
+        if img is None or p is None or bbox is None:
+            return None
+        pad = 0.08 * p.dpi
+        h, w = img.shape[:2]
+        x0, y0 = max(0, int(bbox[0] - pad)), max(0, int(bbox[1] - pad))
+        x1, y1 = min(w, int(bbox[2] + pad)), min(h, int(bbox[3] + pad))
+        if x1 <= x0 or y1 <= y0:
+            return None
+        crop = img[y0:y1, x0:x1]
+        f = min(1.0, 150 / p.dpi)
+        if f < 1.0:
+            crop = cv2.resize(crop, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        ok, buf = cv2.imencode(".png", crop, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+        if not ok:
+            return None
+        rel = f"{CROPS_DIR}/{name}.png"
+        export.atomic_write(self.out_dir / rel, buf.tobytes())
+        return rel
+
+    def to_original(self, page: int, bbox):
+        p = self.by_page.get(page)
+        return list(p.original_bbox(bbox)) if p is not None and bbox is not None else bbox
+
+
+def _place(doc: dict[str, Any], draft: documents.Draft, pages: _Pages) -> None:
+    """Crops of flagged values for the review report; boxes mapped to the original page."""
+    aid = doc["agreement_id"]
+    for kind, rows in (("target", doc["targets"]), ("budget", doc["budget"])):
+        for i, row in enumerate(rows, 1):
+            if row.get("bbox") is None:
+                continue
+            if row.get("needs_review"):
+                rel = pages.crop(row["page"], row["bbox"], f"{aid}/{kind}-{i:03d}")
+                if rel:
+                    row["crop"] = rel
+            row["bbox"] = [round(v, 1) for v in pages.to_original(row["page"], row["bbox"])]
+    crops = {}
+    for path in doc["needs_review"]:
+        box = getattr(draft, _HEADER_BOXES.get(path, ""), None)
+        if box is not None and box.bbox is not None:
+            rel = pages.crop(box.page, box.bbox, f"{aid}/header-{path}")
+            if rel:
+                crops[path] = rel
+    if crops:
+        doc["review_crops"] = crops
+
+
 def file_task(path: str, sha256: str, pages: Sequence[OcrPage], config: RunConfig) -> list[dict[str, Any]]:
     """Agreements of one file, as contract documents (validated)."""
     views = [documents.view_page(p) for p in pages]
-    by_page = {p.page: p for p in pages}
+    geometry = _Pages(pages, config.out_dir, sha256)
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
-
-    def to_original(page: int, box):
-        p = by_page.get(page)
-        return p.original_bbox(box) if p is not None else box
-
     docs = []
     for i, group in enumerate(documents.split_agreements(views), 1):
         draft = documents.draft_agreement(group)
-        agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, i), file=path, sha256=sha256,
-                                     to_original=to_original)
+        agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, i), file=path, sha256=sha256)
         doc = agreement.to_json()
         mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]
         if mine:
             doc["warnings"] = doc["warnings"] + [f"targets: {w}" for w in mine]
             doc["needs_review"] = list(dict.fromkeys(doc["needs_review"] + ["targets"]))
+        _place(doc, draft, geometry)
         export.validate(doc)
         docs.append(doc)
     return docs

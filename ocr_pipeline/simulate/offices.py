@@ -41,7 +41,7 @@ import copy
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -196,18 +196,21 @@ def _region_of(org: str) -> tuple[str, str]:
     return region, short
 
 
-def _replacer(pairs: list[tuple[str, str]]):
+def _replacer(pairs: list[tuple[str, str]]) -> Callable[[str], str]:
     """Replace each old text (whole words, any case) by its new text, keeping upper case."""
     pats = [(re.compile(rf"(?<!\w){re.escape(old)}(?!\w)", re.I), new) for old, new in pairs]
 
+    def swap(new: str) -> Callable[[re.Match[str]], str]:
+        return lambda m: new.upper() if m.group(0).isupper() else new
+
     def sub(text: str) -> str:
         for pat, new in pats:
-            text = pat.sub(lambda m, new=new: new.upper() if m.group(0).isupper() else new, text)
+            text = pat.sub(swap(new), text)
         return text
     return sub
 
 
-def _walk(obj: Any, fn) -> Any:
+def _walk(obj: Any, fn: Callable[[str], str]) -> Any:
     if isinstance(obj, str):
         return fn(obj)
     if isinstance(obj, list):
@@ -271,7 +274,8 @@ def vary_budgets(rng: np.random.Generator, bundle: list[dict[str, Any]]) -> None
             sums[prog] = sums.get(prog, 0) + int(amount)
     prog_lines = [(k, j) for (k, j), (p, is_p) in kinds.items() if is_p]
     structured = bool(prog_lines) and all(
-        bundle[k]["budget"][j].get("amount") == sums.get(kinds[(k, j)][0]) for k, j in prog_lines)
+        bundle[k]["budget"][j].get("amount") == sums.get(kinds[(k, j)][0] or "")
+        for k, j in prog_lines)
     new_sums: dict[str, int] = {}
     for (k, j), (prog, is_prog) in kinds.items():
         b = bundle[k]["budget"][j]
@@ -283,8 +287,8 @@ def vary_budgets(rng: np.random.Generator, bundle: list[dict[str, Any]]) -> None
             new_sums[prog] = new_sums.get(prog, 0) + amount
     if structured:
         for k, j in prog_lines:
-            prog = kinds[(k, j)][0]
-            bundle[k]["budget"][j] = _with_amount(bundle[k]["budget"][j], new_sums.get(prog, 0))
+            total = new_sums.get(kinds[(k, j)][0] or "", 0)
+            bundle[k]["budget"][j] = _with_amount(bundle[k]["budget"][j], total)
     log.debug("budgets varied (%s)", "program sums kept" if structured else "independently")
 
 

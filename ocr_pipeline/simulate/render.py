@@ -339,7 +339,8 @@ def _letterhead(w: _Writer, a: dict[str, Any], rng: np.random.Generator) -> None
     place = _place_of(a)
     logo_w, logo_h = mm(rng.uniform(18, 24)), mm(rng.uniform(21, 27))
     y0 = f.y
-    f.add(LogoOp(f.left, y0, f.left + logo_w, y0 + logo_h, "kpu", int(rng.integers(1 << 31))))
+    kind = "kpu" if top.startswith("KOMISI") else "jabar"
+    f.add(LogoOp(f.left, y0, f.left + logo_w, y0 + logo_h, kind, int(rng.integers(1 << 31))))
     x0 = f.left + logo_w + mm(2)
     big = TextStyle(st.body.family, st.body.pt + rng.choice((2.0, 3.0, 4.0)), True)
     small = TextStyle(st.body.family, max(9.0, st.body.pt - 1.5))

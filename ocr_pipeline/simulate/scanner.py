@@ -208,7 +208,7 @@ def _fade(img: np.ndarray, rng: np.random.Generator, strength: float, broken: fl
           ) -> tuple[np.ndarray, Effect]:
     h, w = img.shape[:2]
     ink = 255.0 - img
-    grain = rng.random((h // 2 + 1, w // 2 + 1)).astype(np.float32)
+    grain: np.ndarray = rng.random((h // 2 + 1, w // 2 + 1)).astype(np.float32)
     grain = cv2.resize(grain, (w, h), interpolation=cv2.INTER_NEAREST)
     patchy = 0.6 + 0.4 * _smooth_field(rng, h, w, 12)
     keep = np.where(grain < broken, 0.25, 1.0).astype(np.float32) * patchy * strength
@@ -254,7 +254,7 @@ def _margins(img: np.ndarray, rng: np.random.Generator, margins: tuple[tuple[str
         side = w if edge in ("left", "right") else h
         length = h if edge in ("left", "right") else w
         width = frac * side
-        walk = np.cumsum(rng.normal(0, 0.6, length)).astype(np.float32)
+        walk: np.ndarray = np.cumsum(rng.normal(0, 0.6, length)).astype(np.float32)
         walk = cv2.GaussianBlur(walk.reshape(1, -1), (0, 0), 15).ravel()
         depth = np.clip(width + walk - walk.mean(), 1, side * 0.2)
         idx = np.arange(side, dtype=np.float32)[None, :]
@@ -314,6 +314,8 @@ def _jpeg(img: np.ndarray, quality: int) -> tuple[np.ndarray, Effect]:
         raise RuntimeError("JPEG encoding failed")
     flag = cv2.IMREAD_GRAYSCALE if img.ndim == 2 else cv2.IMREAD_COLOR
     out = cv2.imdecode(buf, flag)
+    if out is None:  # pragma: no cover - OpenCV decodes what it encoded
+        raise RuntimeError("JPEG decoding failed")
     if img.ndim == 3:
         out = cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
     return out, Effect("jpeg", (("quality", quality),))
@@ -348,7 +350,7 @@ def scan_page(image: np.ndarray, lv: ScanLevel, *, seed: int | Sequence[int], dp
         src = cv2.cvtColor(src, cv2.COLOR_GRAY2RGB)
     h0, w0 = src.shape[:2]
     w, h = max(1, round(w0 * dpi_out / dpi_in)), max(1, round(h0 * dpi_out / dpi_in))
-    img = cv2.resize(src, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+    img: np.ndarray = cv2.resize(src, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
     effects: list[Effect] = []
 
     if p.fade is not None:
@@ -388,6 +390,7 @@ def scan_page(image: np.ndarray, lv: ScanLevel, *, seed: int | Sequence[int], dp
         effects.append(e)
     if p.rotation:
         out = np.ascontiguousarray(np.rot90(out, k=-p.rotation // 90))
-    affine = _turn_matrix(w, h, p.rotation) @ np.vstack([m, [0, 0, 1]])
+    a, b, c, d, e_, f = (float(v) for v in
+                         (_turn_matrix(w, h, p.rotation) @ np.vstack([m, [0, 0, 1]]))[:2].ravel())
     return PageScan(out, lv.name, dpi_out, color, p.rotation, p.skew, tuple(effects),
-                    tuple(float(v) for v in affine[:2].ravel()))
+                    (a, b, c, d, e_, f))

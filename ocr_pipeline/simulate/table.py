@@ -16,6 +16,7 @@ that slot's page, which becomes the row's `page` in the truth.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from . import fonts
@@ -96,7 +97,7 @@ class TableStyle:
 class Band:
     """One table row: line slots per column, and where its truth values sit."""
 
-    cells: dict[str, Slots]
+    cells: Mapping[str, Slots]
     anchors: tuple[tuple[str, int, int], ...] = ()  # (kind, truth index, slot)
     rows: tuple[int, ...] = ()  # truth rows this band belongs to (target rows)
     n_min: int = 1
@@ -117,7 +118,7 @@ class Band:
 class Group:
     """Bands sharing merged cells (`merged`: slots per merged column)."""
 
-    merged: dict[str, Slots]
+    merged: Mapping[str, Slots]
     bands: tuple[Band, ...]
 
 
@@ -138,7 +139,8 @@ Item = Group | Section
 
 
 def text_slots(text: str, width: float, style: TextStyle, *, justify: bool = False,
-               dx: float = 0.0, bold: bool = False) -> Slots:
+               dx: float = 0.0, bold: bool = False) -> tuple[CellLine, ...]:
+    """`text` wrapped to `width` (less the indent `dx`), one `CellLine` per line."""
     st = style.with_bold(bold)
     return tuple(CellLine(ln.text, dx, ln.gap, bold)
                  for ln in fonts.wrap(text, width - dx, st, justify=justify))
@@ -170,9 +172,9 @@ def section_item(ts: TableStyle, label: str, text: str) -> Section:
         return Section(label, text, lines, (CellLine(label, 0, 0, ts.section_bold),))
     lab_w = fonts.text_width(label + " ", st)
     body = fonts.wrap(text, span_w - lab_w, st)
-    lines = [CellLine(f"{label} {body[0].text}", 0, 0, ts.section_bold)]
-    lines += [CellLine(ln.text, lab_w, 0, ts.section_bold) for ln in body[1:]]
-    return Section(label, text, tuple(lines), ())
+    first_line = CellLine(f"{label} {body[0].text}", 0, 0, ts.section_bold)
+    rest = tuple(CellLine(ln.text, lab_w, 0, ts.section_bold) for ln in body[1:])
+    return Section(label, text, (first_line, *rest), ())
 
 
 # --------------------------------------------------------------------------- placing

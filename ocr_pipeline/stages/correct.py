@@ -8,7 +8,6 @@ act on. Catalogue matching, re-reading and reconciliation plug in here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..records import Agreement, Audit, BudgetLine, Party, Source, TargetRow, Value
@@ -26,7 +25,7 @@ class ReviewSettings:
     min_conf: float = 0.60  # lowest OCR word confidence accepted without review
 
 
-def _audit(box: TextBox | None, *extra: TextBox | None, to_original: Callable | None = None) -> Audit:
+def _audit(box: TextBox | None, *extra: TextBox | None) -> Audit:
     boxes = [b for b in (box, *extra) if b is not None and b.bbox is not None]
     if not boxes:
         return Audit(page=box.page if box and box.page else 1, confidence=0.0)
@@ -34,11 +33,7 @@ def _audit(box: TextBox | None, *extra: TextBox | None, to_original: Callable | 
     y0 = min(b.bbox[1] for b in boxes)  # type: ignore[index]
     x1 = max(b.bbox[2] for b in boxes)  # type: ignore[index]
     y1 = max(b.bbox[3] for b in boxes)  # type: ignore[index]
-    bbox = (x0, y0, x1, y1)
-    page = boxes[-1].page
-    if to_original is not None:
-        bbox = to_original(page, bbox)
-    return Audit(page=page, bbox=bbox, confidence=min(b.conf for b in boxes))
+    return Audit(page=boxes[-1].page, bbox=(x0, y0, x1, y1), confidence=min(b.conf for b in boxes))
 
 
 def _section_name(text: str) -> str:
@@ -47,7 +42,7 @@ def _section_name(text: str) -> str:
     return body
 
 
-def target_rows(draft: Draft, s: ReviewSettings, to_original: Callable | None = None) -> list[TargetRow]:
+def target_rows(draft: Draft, s: ReviewSettings) -> list[TargetRow]:
     program = activity = None
     out: list[TargetRow] = []
     for r in draft.rows:
@@ -57,18 +52,16 @@ def target_rows(draft: Draft, s: ReviewSettings, to_original: Callable | None = 
         if r.kind == "activity":
             activity = _section_name(r.section)
             continue
-        out.append(_target_row(r, program, activity, s, to_original))
+        out.append(_target_row(r, program, activity, s))
     return out
 
 
-def _target_row(r: RawRow, program: str | None, activity: str | None, s: ReviewSettings,
-                to_original: Callable | None) -> TargetRow:
+def _target_row(r: RawRow, program: str | None, activity: str | None, s: ReviewSettings) -> TargetRow:
     raw = r.target.text
     parsed = parse_target(raw)
     if r.unit.text:  # a SATUAN column holds the unit
         parsed = ParsedTarget(parsed.value, unit_word(r.unit.text), parsed.note)
-    audit = _audit(r.target, r.indicator, r.goal if r.goal.page == r.target.page else None,
-                   to_original=to_original)
+    audit = _audit(r.target, r.indicator, r.goal if r.goal.page == r.target.page else None)
     reasons = []
     if parsed.value is None:
         reasons.append(f"target could not be read ({parsed.note or 'no number'}): {raw!r}")
@@ -89,11 +82,11 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, s: ReviewS
     )
 
 
-def budget(draft: Draft, s: ReviewSettings, to_original: Callable | None = None) -> list[BudgetLine]:
+def budget(draft: Draft, s: ReviewSettings) -> list[BudgetLine]:
     out = []
     lines = [b for b in draft.budget if not b.total]
     for b in lines:
-        audit = _audit(b.amount_text, b.name, to_original=to_original)
+        audit = _audit(b.amount_text, b.name)
         reasons = []
         if b.amount is None:
             reasons.append(f"amount could not be read: {b.amount_text.text!r}")
@@ -115,7 +108,7 @@ def budget(draft: Draft, s: ReviewSettings, to_original: Callable | None = None)
 
 
 def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
-             settings: ReviewSettings | None = None, to_original: Callable | None = None) -> Agreement:
+             settings: ReviewSettings | None = None) -> Agreement:
     """Turn a draft into the contract's agreement, with review flags."""
     s = settings or ReviewSettings()
     needs: list[str] = []
@@ -146,8 +139,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         pass
     if draft.year is None:
         needs.append("year")
-    rows = target_rows(draft, s, to_original)
-    lines = budget(draft, s, to_original)
+    rows = target_rows(draft, s)
+    lines = budget(draft, s)
     if not draft.has_table:
         needs.append("targets")
     if draft.has_table and not lines:
