@@ -1,4 +1,4 @@
-"""Command line: `ocr-pipeline run | evaluate`. Parses, builds a RunConfig, calls the library.
+"""Command line: `ocr-pipeline run | apply-review | evaluate`. Parses, builds a RunConfig, calls the library.
 
 Exit codes (see `errors.ExitCode`): 0 all done; 1 bad usage; 2 some inputs failed
 (the others were written); 3 a missing dependency (Tesseract, its `ind` data);
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Limits, RunConfig
+from .config import Limits, OcrSettings, RunConfig
 from .errors import ExitCode, PipelineError
 
 log = logging.getLogger("ocr_pipeline")
@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--corrections", type=Path, default=Path("corrections"),
                    help="folder of the catalogue, lexicon and review decisions (default: %(default)s)")
     r.add_argument("--catalogue", type=Path, help="an indicator catalogue CSV instead of the one in --corrections")
+    r.add_argument("--lang", default=OcrSettings().lang, help="tesseract language(s) (default %(default)s)")
     r.add_argument("--keep-work", action="store_true", help="keep the cleaned page images in DIR/.work")
     r.add_argument("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")
     r.add_argument("--max-pages", type=int, default=_LIMITS.max_pages, help="pages per file (default %(default)s)")
@@ -46,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seconds-per-page", type=float, default=_LIMITS.seconds_per_page,
                    help="tesseract timeout per call (default %(default)s)")
     _verbosity(r)
+
+    a = sub.add_parser("apply-review", help="keep an auditor's decisions from review.csv and apply them to --out")
+    a.add_argument("review_csv", type=Path, help="the review.csv of a run, with decision / corrected_value filled")
+    a.add_argument("--out", required=True, type=Path, help="output folder of the run to update")
+    a.add_argument("--corrections", type=Path, default=Path("corrections"),
+                   help="folder where the decisions are kept, in reviews.json (default: %(default)s)")
+    _verbosity(a)
 
     e = sub.add_parser("evaluate", help="score extracted agreements against truth files")
     e.add_argument("output_dir", type=Path)
@@ -71,6 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     config = RunConfig(
         out_dir=args.out, dpi=args.dpi, corrections=args.corrections, catalogue=args.catalogue, workers=args.workers, force=args.force,
         keep_work=args.keep_work, scheduler=args.scheduler,
+        ocr=OcrSettings(lang=args.lang),
         limits=Limits(args.max_file_mb, args.max_pages, args.max_page_megapixels, args.seconds_per_page),
     )
     summary = pipeline.run(args.inputs, config, progress=None if args.quiet else pipeline.stderr_progress())
@@ -80,6 +89,18 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(summary.line(), file=sys.stderr)
     return summary.exit_code
+
+
+def _apply_review(args: argparse.Namespace) -> int:
+    from . import pipeline, review
+
+    result = review.apply_review(args.review_csv, args.out, args.corrections)
+    pipeline.write_views(args.out, result.documents, result.manifest, result.decisions)
+    for line in result.unmatched:
+        print(f"not applied: {line}", file=sys.stderr)
+    if not args.quiet:
+        print(result.line(), file=sys.stderr)
+    return int(ExitCode.ok)
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -102,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(ExitCode.bad_args) if exc.code not in (0, None) else 0
     _logging(args)
     try:
-        return {"run": _run, "evaluate": _evaluate}[args.command](args)
+        return {"run": _run, "apply-review": _apply_review, "evaluate": _evaluate}[args.command](args)
     except PipelineError as exc:
         log.error("%s", exc, exc_info=args.verbose > 0)
         return int(exc.exit_code)

@@ -46,7 +46,7 @@ class CleanupSettings:
 
 @dataclass(frozen=True, slots=True)
 class OcrSettings:
-    lang: str = "ind"
+    lang: str = "ind+eng"  # measured: eng reads "%" that ind misreads (README, OCR languages)
     psm: int = 3
 
     def __post_init__(self) -> None:

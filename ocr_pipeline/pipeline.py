@@ -9,8 +9,9 @@ Work is split into tasks that run in worker processes (or on a Dask cluster):
 
 Every input is keyed in the resume ledger by its content hash, the pipeline version
 and the settings that change results; a rerun skips what is done. Each agreement
-file is written atomically as soon as its input is finished; the CSV files and the
-manifest are rewritten from the ledger at the end.
+file is written atomically as soon as its input is finished; at the end the review
+decisions kept in the corrections folder are applied to the run's agreements, and the
+CSV files, the manifest, report.html and agreements.sqlite are rewritten from them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 
 import cv2
 
-from . import __version__
+from . import __version__, database, report, review
 from ._exec import tesseract
 from .config import RunConfig
 from .errors import InputFileError, OcrError, PipelineError
@@ -251,6 +252,7 @@ def run(inputs: Iterable[str | Path], config: RunConfig, *, executor: Any = None
     out = Path(config.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = ingest.find_inputs(list(inputs))
+    decisions = review.load_decisions(config.corrections)
     ledger = Ledger(out / "ledger.sqlite")
     key = config.result_key()
     outcomes: list[Outcome] = []
@@ -344,7 +346,7 @@ def run(inputs: Iterable[str | Path], config: RunConfig, *, executor: Any = None
             first = seen_sha[o.sha256]  # type: ignore[index]
             o.status, o.agreements, o.flagged = first.status, first.agreements, 0
             o.error = first.error
-    _write_views(out, outcomes)
+    _write_views(out, outcomes, decisions)
     ledger.close()
     agreements = sum(len(o.agreements) for o in outcomes if not o.note)
     return Summary(len(outcomes), sum(o.status == "failed" for o in outcomes),
@@ -383,7 +385,7 @@ def _finish_file(fut: Future, o: Outcome, info: ingest.InputFile, out: Path, led
     log.info("%s: %d agreements, %d pages, %.1f s", o.file, len(docs), info.pages, o.seconds)
 
 
-def _write_views(out: Path, outcomes: Sequence[Outcome]) -> None:
+def _write_views(out: Path, outcomes: Sequence[Outcome], decisions: review.Decisions = ()) -> None:
     ids: list[str] = []
     for o in outcomes:
         if o.status == "ok" and not o.note:
@@ -395,11 +397,22 @@ def _write_views(out: Path, outcomes: Sequence[Outcome]) -> None:
             import json
 
             docs.append(json.loads(p.read_text("utf-8")))
-    export.write_tables(out, docs)
-    export.write_manifest(out, [o.to_json() for o in outcomes])
+    docs, unmatched = review.apply_to_documents(out, docs, decisions)
+    for line in unmatched:
+        log.warning("review decision not applied: %s", line)
+    write_views(out, docs, [o.to_json() for o in outcomes], decisions)
     work = out / WORK_DIR
     if work.exists() and not any(work.iterdir()):
         work.rmdir()
+
+
+def write_views(out: Path, docs: Sequence[dict[str, Any]], manifest: Sequence[dict[str, Any]],
+                decisions: review.Decisions = ()) -> None:
+    """Rewrite the files made from the agreements: CSVs, manifest, report.html, agreements.sqlite."""
+    export.write_tables(out, docs)
+    export.write_manifest(out, manifest)
+    report.write_report(out, docs, manifest)
+    database.write_database(out, docs, decisions)
 
 
 def stderr_progress() -> Callable[[int, int], None] | None:

@@ -19,6 +19,7 @@ samples|corpus` writes.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import time
@@ -106,9 +107,8 @@ def _scans(spec: DocSpec, lay: Layout) -> Iterator[tuple[PageLayout, PageScan]]:
         yield page, scan
 
 
-def _pdf_bytes(images: Sequence[Image.Image], spec: DocSpec, path: Path) -> bytes:
-    import io
-
+def _pdf_bytes(images: Sequence[Image.Image], spec: DocSpec) -> bytes:
+    """One JPEG image per page, page size = pixels / dpi (Pillow's PDF writer)."""
     buf = io.BytesIO()
     images[0].save(buf, "PDF", save_all=True, append_images=list(images[1:]),
                    resolution=float(spec.dpi), quality=spec.quality, optimize=True,
@@ -156,7 +156,7 @@ def write_document(spec: DocSpec, out_dir: Path) -> Written:
     for page, scan in _scans(spec, lay):
         images.append(Image.fromarray(scan.image, "RGB" if spec.color else "L"))
         records.append(_page_record(page, scan, spec))
-    pdf = _pdf_bytes(images, spec, out_dir / f"{spec.name}.pdf")
+    pdf = _pdf_bytes(images, spec)
     sha = hashlib.sha256(pdf).hexdigest()
     truth = _finish_truth(lay, spec, sha)
     paths = (out_dir / f"{spec.name}.pdf", out_dir / f"{spec.name}.truth.json",
@@ -216,14 +216,15 @@ def sample_specs(template: Sequence[dict[str, Any]], seed: int = 2026) -> list[D
     paser = offices.other_office(t, "KPU Kabupaten Paser", seed=seed + 1)
     jabar = offices.jabar_bundle("Dinas Peternakan Provinsi Jawa Barat", seed=seed + 2, year=2016)
     kaltim = offices.other_office(t, "KPU Provinsi Kalimantan Timur", seed=seed + 3)
+    one = len(t) - 2 if len(t) > 1 else 0  # a subordinate's agreement (the head comes first)
     return [
         DocSpec("sim-kpu-bontang-2026-mild", t, "mild", seed, variant="kpu", page_size="F4",
                 pdf_quality=50, note="the seed bundle, redrawn and scanned"),
-        DocSpec("sim-kpu-kabupaten-paser-2026-medium", tuple(paser[4:5]), "medium", seed + 1,
+        DocSpec("sim-kpu-kabupaten-paser-2026-medium", tuple(paser[-1:]), "medium", seed + 1,
                 variant="kpu", note="another KPU office, novel indicators, varied targets"),
         DocSpec("sim-dinas-peternakan-jabar-2016-hard", tuple(jabar[2:3]), "hard", seed + 2,
                 variant="jabar", note="Jawa Barat layout, list items, scanned hard"),
-        DocSpec("sim-kpu-provinsi-kaltim-2026-clean", tuple(kaltim[3:4]), "clean", seed + 3,
+        DocSpec("sim-kpu-provinsi-kaltim-2026-clean", tuple(kaltim[one:one + 1]), "clean", seed + 3,
                 page_size="A4", note="one subordinate's agreement, clean scan"),
     ]
 

@@ -240,7 +240,7 @@ def _new_date(rng: np.random.Generator, year: int) -> date:
 
 def _program_of_line(name: str, agreement: dict[str, Any]) -> tuple[str | None, bool]:
     """(program, is_program_line) of a budget line, from the agreement's rows."""
-    programs = {t["program"] for t in agreement["targets"] if t.get("program")}
+    programs = dict.fromkeys(t["program"] for t in agreement["targets"] if t.get("program"))
     for p in programs:
         if fuzz.token_set_ratio(name.lower(), p.lower()) >= 90:
             return p, True

@@ -51,7 +51,6 @@ import numpy as np
 
 from . import fonts
 from .canvas import (
-    INK,
     CellRecord,
     Color,
     Flow,
@@ -432,7 +431,8 @@ def _signatures(w: _Writer, a: dict[str, Any], date_line: str, rng: np.random.Ge
     f.y += space
     y_name = f.y
     for x, party, has_stamp in ((left_x, sp, True), (right_x, fp, rng.random() < 0.3)):
-        _name_block(w, x, party, jabar, rng, y_name)
+        room = (right_x - x - mm(3)) if x == left_x else (f.right - x)
+        _name_block(w, x, party, jabar, rng, y_name, room)
         sx0 = x + mm(rng.uniform(-2, 12))
         sx1 = sx0 + mm(rng.uniform(30, 50))
         sy0 = y_sign + mm(rng.uniform(-3, 3))
@@ -457,13 +457,21 @@ def _sig_lines(position: str | None, jabar: bool, width: float, st: DocStyle,
     return [ln.text for ln in fonts.wrap(text, width, st.body)]
 
 
+def _fit(text: str, style: TextStyle, width: float) -> TextStyle:
+    """`style`, made smaller (down to 7 pt) until `text` fits in `width`."""
+    while style.pt > 7 and fonts.text_width(text, style) > width:
+        style = style.with_pt(style.pt - 0.5)
+    return style
+
+
 def _name_block(w: _Writer, x: float, party: dict[str, Any], jabar: bool,
-                rng: np.random.Generator, y: float) -> None:
+                rng: np.random.Generator, y: float, width: float) -> None:
     f, st = w.flow, w.st
     name = party.get("name") or ""
     f.y = y
     if jabar:
-        w.line(x, name.upper() if rng.random() < 0.7 else name, st.body.with_bold(True),
+        shown = name.upper() if rng.random() < 0.7 else name
+        w.line(x, shown, _fit(shown, st.body.with_bold(True), width),
                underline=rng.random() < 0.4)
         pos = (party.get("position") or "").lower()
         if not any(k in pos for k in ("gubernur", "ketua", "bupati", "walikota")):
@@ -471,7 +479,8 @@ def _name_block(w: _Writer, x: float, party: dict[str, Any], jabar: bool,
                 w.line(x, str(rng.choice(RANKS)), st.body.with_bold(rng.random() < 0.5))
             w.line(x, _nip(rng), st.body.with_bold(rng.random() < 0.5))
     else:
-        w.line(x, f"({name})", st.body.with_bold(rng.random() < 0.3),
+        shown = f"({name})"
+        w.line(x, shown, _fit(shown, st.body.with_bold(rng.random() < 0.3), width),
                underline=rng.random() < 0.2)
         if rng.random() < 0.25:
             w.line(x, _nip(rng))
@@ -576,14 +585,29 @@ class _TableChoice:
     numbered: bool  # No column 1., 2., ... per Sasaran
 
 
+def _min_widths(st: DocStyle, rows: list[dict[str, Any]], units: list[str]) -> dict[str, float]:
+    """Widths the target and SATUAN columns need so that no word sticks out of them."""
+    style = TextStyle(st.table_family, st.table_pt)
+    pad = 2 * mm(2.4)
+
+    def widest(texts: list[str]) -> float:
+        return max([0.0, *(fonts.text_width(wd, style) for t in texts for wd in t.split())]) + pad
+
+    return {"target": widest([r["target"]["raw"] for r in rows]),
+            "unit": widest([u or "Persen" for u in units])}
+
+
 def _target_columns(st: DocStyle, tc: _TableChoice, left: float, right: float,
-                    rng: np.random.Generator) -> tuple[Column, ...]:
+                    rng: np.random.Generator, need: dict[str, float]) -> tuple[Column, ...]:
     width = right - left
     fr = {"no": rng.uniform(0.05, 0.08), "goal": rng.uniform(0.28, 0.36),
           "target": rng.uniform(0.12, 0.18)}
     if tc.satuan:
         fr["unit"] = rng.uniform(0.10, 0.13)
         fr["target"] = rng.uniform(0.10, 0.13)
+    for key, w_min in need.items():
+        if key in fr:
+            fr[key] = max(fr[key], w_min / width)
     fr["indicator"] = 1.0 - sum(fr.values())
     keys = ["no", "goal", "indicator"] + (["unit"] if tc.satuan else []) + ["target"]
     titles = {"no": "No" if rng.random() < 0.7 else "No.", "goal": st.goal_title,
@@ -786,7 +810,7 @@ def _budget_list(w: _Writer, a: dict[str, Any], placement: Placement, rng: np.ra
     w.line(x_amt, "Anggaran", bold)
     for j, b in enumerate(lines):
         name = fonts.wrap(b["name"], x_amt - x_name - mm(3), st.body) or (fonts.Line(""),)
-        w.ensure(w.pitch * min(2, len(name)), "closing")
+        w.ensure(w.pitch * len(name), "closing")
         y0 = f.y
         w.line(x_num, f"{j + 1}.", advance=False)
         w.line(x_amt, b["raw"], advance=False)
@@ -861,7 +885,8 @@ def _agreement(st: DocStyle, a: dict[str, Any], index: int, first_page: int,
         _table_heading(w, a, title, rng, head_on_table)
         table_left = flow.left - mm(rng.uniform(0, 8))
         table_right = flow.right + mm(rng.uniform(0, 6))
-        cols = _target_columns(st, tc, table_left, table_right, rng)
+        cols = _target_columns(st, tc, table_left, table_right, rng,
+                               _min_widths(st, rows, units))
         ts = _table_style(st, cols, index, st.variant == "kpu" or rng.random() < 0.5, rng)
         items = _target_items(ts, st, tc, rows, units, rng)
         place_table(flow, ts, items, placement)
@@ -934,5 +959,5 @@ def render(agreements: Sequence[dict[str, Any]], options: RenderOptions = Render
     return list(render_pages(layout, dpi)), layout
 
 
-__all__ = ["INK", "DocStyle", "Layout", "RenderOptions", "choose_style", "layout_bundle",
-           "render", "render_pages"]
+__all__ = ["DocStyle", "Layout", "RenderOptions", "choose_style", "layout_bundle", "render",
+           "render_pages"]

@@ -5,8 +5,8 @@ Steps (each switchable in `CleanupSettings`, each measured by the benchmark):
 1. colour suppression: saturated ink (blue/purple/red stamps and signatures) is
    turned to background so black text under a stamp survives;
 2. dark scanner margins are whitened;
-3. orientation: sideways pages are found from the direction of the text lines,
-   upside-down pages from the ascender/descender balance of Latin script;
+3. orientation: sideways pages are found from the direction of the text lines and
+   turned a quarter; whether a page is upside down is settled by OCR (see `ocr.py`);
 4. illumination: the page is divided by its own background estimate, which flattens
    uneven light, grey or yellowish paper and bleed-through;
 5. deskew: the angle that makes the text lines and ruling lines sharpest in the row
@@ -21,12 +21,11 @@ Steps (each switchable in `CleanupSettings`, each measured by the benchmark):
 from __future__ import annotations
 
 import logging
-import math
+from dataclasses import replace
 
 import cv2
 import numpy as np
 
-from .._exec import tesseract
 from ..config import CleanupSettings
 from ..records import CleanPage, PageImage, Rule
 
@@ -241,48 +240,6 @@ def _line_energy(ink_small: np.ndarray) -> float:
     return float((d * d).sum())
 
 
-def _ascender_balance(ink_small: np.ndarray) -> tuple[float, int]:
-    """log(ascenders / descenders) over the characters of a level page, and their count.
-
-    Latin script has more letters reaching above the x-height (capitals, b d f h k l t)
-    than below the baseline (g j p q y): the balance is positive on an upright page and
-    negative on one upside down. Characters are grouped into words by a horizontal
-    smear; each word's median top and bottom give its x-height band.
-    """
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink_small, connectivity=8)
-    if n < 20:
-        return 0.0, 0
-    hs = stats[1:, cv2.CC_STAT_HEIGHT].astype(np.float64)
-    ws = stats[1:, cv2.CC_STAT_WIDTH].astype(np.float64)
-    med_h = float(np.median(hs[hs >= 3])) if (hs >= 3).any() else 3.0
-    k = max(3, int(med_h * 0.8))
-    smear = cv2.dilate(ink_small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1)))
-    _, words = cv2.connectedComponents(smear, connectivity=8)
-    tops = stats[1:, cv2.CC_STAT_TOP].astype(np.float64)
-    bottoms = tops + hs
-    xs = stats[1:, cv2.CC_STAT_LEFT]
-    word_of = words[tops.astype(int) + (hs / 2).astype(int), xs + (ws / 2).astype(int)]
-    glyph = (hs >= 0.4 * med_h) & (hs <= 2.5 * med_h) & (ws <= 3 * med_h)
-    asc = desc = 0
-    order = np.argsort(word_of, kind="stable")
-    wo = word_of[order]
-    bounds = np.flatnonzero(np.diff(wo)) + 1
-    for grp in np.split(order, bounds):
-        grp = grp[glyph[grp]]
-        if len(grp) < 3:
-            continue
-        top_line = float(np.median(tops[grp]))
-        base_line = float(np.median(bottoms[grp]))
-        xh = base_line - top_line
-        if xh < 2:
-            continue
-        asc += int((tops[grp] < top_line - 0.3 * xh).sum())
-        desc += int((bottoms[grp] > base_line + 0.3 * xh).sum())
-    if asc + desc == 0:
-        return 0.0, 0
-    return math.log((asc + 1.0) / (desc + 1.0)), asc + desc
-
-
 def _text_only(ink: np.ndarray, dpi: int) -> np.ndarray:
     small, _ = _scale_to(ink, dpi, 150)
     small = ((small > 64) * 255).astype(np.uint8)
@@ -308,22 +265,17 @@ def is_sideways(ink: np.ndarray, dpi: int) -> bool:
     return energy(text) * 1.3 < energy(np.ascontiguousarray(text.T))
 
 
-def is_upside_down(ink: np.ndarray, dpi: int, *, timeout: float = 30.0) -> tuple[bool, str]:
-    """Whether a level page is upside down, and how that was decided.
-
-    The ascender balance decides when it is clear (enough characters, a clear sign);
-    a sparse or ambiguous page asks Tesseract's orientation detection; a page neither
-    can judge stays as it is.
-    """
-    text = _text_only(ink, dpi)
-    bal, count = _ascender_balance(text)
-    if count >= 40 and abs(bal) >= 0.15:
-        return bal < 0, f"ascenders {bal:+.2f} over {count} glyphs"
-    small = cv2.bitwise_not(text)
-    rot, conf = tesseract.orientation(small, timeout=timeout)
-    if rot == 180 and conf >= 2.0:
-        return True, f"tesseract osd 180 (conf {conf:.1f})"
-    return False, f"kept: ascenders {bal:+.2f} over {count} glyphs, osd {rot} (conf {conf:.1f})"
+def turn_around(clean: CleanPage) -> CleanPage:
+    """The same cleaned page turned 180 degrees (for a page found upside down after OCR)."""
+    h, w = clean.gray.shape[:2]
+    m = _quarter_matrix(180, w, h)  # its own inverse
+    back = np.array([[*clean.to_original[:3]], [*clean.to_original[3:]], [0, 0, 1]]) @ m
+    rules = tuple(Rule(w - 1 - r.x1, h - 1 - r.y1, w - 1 - r.x0, h - 1 - r.y0) for r in clean.rules)
+    return replace(
+        clean, gray=rotate_quarter(clean.gray, 180), rules=rules, rotation=(clean.rotation + 180) % 360,
+        to_original=_affine(back),
+        ocr_image=rotate_quarter(clean.ocr_image, 180) if clean.ocr_image is not None else None,
+    )
 
 
 def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
@@ -397,14 +349,6 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
             ink = binarise(grey)
         else:
             skew = 0.0
-    if s.orientation:
-        flip, why = is_upside_down(ink, dpi)
-        log.debug("%s p%d orientation: %s", page.source, page.page, why)
-        if flip:
-            h1, w1 = grey.shape
-            forward = _quarter_matrix(180, w1, h1) @ forward
-            grey, ink = rotate_quarter(grey, 180), rotate_quarter(ink, 180)
-            rotation = (rotation + 180) % 360
     if s.denoise:
         ink = despeckle(ink, dpi)
     rules, rule_px = find_rules(ink, dpi)

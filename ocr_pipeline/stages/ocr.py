@@ -18,6 +18,7 @@ import numpy as np
 from .._exec import tesseract
 from ..config import OcrSettings
 from ..records import BBox, CleanPage, OcrPage, Word
+from .cleanup import turn_around
 from .tables import Grid, TableSettings, table_grids
 
 log = logging.getLogger(__name__)
@@ -31,15 +32,33 @@ def read_page(clean: CleanPage, settings: OcrSettings | None = None, *,
     if clean.text_layer is not None:
         words, method = clean.text_layer, "text-layer"
     else:
-        image = clean.ocr_image if clean.ocr_image is not None else clean.gray
-        words, method = read_regions(image, table_grids(clean.rules, clean.dpi, tables),
-                                     lang=s.lang, psm=s.psm, timeout=timeout), "ocr"
+        words, method = _read(clean, s, timeout, tables), "ocr"
+        if clean.rotation in (0, 90) and reading_quality(words) < 0.6:
+            # maybe upside down: read it turned around and keep the better reading
+            turned = turn_around(clean)
+            words2 = _read(turned, s, timeout, tables)
+            if reading_quality(words2) > reading_quality(words) + 0.1:
+                log.info("%s p%d: read upside down, turned", clean.source, clean.page)
+                clean, words = turned, words2
+        h, w = clean.gray.shape[:2]
     return OcrPage(
         source=clean.source, page=clean.page, dpi=clean.dpi, width=w, height=h, words=words,
         rules=clean.rules, method=method, rotation=clean.rotation, skew=clean.skew,
         to_original=clean.to_original,
         warnings=(clean.text_layer_note,) if clean.text_layer_note else (),
     )
+
+
+def _read(clean: CleanPage, s: OcrSettings, timeout: float, tables: TableSettings | None) -> tuple[Word, ...]:
+    image = clean.ocr_image if clean.ocr_image is not None else clean.gray
+    return read_regions(image, table_grids(clean.rules, clean.dpi, tables), lang=s.lang, psm=s.psm,
+                        timeout=timeout)
+
+
+def reading_quality(words: Sequence[Word]) -> float:
+    """Mean confidence of the words of three letters or more (0 when there are none)."""
+    confs = [w.conf for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
+    return sum(confs) / len(confs) if len(confs) >= 5 else 1.0
 
 
 CELL_LINE_BASE = 10_000_000  # line ids of words read from table cells start here

@@ -1,0 +1,31 @@
+"""Shared test options: `--runslow` runs the tests marked slow (whole corpora)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--runslow", action="store_true", default=False, help="run the slow corpus tests")
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/*/expected.json from the current output")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
+    skip_tess = pytest.mark.skip(reason="needs the tesseract binary")
+    skip_real = pytest.mark.skip(reason=f"needs {REALDATA}")
+    have_tess = shutil.which("tesseract") is not None
+    for item in items:
+        if "slow" in item.keywords and not config.getoption("--runslow"):
+            item.add_marker(skip_slow)
+        if "tesseract" in item.keywords and not have_tess:
+            item.add_marker(skip_tess)
+        if "realdata" in item.keywords and not REALDATA.exists():
+            item.add_marker(skip_real)
