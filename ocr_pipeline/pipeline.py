@@ -86,8 +86,10 @@ _HEADER_BOXES = {
 class _Pages:
     """The pages of one file: their geometry and (lazily) their cleaned images."""
 
-    def __init__(self, pages: Sequence[OcrPage], out_dir: Path, sha256: str) -> None:
+    def __init__(self, pages: Sequence[OcrPage], out_dir: Path, sha256: str, lang: str = "ind+eng",
+                 timeout: float = 30.0) -> None:
         self.by_page = {p.page: p for p in pages}
+        self.lang, self.timeout = lang, timeout
         self.out_dir, self.sha256 = Path(out_dir), sha256
         self._images: dict[int, Any] = {}
 
@@ -120,6 +122,23 @@ class _Pages:
         export.atomic_write(self.out_dir / rel, buf.tobytes())
         return rel
 
+    def reread(self, page: int, bbox, digits: bool) -> list[str]:
+        """Several readings of one region of a cleaned page (the correction stage's re-read)."""
+        img = self.image(page)
+        if img is None:
+            return []
+        try:
+            if digits:
+                got = [ocr.reread(img, bbox, lang="eng", whitelist=ocr.DIGITS, psm=7, scale=2.0,
+                                  timeout=self.timeout)]
+            else:
+                got = [ocr.reread(img, bbox, lang=self.lang, psm=6, scale=s, timeout=self.timeout)
+                       for s in (2.0, 3.0)]
+        except OcrError as exc:
+            log.warning("re-reading page %d failed: %s", page, exc)
+            return []
+        return [g.text for g in got if g.text]
+
     def to_original(self, page: int, bbox):
         p = self.by_page.get(page)
         return list(p.original_bbox(bbox)) if p is not None and bbox is not None else bbox
@@ -151,12 +170,15 @@ def _place(doc: dict[str, Any], draft: documents.Draft, pages: _Pages) -> None:
 def file_task(path: str, sha256: str, pages: Sequence[OcrPage], config: RunConfig) -> list[dict[str, Any]]:
     """Agreements of one file, as contract documents (validated)."""
     views = [documents.view_page(p) for p in pages]
-    geometry = _Pages(pages, config.out_dir, sha256)
+    geometry = _Pages(pages, config.out_dir, sha256, config.ocr.lang, config.limits.seconds_per_page)
+    knowledge = correct.load_knowledge(config.corrections, config.catalogue)
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
     docs = []
     for i, group in enumerate(documents.split_agreements(views), 1):
         draft = documents.draft_agreement(group)
-        agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, i), file=path, sha256=sha256)
+        exact = all(v.page.method == "text-layer" for v in group)
+        agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, i), file=path, sha256=sha256,
+                                     knowledge=knowledge, reader=geometry.reread, exact=exact)
         doc = agreement.to_json()
         mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]
         if mine:

@@ -1,28 +1,74 @@
 """Correction and audit: drafts become the contract's agreements, every doubt flagged.
 
-Values are parsed (targets, Rupiah, dates); each value carries its page, box and
-OCR confidence; anything doubtful gets `needs_review` with a reason a person can
-act on. Catalogue matching, re-reading and reconciliation plug in here.
+For every row:
+
+* the strategic goal and the indicator are matched against the catalogue (with the
+  office's region as a slot). A clear match (score >= `accept` and ahead of the
+  runner-up by `margin`) snaps the text to the canonical one, the document's own
+  region kept, and sets `indicator_id`; a near match (score >= `doubt`) keeps the text
+  as read and is flagged; anything else is "not in catalogue": kept as read, with
+  word-level fixes from the lexicon only. Names of people are never corrected;
+* the target is parsed; digit confusions inside numbers are undone; a value that is
+  unreadable, read with low confidence, or implausible for its catalogue entry (unit,
+  range) is read again from the cleaned image (several ways, by vote). A value still
+  in doubt is flagged, never replaced by the catalogue's;
+* every change is listed in the row's `corrections` (field, from, to, method, score).
+
+Thresholds are calibrated on simulated scans (benchmarks/calibrate_catalogue.py).
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
 
-from ..records import Agreement, Audit, BudgetLine, Party, Source, TargetRow, Value
+from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
+from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft
 from .rows import RawRow, TextBox
-from .values import ParsedTarget, parse_target, split_enumerator, unit_word
+from .values import ParsedTarget, fix_digits, parse_target, rupiah_grouping_ok, split_enumerator, unit_word
 
 log = logging.getLogger(__name__)
+
+Reader = Callable[[int, BBox, bool], list[str]]
+"""reread(page, bbox, digits_only) -> the texts of several readings of that region."""
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewSettings:
-    """When a value is flagged for a person."""
+    """When a value is corrected and when it is flagged for a person."""
 
     min_conf: float = 0.60  # lowest OCR word confidence accepted without review
+    accept: float = 90.0  # catalogue score that snaps a text to its entry
+    margin: float = 5.0  # ... when this far ahead of the runner-up
+    doubt: float = 75.0  # a near match below `accept`: kept as read, flagged
+    section_accept: float = 85.0  # program and activity headings
+
+
+@dataclass(frozen=True, slots=True)
+class Knowledge:
+    catalogue: Catalogue
+    lexicon: Lexicon
+
+
+def load_knowledge(corrections: Path | None, catalogue: Path | None = None) -> Knowledge:
+    """The catalogue and lexicon of a corrections folder (empty when it does not exist)."""
+    folder = Path(corrections) if corrections is not None else None
+    cat = load_catalogue(catalogue if catalogue is not None else (folder or Path("corrections")))
+    lex = load_lexicon(folder or Path("corrections"), cat)
+    return Knowledge(cat, lex)
+
+
+@cache
+def _empty_knowledge() -> Knowledge:
+    return Knowledge(Catalogue(()), Lexicon(()))
+
+
+# --------------------------------------------------------------------------- helpers
 
 
 def _audit(box: TextBox | None, *extra: TextBox | None) -> Audit:
@@ -37,89 +83,277 @@ def _audit(box: TextBox | None, *extra: TextBox | None) -> Audit:
 
 
 def _section_name(text: str) -> str:
-    enum, body = split_enumerator(text)
-    body = body.lstrip("-–• ").strip()
-    return body
+    _, body = split_enumerator(text)
+    return body.lstrip("-–• ").strip()
 
 
-def target_rows(draft: Draft, s: ReviewSettings) -> list[TargetRow]:
-    program = activity = None
-    out: list[TargetRow] = []
-    for r in draft.rows:
-        if r.kind == "program":
-            program, activity = _section_name(r.section), None
+def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool) -> tuple[str, list[Correction]]:
+    """Word-level fixes of free text: a misread word becomes the one lexicon word close to it.
+
+    Exact text (a born-digital text layer) is left alone. A word cut at a line break
+    without a hyphen ('Organi sasi') is joined when the lexicon knows the joined word.
+    """
+    text = box.text
+    if exact or not text or len(lexicon) == 0:
+        return text, []
+    conf = {w.text.strip(".,;:()"): w.conf for w in box.words}
+    parts = text.split(" ")
+    out: list[str] = []
+    fixes: list[str] = []
+    i = 0
+    while i < len(parts):
+        p = parts[i]
+        core = p.strip(".,;:()")
+        nxt = parts[i + 1].strip(".,;:()") if i + 1 < len(parts) else ""
+        if (nxt and core.isalpha() and nxt.isalpha() and (core + nxt).lower() in lexicon
+                and (core.lower() not in lexicon or nxt.lower() not in lexicon)):
+            out.append(p.replace(core, core + nxt) if p.endswith(core) else core + parts[i + 1])
+            fixes.append(f"{core} {nxt}->{core + nxt}")
+            i += 2
             continue
-        if r.kind == "activity":
-            activity = _section_name(r.section)
-            continue
-        out.append(_target_row(r, program, activity, s))
-    return out
+        if core.isalpha() and len(core) >= 4 and core.lower() not in lexicon and conf.get(core, 0.0) < 0.97:
+            got = lexicon.closest(core)
+            if got is not None:
+                word = _match_case(got[0], core)
+                out.append(p.replace(core, word))
+                fixes.append(f"{core}->{word}")
+                i += 1
+                continue
+        out.append(p)
+        i += 1
+    new = " ".join(out)
+    if new == text:
+        return text, []
+    return new, [Correction(field, text, new, "lexicon")]
 
 
-def _target_row(r: RawRow, program: str | None, activity: str | None, s: ReviewSettings) -> TargetRow:
+def _match_case(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+@dataclass
+class _Ctx:
+    knowledge: Knowledge
+    settings: ReviewSettings
+    regions: list[str]
+    reader: Reader | None
+    exact: bool  # born-digital text: no OCR doubts
+
+
+def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | None, list[Correction], list[str]]:
+    """Text of a goal or indicator after catalogue / lexicon correction, its entry, fixes, doubts."""
+    s = ctx.settings
+    m = ctx.knowledge.catalogue.match(box.text, kind, ctx.regions)
+    if m is not None and m.score >= s.accept and m.margin >= s.margin:
+        fixes = [] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)]
+        return m.text, m.entry, fixes, []
+    text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact)
+    doubts = []
+    if m is not None and m.score >= s.doubt and kind == "indicator":
+        doubts.append(f"{field} is close to catalogue entry {m.entry.id} ({m.score:.0f}) but not clearly it: "
+                      f"check the text")
+    return text, None, fixes, doubts
+
+
+def _plausible(parsed: ParsedTarget, entry: Entry | None) -> str | None:
+    """Why a parsed target does not fit its catalogue entry (None when it fits)."""
+    if parsed.value is None:
+        return None
+    if entry is None:
+        return None
+    if entry.unit and (parsed.unit or "") != entry.unit:
+        return f"unit {parsed.unit or 'none'!r} where the catalogue expects {entry.unit!r}"
+    if entry.unit is None and parsed.unit == "%":
+        return "a percentage where the catalogue expects a bare number"
+    if entry.lo is not None and parsed.value < entry.lo or entry.hi is not None and parsed.value > entry.hi:
+        lo = "" if entry.lo is None else f"{entry.lo:g}"
+        hi = "" if entry.hi is None else f"{entry.hi:g}"
+        return f"target {parsed.value:g}{parsed.unit or ''} outside the catalogue's range {lo}-{hi}"
+    return None
+
+
+def _digits_fixed(raw: str) -> str:
+    return " ".join(fix_digits(t) for t in raw.split(" "))
+
+
+def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx
+                   ) -> tuple[str, ParsedTarget, str] | None:
+    """Read a doubtful target again; the reading most readings agree on, if plausible."""
+    box = r.target.bbox or r.target_cell
+    if ctx.reader is None or box is None:
+        return None
+    page = r.target.page or r.page
+    texts = ctx.reader(page, box, False) + ctx.reader(page, box, True)
+    votes: dict[tuple[float | None, str | None], list[str]] = {}
+    for t in texts:
+        p = parse_target(_digits_fixed(t))
+        if r.unit.text:
+            p = ParsedTarget(p.value, unit_word(r.unit.text), p.note)
+        elif p.unit is None and parsed.unit and p.value is not None and re.fullmatch(r"[\d.,\s]+", t.strip()):
+            p = ParsedTarget(p.value, parsed.unit)  # a digits-only reading keeps the unit word
+        if p.value is not None:
+            votes.setdefault((p.value, p.unit), []).append(t)
+    if not votes:
+        return None
+    (value, unit), support = max(votes.items(), key=lambda kv: len(kv[1]))
+    if len(support) < 2:
+        return None
+    best = ParsedTarget(value, unit)
+    if _plausible(best, entry) is not None:
+        return None
+    raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
+    return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx) -> TargetRow:
+    s = ctx.settings
+    fixes: list[Correction] = []
+    reasons: list[str] = []
+    goal, _, f, d = _snap(r.goal, "goal", "strategic_goal", ctx) if r.goal.text else ("", None, [], [])
+    fixes += f
+    reasons += d
+    indicator, entry, f, d = _snap(r.indicator, "indicator", "indicator", ctx)
+    fixes += f
+    reasons += d
     raw = r.target.text
+    fixed = _digits_fixed(raw)
+    if fixed != raw:
+        fixes.append(Correction("target", raw, fixed, "rule"))
+        raw = fixed
     parsed = parse_target(raw)
     if r.unit.text:  # a SATUAN column holds the unit
         parsed = ParsedTarget(parsed.value, unit_word(r.unit.text), parsed.note)
-    audit = _audit(r.target, r.indicator, r.goal if r.goal.page == r.target.page else None)
-    reasons = []
+    words = r.target.words + r.indicator.words
+    low = min((w.conf for w in r.target.words), default=1.0)
+    doubt = (parsed.value is None or _plausible(parsed, entry) is not None
+             or (r.target.words and low < s.min_conf))
+    if doubt and not ctx.exact:
+        got = _reread_target(r, parsed, entry, ctx)
+        if got is not None:
+            new_raw, new, how = got
+            if (new.value, new.unit) != (parsed.value, parsed.unit):
+                fixes.append(Correction("target", raw, new_raw, "reocr", None))
+                raw, parsed = new_raw, new
+            low = max(low, s.min_conf)  # the readings agree: the confidence doubt is settled
+            log.debug("reread %r -> %r (%s)", r.target.text, new_raw, how)
     if parsed.value is None:
-        reasons.append(f"target could not be read ({parsed.note or 'no number'}): {raw!r}")
-    words = r.target.words + r.indicator.words + (r.goal.words if r.goal.page == r.target.page else ())
-    low = min((w.conf for w in words), default=0.0)
-    if words and low < s.min_conf:
-        reasons.append(f"low OCR confidence ({low:.2f})")
-    if not r.indicator.text:
+        why = parsed.note or "no number"
+        reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")
+    else:
+        bad = _plausible(parsed, entry)
+        if bad:
+            reasons.append(bad)
+    if words and not ctx.exact and min(w.conf for w in words) < s.min_conf:
+        reasons.append(f"low OCR confidence ({min(w.conf for w in words):.2f})")
+    if not indicator:
         reasons.append("indicator is empty")
+    if entry is None and ctx.knowledge.catalogue.of("indicator") and indicator:
+        if any(c.method == "lexicon" for c in fixes if c.field == "indicator"):
+            reasons.append("not in catalogue; words corrected from the lexicon: check the indicator")
     if r.continued:
         reasons.append("row continues across a page break: check it is one row")
+    audit = _audit(r.target, r.indicator, r.goal if r.goal.page == r.target.page else None)
+    if not r.target.bbox and r.target_cell:
+        audit = replace(audit, bbox=r.target_cell, page=r.page)
+    audit = audit.corrected(*fixes)
     if reasons:
         audit = audit.flag(*reasons)
     return TargetRow(
-        program=program, activity=activity, strategic_goal=r.goal.text, indicator=r.indicator.text,
-        target=Value(raw, parsed.value, parsed.unit), indicator_id=None,
+        program=program, activity=activity, strategic_goal=goal, indicator=indicator,
+        target=Value(raw, parsed.value, parsed.unit), indicator_id=entry.id if entry else None,
         indicator_parent=r.parent, audit=audit,
     )
 
 
-def budget(draft: Draft, s: ReviewSettings) -> list[BudgetLine]:
+def _section(text: str, kind: str, ctx: _Ctx) -> tuple[str, Correction | None]:
+    name = _section_name(text)
+    m = ctx.knowledge.catalogue.match(name, kind, ctx.regions)
+    if m is not None and m.score >= ctx.settings.section_accept and m.text != name:
+        return m.text, Correction(kind, name, m.text, "catalogue", m.score)
+    return name, None
+
+
+def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
+    program = activity = None
+    section_fix: list[Correction] = []
+    out: list[TargetRow] = []
+    for r in draft.rows:
+        if r.kind == "program":
+            program, fix = _section(r.section, "program", ctx)
+            activity = None
+            section_fix = [fix] if fix else []
+            continue
+        if r.kind == "activity":
+            activity, fix = _section(r.section, "activity", ctx)
+            section_fix = [f for f in section_fix if f.field == "program"] + ([fix] if fix else [])
+            continue
+        row = _target_row(r, program, activity, ctx)
+        if section_fix:
+            row = replace(row, audit=row.audit.corrected(*section_fix))
+        out.append(row)
+    return out
+
+
+def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
+    s = ctx.settings
     out = []
-    lines = [b for b in draft.budget if not b.total]
-    for b in lines:
-        audit = _audit(b.amount_text, b.name)
+    for b in (b for b in draft.budget if not b.total):
+        name, fixes = lexicon_fix(b.name, ctx.knowledge.lexicon, "name", ctx.exact)
+        audit = _audit(b.amount_text, b.name).corrected(*fixes)
         reasons = []
         if b.amount is None:
             reasons.append(f"amount could not be read: {b.amount_text.text!r}")
+        elif not rupiah_grouping_ok(b.amount_text.text):
+            reasons.append(f"amount {b.amount_text.text!r} is not grouped by thousands: check the digits")
         words = b.amount_text.words + b.name.words
-        low = min((w.conf for w in words), default=0.0)
-        if words and low < s.min_conf:
+        low = min((w.conf for w in words), default=1.0)
+        if words and not ctx.exact and low < s.min_conf:
             reasons.append(f"low OCR confidence ({low:.2f})")
         if reasons:
             audit = audit.flag(*reasons)
-        out.append(BudgetLine(b.name.text, b.amount, b.amount_text.text, b.note, audit))
+        out.append(BudgetLine(name, b.amount, b.amount_text.text, b.note, audit))
     totals = [b for b in draft.budget if b.total and b.amount is not None]
     if totals and out and all(x.amount is not None for x in out):
         total = totals[-1].amount
         got = sum(x.amount for x in out if x.amount is not None)
         if got != total:
             reason = f"budget lines add up to {got:,} but the printed total is {total:,}".replace(",", ".")
-            out = [BudgetLine(x.name, x.amount, x.raw, x.note, x.audit.flag(reason)) for x in out]
+            out = [replace(x, audit=x.audit.flag(reason)) for x in out]
     return out
 
 
+def agreement_regions(draft: Draft) -> list[str]:
+    """The office's region ('Kota Bontang'): from the organisation or positions, else from the rows."""
+    for box in (draft.organization, draft.first_position, draft.second_position):
+        if box is not None and box.text:
+            got = regions_in(box.text)
+            if got:
+                return got
+    return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
+
+
 def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
-             settings: ReviewSettings | None = None) -> Agreement:
-    """Turn a draft into the contract's agreement, with review flags."""
+             knowledge: Knowledge | None = None, reader: Reader | None = None,
+             settings: ReviewSettings | None = None, exact: bool = False) -> Agreement:
+    """Turn a draft into the contract's agreement, corrected, with review flags."""
     s = settings or ReviewSettings()
+    ctx = _Ctx(knowledge or _empty_knowledge(), s, agreement_regions(draft), reader, exact)
     needs: list[str] = []
     warnings = list(draft.warnings)
 
     def text(box: TextBox | None, path: str) -> str | None:
         if box is None or not box.text:
-            if path not in ("subunit",):
+            if path != "subunit":
                 needs.append(path)
             return None
-        if box.words and min(w.conf for w in box.words) < s.min_conf:
+        if box.words and not exact and min(w.conf for w in box.words) < s.min_conf:
             needs.append(path)
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in box.words):.2f})")
         return box.text
@@ -135,12 +369,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     signed_raw = draft.date.raw if draft.date else None
     if draft.date is None:
         needs.append("signed_date")
-    elif signed_date is None and draft.date.raw and any(ch.isalpha() for ch in draft.date.raw.split(" ")[0]) is False:
-        pass
     if draft.year is None:
         needs.append("year")
-    rows = target_rows(draft, s)
-    lines = budget(draft, s)
+    rows = target_rows(draft, ctx)
+    lines = budget(draft, ctx)
     if not draft.has_table:
         needs.append("targets")
     if draft.has_table and not lines:
@@ -153,3 +385,6 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         signed_date_raw=signed_raw, targets=tuple(rows), budget=tuple(lines),
         needs_review=tuple(dict.fromkeys(needs)), warnings=tuple(warnings),
     )
+
+
+__all__ = ["Knowledge", "Reader", "ReviewSettings", "finalize", "lexicon_fix", "load_knowledge"]

@@ -72,6 +72,7 @@ class RawRow:
     no: str = ""
     section: str = ""  # the heading text of a section row
     continued: bool = False  # the row was cut at a page break
+    target_cell: BBox | None = None  # where the target is (or should be), for re-reading
 
 
 def role_of(text: str) -> str | None:
@@ -368,6 +369,7 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                                   target=box_of(by_role.get("no", []) + goal_w, table.page)))
             continue
         goal = box_of(goal_w, table.page)
+        tgt_cell = _span_bbox(table, r, c_tgt)
         ind_width = _width(table, c_ind)
         tgt_width = _width(table, c_tgt)
         split = split_by_targets(ind_w, tgt_w, unit_w, table.page, ind_width, tgt_width)
@@ -377,11 +379,18 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             if tgt_w:
                 tgt = replace(tgt, text=join_cell_text(tgt_lines, tgt_width))
             out.append(RawRow("data", table.page, goal, box_of(ind_w, table.page), tgt,
-                              box_of(unit_w, table.page), None, no_text))
+                              box_of(unit_w, table.page), None, no_text, target_cell=tgt_cell))
         else:
             for ind, tgt, unit, parent in split:
-                out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text))
+                out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text,
+                                  target_cell=tgt.bbox or tgt_cell))
     return out
+
+
+def _span_bbox(table: Table, r: int, cols: Sequence[int]) -> BBox | None:
+    cells = [cell_at(table, r, c) for c in cols]
+    cells = [c for c in cells if c is not None]
+    return union_bbox(c.bbox for c in cells) if cells else None
 
 
 def _width(table: Table, cols: Sequence[int]) -> float:

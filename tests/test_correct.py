@@ -1,0 +1,117 @@
+"""The correction stage on rows as OCR read them (no images: a fake re-reader)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ocr_pipeline.records import Word
+from ocr_pipeline.stages.correct import ReviewSettings, finalize, load_knowledge
+from ocr_pipeline.stages.documents import Draft
+from ocr_pipeline.stages.rows import RawRow, TextBox
+from ocr_pipeline.stages.values import ParsedDate
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = load_knowledge(ROOT / "corrections")
+
+
+def box(text: str, conf: float = 0.9, page: int = 1, y: float = 100.0) -> TextBox:
+    words = tuple(Word(t, conf, (10.0 * i, y, 10.0 * i + 8, y + 10)) for i, t in enumerate(text.split()))
+    return TextBox(text, page, (0.0, y, 500.0, y + 10), conf, words)
+
+
+def row(indicator: str, target: str, goal: str = "Meningkatnya sesuatu", conf: float = 0.9) -> RawRow:
+    return RawRow("data", 1, box(goal, conf), box(indicator, conf), box(target, conf),
+                  target_cell=(400.0, 100.0, 500.0, 110.0))
+
+
+def draft(*rows: RawRow, org: str = "Sekretariat KPU Kota Bontang", name: str = "Bambang Rahmadhany") -> Draft:
+    return Draft(pages=(1,), title=box("PERJANJIAN KINERJA TAHUN 2026"), year=2026, organization=box(org),
+                 first_name=box(name), first_position=box("Sekretaris KPU Kota Bontang"),
+                 second_name=box("Muzarroby Renfly"), second_position=box("Ketua KPU Kota Bontang"),
+                 place=box("Bontang"), date=ParsedDate("2026-01-15", "15 Januari 2026", 2026), rows=rows)
+
+
+def run(d: Draft, reader=None, exact: bool = False):
+    return finalize(d, agreement_id="x-01", file="x.pdf", sha256="0" * 64, knowledge=KNOWLEDGE,
+                    reader=reader, exact=exact).to_json()
+
+
+def test_a_misread_catalogue_indicator_is_snapped_and_the_change_recorded() -> None:
+    doc = run(draft(row("Persentase Pegawal vyang Mendapatkan Layanan Administrasi Kepegawaian secara Tepat Waktu",
+                        "100%")))
+    t = doc["targets"][0]
+    assert t["indicator"] == "Persentase Pegawai yang Mendapatkan Layanan Administrasi Kepegawaian secara Tepat Waktu"
+    assert t["indicator_id"] is not None
+    fix = [c for c in t["corrections"] if c["field"] == "indicator"]
+    assert fix and fix[0]["method"] == "catalogue" and fix[0]["from"].startswith("Persentase Pegawal")
+    assert not t["needs_review"]
+
+
+def test_the_office_name_is_kept_not_replaced_by_the_catalogue_office() -> None:
+    text = "Persentase Keputusan KPU Kabupaten Paser yang disusun dengan tepat waktu dan sesuai dengan pedoman teknis"
+    doc = run(draft(row(text, "100%"), org="Sekretariat KPU Kabupaten Paser"))
+    assert doc["targets"][0]["indicator"] == text
+    assert doc["targets"][0]["indicator_id"] is not None
+
+
+def test_a_novel_indicator_is_kept_as_read() -> None:
+    text = "Persentase Arsip Digital yang Terkelola dengan Baik"
+    doc = run(draft(row(text, "75%")))
+    t = doc["targets"][0]
+    assert t["indicator"] == text and t["indicator_id"] is None
+    assert not [c for c in t["corrections"] if c["method"] == "catalogue"]
+
+
+def test_a_novel_indicator_close_to_an_entry_is_not_replaced_by_it() -> None:
+    # one word away from catalogue entry "Persentase Kualitas Layanan Perkantoran sesuai Kebutuhan Kerja"
+    text = "Persentase Kualitas Layanan Perpustakaan sesuai Kebutuhan Pembaca"
+    doc = run(draft(row(text, "90%")))
+    assert doc["targets"][0]["indicator"] == text
+    assert doc["targets"][0]["indicator_id"] is None
+
+
+def test_names_of_people_are_never_corrected() -> None:
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="Pegawal Rahmadhany"))
+    assert doc["first_party"]["name"] == "Pegawal Rahmadhany"
+
+
+def test_an_implausible_target_is_read_again_and_fixed_by_agreeing_readings() -> None:
+    calls = []
+
+    def reader(page, bbox, digits):
+        calls.append(digits)
+        return ["90%"] if digits else ["90%", "90 %"]
+
+    doc = run(draft(row("Persentase tingkat kepuasan terhadap layanan bidang pengelolaan keuangan", "0%")), reader)
+    t = doc["targets"][0]
+    assert calls
+    assert t["target"]["value"] == 90 and t["target"]["unit"] == "%"
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+
+
+def test_a_value_still_in_doubt_is_flagged_never_replaced_by_the_catalogue() -> None:
+    doc = run(draft(row("Persentase tingkat kepuasan terhadap layanan bidang pengelolaan keuangan", "0%")),
+              reader=lambda page, bbox, digits: ["0%", "6%"])
+    t = doc["targets"][0]
+    assert t["target"]["value"] == 0
+    assert t["needs_review"] and any("outside the catalogue's range" in r for r in t["review_reasons"])
+
+
+def test_low_confidence_is_flagged() -> None:
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85", conf=0.3)))
+    assert doc["targets"][0]["needs_review"]
+    assert any("low OCR confidence" in r for r in doc["targets"][0]["review_reasons"])
+
+
+def test_exact_text_is_not_second_guessed() -> None:
+    doc = run(draft(row("Persentase Arsip Digitl yang Terkelola", "75%")), exact=True)
+    assert doc["targets"][0]["indicator"] == "Persentase Arsip Digitl yang Terkelola"
+    assert not doc["targets"][0]["needs_review"]
+
+
+def test_thresholds_are_settings() -> None:
+    strict = ReviewSettings(accept=100.0)
+    d = draft(row("Persentase Pegawal vyang Mendapatkan Layanan Administrasi Kepegawaian secara Tepat Waktu", "100%"))
+    doc = finalize(d, agreement_id="x-01", file="x.pdf", sha256="0" * 64, knowledge=KNOWLEDGE,
+                   settings=strict).to_json()
+    assert doc["targets"][0]["indicator_id"] is None
