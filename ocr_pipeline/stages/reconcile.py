@@ -1,0 +1,184 @@
+"""Reconciliation across the agreements of one office and year (in one file or one batch).
+
+The head's agreement is the union of its subordinates': a subordinate is an agreement
+whose second party (the superior) is the head's first party, of the same office and
+year. Checked:
+
+* every subordinate row has the same indicator with the same target in the head's
+  agreement, and every head row of a delegated activity is in some subordinate's;
+* the head's budget per program equals the sum of the subordinates' activity lines
+  under that program.
+
+A disagreement flags both sides, with both values in the reason. Where one side's
+target was already in doubt (unreadable or implausible) and the other's was not, the
+other's value is taken (correction method `cross-document`) and the row stays flagged
+for a person. Works on contract documents and is idempotent: reasons it adds start
+with `cross-check:` and are recomputed on every call.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from .values import parse_target
+
+PREFIX = "cross-check: "
+METHOD = "cross-document"
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", " ", str(text or "")).strip().lower()
+
+
+def _money(n: int) -> str:
+    return "Rp " + f"{n:,}".replace(",", ".")
+
+
+def _value(row: dict[str, Any]) -> str:
+    t = row.get("target") or {}
+    return str(t.get("raw") or "").strip() or "(empty)"
+
+
+def _same_target(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    ta, tb = a.get("target") or {}, b.get("target") or {}
+    return ta.get("value") == tb.get("value") and (ta.get("unit") or None) == (tb.get("unit") or None)
+
+
+def _key(row: dict[str, Any]) -> str:
+    return row.get("indicator_id") or _norm(row.get("indicator"))
+
+
+def _find(row: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    k = _key(row)
+    for r in rows:
+        if _key(r) == k:
+            return r
+    best = max(rows, key=lambda r: fuzz.ratio(_norm(r.get("indicator")), _norm(row.get("indicator"))), default=None)
+    if best is not None and fuzz.ratio(_norm(best.get("indicator")), _norm(row.get("indicator"))) >= 92:
+        return best
+    return None
+
+
+def _doubtful_target(row: dict[str, Any]) -> bool:
+    return any(("target" in r and ("read" in r or "range" in r or "unit" in r or "empty" in r))
+               for r in row.get("review_reasons", ()) if not r.startswith(PREFIX))
+
+
+def _strip(doc: dict[str, Any]) -> None:
+    """Undo what an earlier reconciliation added (so that a second call changes nothing)."""
+    for kind in ("targets", "budget"):
+        for row in doc.get(kind, ()):
+            taken = [c for c in row.get("corrections", ()) if c.get("method") == METHOD]
+            if taken and kind == "targets":
+                raw = "" if taken[0]["from"] == "(empty)" else taken[0]["from"]
+                p = parse_target(raw)
+                row["target"] = {"raw": raw, "value": _num(p.value), "unit": p.unit}
+            row["corrections"] = [c for c in row.get("corrections", ()) if c.get("method") != METHOD]
+            row["review_reasons"] = [r for r in row.get("review_reasons", ()) if not r.startswith(PREFIX)]
+            row["needs_review"] = bool(row["review_reasons"])
+
+
+def _flag(row: dict[str, Any], reason: str) -> None:
+    reasons = row.setdefault("review_reasons", [])
+    if PREFIX + reason not in reasons:
+        reasons.append(PREFIX + reason)
+    row["needs_review"] = True
+
+
+def _num(v: float | None) -> float | int | None:
+    return int(v) if v is not None and float(v).is_integer() else v
+
+
+def _take(row: dict[str, Any], other: dict[str, Any], other_id: str) -> None:
+    row.setdefault("corrections", []).append(
+        {"field": "target", "from": _value(row), "to": _value(other), "method": METHOD})
+    row["target"] = copy.deepcopy(other["target"])
+    _flag(row, f"target taken from agreement {other_id} (page {other.get('page')}): check it against the scan")
+
+
+def _links(docs: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """(head, subordinates) of each office and year."""
+    out = []
+    for head in docs:
+        name = _norm((head.get("first_party") or {}).get("name"))
+        if not name:
+            continue
+        subs = [d for d in docs if d is not head
+                and _norm(d.get("organization")) == _norm(head.get("organization"))
+                and d.get("year") == head.get("year")
+                and fuzz.ratio(_norm((d.get("second_party") or {}).get("name")), name) >= 85]
+        if subs:
+            out.append((head, subs))
+    return out
+
+
+def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
+    hid = head["agreement_id"]
+    delegated = {_norm(r.get("activity")) for s in subs for r in s.get("targets", ()) if r.get("activity")}
+    matched: set[int] = set()
+    for sub in subs:
+        sid = sub["agreement_id"]
+        for row in sub.get("targets", ()):
+            h = _find(row, head.get("targets", ()))
+            if h is None:
+                _flag(row, f"not in the head's agreement {hid}")
+                continue
+            matched.add(id(h))
+            if _same_target(row, h):
+                continue
+            mine, theirs = _value(row), _value(h)
+            _flag(row, f"target {mine} here but {theirs} in the head's agreement {hid} (page {h.get('page')})")
+            _flag(h, f"target {theirs} here but {mine} in subordinate agreement {sid} (page {row.get('page')})")
+            if _doubtful_target(h) and not _doubtful_target(row):
+                _take(h, row, sid)
+            elif _doubtful_target(row) and not _doubtful_target(h):
+                _take(row, h, hid)
+    if len(subs) >= 2:
+        for h in head.get("targets", ()):
+            if id(h) not in matched and _norm(h.get("activity")) in delegated and h.get("activity"):
+                _flag(h, "not found in any subordinate's agreement of the same activity")
+
+
+def _reconcile_budget(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
+    programs = [b for b in head.get("budget", ()) if _norm(b.get("name")).startswith("program")]
+    if not programs or any(b.get("amount") is None for b in programs):
+        return
+    sums: dict[int, int] = {id(b): 0 for b in programs}
+    parts: dict[int, list[dict[str, Any]]] = {id(b): [] for b in programs}
+    for sub in subs:
+        acts = {_norm(r.get("activity")): r.get("program") for r in sub.get("targets", ()) if r.get("activity")}
+        for line in sub.get("budget", ()):
+            if line.get("amount") is None or not acts:
+                return  # cannot add up what was not read
+            act = max(acts, key=lambda a: fuzz.token_set_ratio(a, _norm(line.get("name"))))
+            if fuzz.token_set_ratio(act, _norm(line.get("name"))) < 75:
+                return  # a line that names no activity of its own agreement: no basis for a sum
+            prog = _norm(acts[act])
+            target = next((b for b in programs if fuzz.ratio(_norm(b["name"]), prog) >= 85), None)
+            if target is None:
+                continue
+            sums[id(target)] += int(line["amount"])
+            parts[id(target)].append(line)
+    for b in programs:
+        if parts[id(b)] and sums[id(b)] != b["amount"]:
+            reason = (f"the head's budget for {b['name']} is {_money(b['amount'])} but its subordinates' "
+                      f"activities add up to {_money(sums[id(b)])}")
+            _flag(b, reason)
+            for line in parts[id(b)]:
+                _flag(line, reason)
+
+
+def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Cross-check the agreements of each office and year; return updated copies."""
+    out = [copy.deepcopy(d) for d in docs]
+    for d in out:
+        _strip(d)
+    for head, subs in _links(out):
+        _reconcile_targets(head, subs)
+        _reconcile_budget(head, subs)
+    return out

@@ -1,0 +1,74 @@
+"""Reconciliation of a head's agreement with its subordinates' (on the seed truth)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from ocr_pipeline.stages.reconcile import reconcile
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = json.loads((ROOT / "truth" / "kpu-bontang-2026.json").read_text("utf-8"))
+
+
+def flagged(docs):
+    return [(d["agreement_id"], r.get("indicator") or r.get("name"), r["review_reasons"])
+            for d in docs for r in d["targets"] + d["budget"] if r["needs_review"]]
+
+
+def row(doc, words):
+    return next(t for t in doc["targets"] if words in t["indicator"])
+
+
+def test_the_seed_bundle_reconciles_cleanly() -> None:
+    assert flagged(reconcile(SEED)) == []
+
+
+def test_a_disagreeing_target_flags_both_rows_with_both_values() -> None:
+    docs = copy.deepcopy(SEED)
+    row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "85%", "value": 85, "unit": "%"}
+    out = reconcile(docs)
+    head, sub = row(out[0], "operator aplikasi SAKTI"), row(out[1], "operator aplikasi SAKTI")
+    assert head["needs_review"] and sub["needs_review"]
+    assert any("95%" in r and "85%" in r for r in head["review_reasons"])
+    assert any("95%" in r and "85%" in r for r in sub["review_reasons"])
+    assert head["target"]["value"] == 95 and sub["target"]["value"] == 85  # neither side trusted over the other
+
+
+def test_a_doubtful_value_is_taken_from_the_other_agreement_and_stays_flagged() -> None:
+    docs = copy.deepcopy(SEED)
+    r = row(docs[0], "kepuasan terhadap layanan bidang")
+    r["target"] = {"raw": "0%", "value": 0, "unit": "%"}
+    r["needs_review"], r["review_reasons"] = True, ["target 0% outside the catalogue's range 70-100"]
+    out = reconcile(docs)
+    fixed = row(out[0], "kepuasan terhadap layanan bidang")
+    assert fixed["target"]["value"] == 90
+    assert fixed["needs_review"]
+    assert [c["method"] for c in fixed["corrections"]] == ["cross-document"]
+    assert fixed["corrections"][0]["from"] == "0%" and fixed["corrections"][0]["to"] == "90%"
+
+
+def test_a_budget_that_does_not_add_up_is_flagged_on_both_sides() -> None:
+    docs = copy.deepcopy(SEED)
+    docs[1]["budget"][0]["amount"] += 1000
+    out = reconcile(docs)
+    head_line = next(b for b in out[0]["budget"] if b["name"] == "Program Dukungan Manajemen")
+    assert head_line["needs_review"] and "add up to Rp 4.105.374.000" in head_line["review_reasons"][0]
+    assert out[1]["budget"][0]["needs_review"]
+    assert not next(b for b in out[0]["budget"] if b["name"] != "Program Dukungan Manajemen")["needs_review"]
+
+
+def test_reconciling_twice_changes_nothing_more() -> None:
+    docs = copy.deepcopy(SEED)
+    row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "85%", "value": 85, "unit": "%"}
+    once = reconcile(docs)
+    assert reconcile(once) == once
+
+
+def test_agreements_of_other_offices_are_not_compared() -> None:
+    docs = copy.deepcopy(SEED)
+    for d in docs[1:]:
+        d["organization"] = "Sekretariat KPU Kabupaten Paser"
+    row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "85%", "value": 85, "unit": "%"}
+    assert flagged(reconcile(docs)) == []
