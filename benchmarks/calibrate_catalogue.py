@@ -32,7 +32,7 @@ def raw_text(row: dict, field: str) -> str:
 
 def samples(output_dir: Path, truth_dir: Path, catalogue_path: Path) -> list[dict]:
     cat = load_catalogue(catalogue_path)
-    outs, _, _ = read_outputs(output_dir)
+    outs = read_outputs(output_dir)[0]
     by_file: dict[str, list] = {}
     for o in outs:
         by_file.setdefault(Path(o.doc["source"]["file"]).name, []).append(o)
@@ -40,13 +40,12 @@ def samples(output_dir: Path, truth_dir: Path, catalogue_path: Path) -> list[dic
     for tf in truth_files([truth_dir]):
         truth = read_truth(tf)
         file = Path(truth[0]["source"]["file"]).name
-        for t, o in pair_agreements(truth, by_file.get(file, [])):
-            if t is None or o is None:
-                continue
-            td, od = truth[t], o.doc
+        outs_f = by_file.get(file, [])
+        for t, o, _ in pair_agreements(truth, outs_f):
+            td, od = truth[t], outs_f[o].doc
             regions = regions_in(td.get("organization") or "") or regions_in(
                 (td.get("first_party") or {}).get("position") or "")
-            for ti, oi in align_rows("targets", td["targets"], od["targets"]):
+            for ti, oi, _ in align_rows("targets", td["targets"], od["targets"]):
                 if ti is None or oi is None:
                     continue
                 trow, orow = td["targets"][ti], od["targets"][oi]

@@ -84,6 +84,9 @@ class Catalogue:
     def of(self, kind: str) -> list[Entry]:
         return self._by_kind[kind]
 
+    def by_id(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
     def match(self, text: str, kind: str, regions: Sequence[str] = ()) -> Match | None:
         """The closest entry of `kind` to `text` (None when the catalogue has none)."""
         entries = self._by_kind.get(kind) or []

@@ -35,13 +35,19 @@ def slot(text: str, region: str) -> str:
 
 
 def plausible(value: float | None, unit: str | None) -> tuple[str, str]:
+    """A range real targets of such an indicator fall in (not the seed's value +- a little).
+
+    Percentages of attainment run 50-100 (a 0 % is a misread); a percentage set low on
+    purpose (a reduction, a share) anywhere in 0-100; an index or score 50-100; a count
+    from 1 to ten times the seed's.
+    """
     if value is None:
         return "", ""
     if unit == "%":
-        return f"{max(0, value - 20):g}", f"{min(100, value + 20):g}"
-    if unit is None:  # an index or score, usually on 0-100
-        return f"{max(0, value - 25):g}", f"{min(100, value + 25):g}" if value <= 100 else f"{value * 2:g}"
-    return f"{max(0, value / 3):g}", f"{value * 3:g}"
+        return ("50", "100") if value >= 50 else ("0", "100")
+    if unit is None:
+        return ("50", "100") if 50 <= value <= 100 else ("0", f"{value * 10:g}")
+    return "1", f"{value * 10:g}"
 
 
 def main(argv: list[str]) -> int:

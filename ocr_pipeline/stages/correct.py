@@ -153,10 +153,16 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
         return m.text, m.entry, fixes, []
     text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact)
     doubts = []
-    if m is not None and m.score >= s.doubt and kind == "indicator":
-        doubts.append(f"{field} is close to catalogue entry {m.entry.id} ({m.score:.0f}) but not clearly it: "
-                      f"check the text")
+    if m is not None and m.score >= s.doubt:
+        what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
+        doubts.append(f"{field} is close to {what} ({m.score:.0f}) but not clearly it: check the text")
+    garbled = [t for t in text.split() if _GARBLED.search(t)]
+    if garbled and not ctx.exact:
+        doubts.append(f"{field} has unreadable words: {' '.join(garbled[:3])}")
     return text, None, fixes, doubts
+
+
+_GARBLED = re.compile(r"[A-Za-z][^A-Za-z0-9\s/().,'&-][^\s]*[A-Za-z]|[^\x00-\x7f\u2013]")
 
 
 def _plausible(parsed: ParsedTarget, entry: Entry | None) -> str | None:
@@ -280,6 +286,16 @@ def _section(text: str, kind: str, ctx: _Ctx) -> tuple[str, Correction | None]:
     return name, None
 
 
+def _fill_region(template: str, ctx: _Ctx) -> str:
+    return template.replace("{region}", ctx.regions[0]) if ctx.regions else template
+
+
+def _same_section(template: str, read: str, ctx: _Ctx) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.ratio(_fill_region(template, ctx).lower(), read.lower()) >= ctx.settings.section_accept
+
+
 def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
     program = activity = None
     section_fix: list[Correction] = []
@@ -297,6 +313,11 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
         row = _target_row(r, program, activity, ctx)
         if section_fix:
             row = replace(row, audit=row.audit.corrected(*section_fix))
+        entry = ctx.knowledge.catalogue.by_id(row.indicator_id) if row.indicator_id else None
+        if entry is not None and entry.activity and activity and not _same_section(entry.activity, activity, ctx):
+            row = replace(row, audit=row.audit.flag(
+                f"the indicator belongs to activity {_fill_region(entry.activity, ctx)!r} in the catalogue, "
+                f"but stands under {activity!r}: check the section headings"))
         out.append(row)
     return out
 
@@ -356,7 +377,12 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         if box.words and not exact and min(w.conf for w in box.words) < s.min_conf:
             needs.append(path)
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in box.words):.2f})")
-        return box.text
+        if path.endswith(".name") or path == "signed_place":
+            return box.text  # names of people and places are never corrected
+        fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact)
+        for c in fixes:
+            warnings.append(f"{path}: corrected from the lexicon: {c.before!r} -> {c.after!r}")
+        return fixed
 
     title = text(draft.title, "title")
     organization = text(draft.organization, "organization")

@@ -288,7 +288,7 @@ def _labelled(view: PageView, rx: re.Pattern[str], above: float) -> TextBox | No
             used.append(nxt)
             words.extend(nxt.words)
             k += 1
-        text = join_lines(parts).strip(" ,.:;")
+        text = _strip_junk(join_lines(parts))
         if text:
             return _words_box(words, view.number, text)
     return None
@@ -343,16 +343,33 @@ def parse_table_header(view: PageView) -> TableHeader:
         m = _TA.match(clean_text(ln.text))
         if m:
             year = int(m.group("v"))
-    heading = None
+    heading = unit = None
     above = [ln for ln in view.lines if ln.bottom <= top]
     for i, ln in enumerate(above):
-        if _fuzzy_in(clean_text(ln.text), "perjanjian kinerja", 88) and i + 1 < len(above):
-            nxt = above[i + 1]
-            t = clean_text(nxt.text).strip("[]|() ")
-            if t and not re.match(r"^(nama|tahun|sub|no\b)", t, re.I) and nxt.top - ln.bottom < 2 * nxt.height:
-                heading = _box([nxt], view.number, t)
-            break
-    return TableHeader(_labelled(view, _ORG, top), heading, _labelled(view, _SUB, top), year)
+        if not _fuzzy_in(clean_text(ln.text), "perjanjian kinerja", 88):
+            continue
+        # the heading block under the title: the office, then maybe its unit
+        block, prev = [], ln
+        for nxt in above[i + 1:i + 4]:
+            t = _strip_junk(nxt.text)
+            if not t or re.match(r"^(nama|tahun|no\b)", t, re.I) or nxt.top - prev.bottom > 2 * nxt.height:
+                break
+            block.append((nxt, t))
+            prev = nxt
+        if block:
+            heading = _box([block[0][0]], view.number, block[0][1])
+        if len(block) > 1 and _UNIT_HEADING.match(block[1][1]):
+            unit = _box([block[1][0]], view.number, block[1][1])
+        break
+    return TableHeader(_labelled(view, _ORG, top), heading, _labelled(view, _SUB, top) or unit, year)
+
+
+_UNIT_HEADING = re.compile(r"^(bidang|seksi|sub\s*bag(ian)?|bagian|sekretariat|balai|uptd?|upt)\b", re.I)
+
+
+def _strip_junk(text: str) -> str:
+    """A heading line without the rules, colons and dashes OCR leaves at its ends."""
+    return clean_text(text).strip("[]|()—–-:;.,'\" ")
 
 
 # --------------------------------------------------------------------------- agreements

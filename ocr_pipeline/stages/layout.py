@@ -150,7 +150,7 @@ _INNER_BAR = re.compile(r"\s[|¦‖]\s")
 
 def clean_text(s: str) -> str:
     """One line: stray table rules dropped, runs of spaces collapsed, ends trimmed."""
-    s = _SPACES.sub(" ", s.replace("\u00a0", " "))
+    s = _SPACES.sub(" ", s.replace("\u00a0", " ").replace("\u2014", "\u2013"))  # OCR reads – as —
     s = _INNER_BAR.sub(" ", s)
     s = _RULE_CHARS.sub("", s)
     return s.strip()
