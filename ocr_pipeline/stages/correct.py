@@ -87,11 +87,17 @@ def _section_name(text: str) -> str:
     return body.lstrip("-–• ").strip()
 
 
-def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool) -> tuple[str, list[Correction]]:
-    """Word-level fixes of free text: a misread word becomes the one lexicon word close to it.
+LEXICON_MAX_CONF = 0.60  # a word read with more confidence than this is left as read
 
-    Exact text (a born-digital text layer) is left alone. A word cut at a line break
-    without a hyphen ('Organi sasi') is joined when the lexicon knows the joined word.
+
+def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
+                protected: frozenset[str] = frozenset()) -> tuple[str, list[Correction]]:
+    """Word-level fixes of free text: a doubtful word becomes the one lexicon word close to it.
+
+    Only words OCR was unsure of (confidence below LEXICON_MAX_CONF) are touched, never a
+    word of the office's region or place (`protected`: 'Paser' is not 'pasar'), never
+    exact text (a born-digital text layer). A word cut at a line break without a hyphen
+    ('Organi sasi') is joined when the lexicon knows the joined word.
     """
     text = box.text
     if exact or not text or len(lexicon) == 0:
@@ -111,7 +117,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool) -> tupl
             fixes.append(f"{core} {nxt}->{core + nxt}")
             i += 2
             continue
-        if core.isalpha() and len(core) >= 4 and core.lower() not in lexicon and conf.get(core, 0.0) < 0.97:
+        if (core.isalpha() and len(core) >= 4 and core.lower() not in lexicon and core.lower() not in protected
+                and conf.get(core, 0.0) < LEXICON_MAX_CONF):
             got = lexicon.closest(core)
             if got is not None:
                 word = _match_case(got[0], core)
@@ -125,6 +132,18 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool) -> tupl
     if new == text:
         return text, []
     return new, [Correction(field, text, new, "lexicon")]
+
+
+def _diff(c: Correction) -> str:
+    """The words a correction changed: 'Pegawal -> Pegawai'."""
+    a, b = c.before.split(), c.after.split()
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    j = 0
+    while j < min(len(a), len(b)) - i and a[-1 - j] == b[-1 - j]:
+        j += 1
+    return f"{' '.join(a[i:len(a) - j])} -> {' '.join(b[i:len(b) - j])}"
 
 
 def _match_case(word: str, like: str) -> str:
@@ -142,6 +161,7 @@ class _Ctx:
     regions: list[str]
     reader: Reader | None
     exact: bool  # born-digital text: no OCR doubts
+    protected: frozenset[str] = frozenset()  # words of the office's region and place: never corrected
 
 
 def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | None, list[Correction], list[str]]:
@@ -151,7 +171,7 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
     if m is not None and m.score >= s.accept and m.margin >= s.margin:
         fixes = [] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)]
         return m.text, m.entry, fixes, []
-    text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact)
+    text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact, ctx.protected)
     doubts = []
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
@@ -260,12 +280,13 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         reasons.append(f"low OCR confidence ({min(w.conf for w in words):.2f})")
     if not indicator:
         reasons.append("indicator is empty")
-    if entry is None and ctx.knowledge.catalogue.of("indicator") and indicator:
-        if any(c.method == "lexicon" for c in fixes if c.field == "indicator"):
-            reasons.append("not in catalogue; words corrected from the lexicon: check the indicator")
+    lex = [c for c in fixes if c.method == "lexicon"]
+    if lex:
+        reasons.append("words corrected from the lexicon (" + "; ".join(f"{c.field}: {_diff(c)}" for c in lex)
+                       + "): check them")
     if r.continued:
         reasons.append("row continues across a page break: check it is one row")
-    audit = _audit(r.target, r.indicator, r.goal if r.goal.page == r.target.page else None)
+    audit = _audit(r.target, r.indicator)  # not the goal: a merged goal cell spans many rows
     if not r.target.bbox and r.target_cell:
         audit = replace(audit, bbox=r.target_cell, page=r.page)
     audit = audit.corrected(*fixes)
@@ -326,9 +347,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
     for b in (b for b in draft.budget if not b.total):
-        name, fixes = lexicon_fix(b.name, ctx.knowledge.lexicon, "name", ctx.exact)
+        name, fixes = lexicon_fix(b.name, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
         audit = _audit(b.amount_text, b.name).corrected(*fixes)
-        reasons = []
+        reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes]
         if b.amount is None:
             reasons.append(f"amount could not be read: {b.amount_text.text!r}")
         elif not rupiah_grouping_ok(b.amount_text.text):
@@ -365,7 +386,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
              settings: ReviewSettings | None = None, exact: bool = False) -> Agreement:
     """Turn a draft into the contract's agreement, corrected, with review flags."""
     s = settings or ReviewSettings()
-    ctx = _Ctx(knowledge or _empty_knowledge(), s, agreement_regions(draft), reader, exact)
+    regions = agreement_regions(draft)
+    protected = frozenset(w.lower() for text in [*regions, draft.place.text if draft.place else ""]
+                          for w in text.split())
+    ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected)
     needs: list[str] = []
     warnings = list(draft.warnings)
 
@@ -379,7 +403,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in box.words):.2f})")
         if path.endswith(".name") or path == "signed_place":
             return box.text  # names of people and places are never corrected
-        fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact)
+        fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
         for c in fixes:
             warnings.append(f"{path}: corrected from the lexicon: {c.before!r} -> {c.after!r}")
         return fixed

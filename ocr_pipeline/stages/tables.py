@@ -34,7 +34,7 @@ class TableSettings:
     touch: float = 0.06  # a horizontal and a vertical rule this close touch
     min_rule: float = 0.3  # shorter rules do not make tables
     min_cell: float = 0.07  # narrower rows/columns are noise (double rules)
-    coverage: float = 0.5  # fraction of a cell side that must be ruled to separate cells
+    coverage: float = 0.3  # fraction of a cell side that must be ruled to separate cells (dashed rules too)
 
 
 def _cluster(values: Sequence[float], tol: float) -> list[float]:
