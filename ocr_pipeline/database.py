@@ -21,7 +21,6 @@ import json
 import logging
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -88,7 +87,8 @@ def agreement_records(docs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         rec = {"agreement_id": d["agreement_id"], "source_file": src.get("file"),
                "source_sha256": src.get("sha256"), "pages": _json(src.get("pages"))}
         rec.update({f.replace(".", "_"): header_value(d, f) for f in HEADER_FIELDS})
-        rec.update({"signed_date_raw": d.get("signed_date_raw"), "needs_review": _json(d.get("needs_review", [])),
+        rec.update({"signed_date_raw": d.get("signed_date_raw"),
+                    "needs_review": _json(d.get("needs_review", [])),
                     "reviewed": _json(d.get("reviewed")), "warnings": _json(d.get("warnings", [])),
                     "targets": len(d.get("targets", ())), "budget_lines": len(d.get("budget", ()))})
         out.append(rec)
@@ -173,12 +173,10 @@ def _fill(con: sqlite3.Connection, docs: Sequence[dict[str, Any]], decisions: Se
 def write_database(out_dir: Path, docs: Sequence[dict[str, Any]], decisions: Sequence[Decision] = ()) -> Path:
     """Write `DIR/agreements.sqlite` from `docs` (and the review `decisions` about them); its path."""
     path = Path(out_dir) / DATABASE_FILE
+    # SQLite creates the temporary file itself, with the permissions of the umask (not mkstemp's 0600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    try:
+        tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
         try:
             _fill(con, docs, decisions)
@@ -186,10 +184,10 @@ def write_database(out_dir: Path, docs: Sequence[dict[str, Any]], decisions: Seq
             con.close()
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc}") from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     return path
 

@@ -10,7 +10,8 @@ checkbox hides everything that needs no review.
 
 Only crops are embedded, never whole pages. They are re-encoded small (at most
 `CROP_WIDTH` pixels wide, 16 grey levels) and share a byte budget (`IMAGE_BUDGET`),
-so that a report of a large batch stays a file one can mail.
+so that a report of a large batch stays a file one can mail (under 20 MB); a crop
+that does not fit is named, and stays in `DIR/crops/`.
 """
 
 from __future__ import annotations
@@ -34,9 +35,11 @@ log = logging.getLogger(__name__)
 
 REPORT_FILE = "report.html"
 CROP_WIDTH = 900  # pixels: a crop is shown at most this wide
-CROP_WIDTHS = (CROP_WIDTH, 640, 480, 320)  # tried in turn until a crop fits its share of the budget
-IMAGE_BUDGET = 12_000_000  # bytes of PNG in one report (base64 adds a third)
+CROP_MIN_WIDTH = 320  # pixels: narrower, the text of a crop is no longer legible
+IMAGE_BUDGET = 12_000_000  # bytes of PNG in one report (base64 adds a third): report.html < 20 MB
 CROP_MAX_BYTES = 80_000  # no crop takes more than this, however few there are
+CROP_MIN_BYTES = 15_000  # nor has less to fit in, however many there are (the budget then runs out)
+_BYTES_PER_PIXEL = 0.08  # PNG bytes of a dense crop at 16 grey levels (a cautious first guess)
 
 HEADER_LABELS = {
     "title": "Title", "year": "Year", "organization": "Organisation (Unit Organisasi)",
@@ -50,8 +53,8 @@ _CSS = """
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0 auto;max-width:1200px;
 padding:0 16px 48px;color:#1d1d1f;background:#fff}
 h1{font-size:22px;margin:16px 0 4px}h2{font-size:18px;margin:0 0 4px}h3{font-size:15px;margin:16px 0 6px}
-.bar{position:sticky;top:0;background:#f4f6f8;border-bottom:1px solid #d0d7de;padding:8px 12px;margin:0 -16px 12px;
-z-index:2}
+.bar{position:sticky;top:0;background:#f4f6f8;border-bottom:1px solid #d0d7de;padding:8px 12px;
+margin:0 -16px 12px;z-index:2}
 .bar label{font-weight:600;cursor:pointer}
 .meta{color:#57606a;font-size:12px;margin:0 0 8px;word-break:break-all}
 table{border-collapse:collapse;width:100%;margin:4px 0}
@@ -62,7 +65,8 @@ td.num{text-align:right;white-space:nowrap}
 section.agreement{border:1px solid #d0d7de;border-radius:6px;padding:12px 16px;margin:18px 0}
 tr.flagged>td,tr.flagged>th{background:#fff4e5}
 tr.detail>td{background:#fbfbfb}tr.detail.flagged>td{background:#fff9f0}
-.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;white-space:nowrap}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;font-weight:600;
+white-space:nowrap}
 .badge.flag{background:#ffd8a8;color:#7a3e00}.badge.accepted{background:#d3f9d8;color:#1b5e20}
 .badge.corrected{background:#d0ebff;color:#0b4a8b}
 .evidence{display:flex;gap:16px;align-items:flex-start;flex-wrap:wrap}
@@ -144,34 +148,64 @@ def crop_paths(docs: Iterable[dict[str, Any]]) -> list[str]:
 # --------------------------------------------------------------------------- crops
 
 
-def encode_crop(gray: np.ndarray, max_bytes: int) -> bytes | None:
-    """A grey crop as a small PNG: 16 grey levels, narrowed until it fits `max_bytes`."""
+def _png(gray: np.ndarray, width: int) -> bytes | None:
     h, w = gray.shape[:2]
-    for width in CROP_WIDTHS:
-        img = gray if w <= width else cv2.resize(gray, (width, max(1, round(h * width / w))),
-                                                 interpolation=cv2.INTER_AREA)
-        ok, buf = cv2.imencode(".png", (img // 17) * 17, [cv2.IMWRITE_PNG_COMPRESSION, 9])
-        if ok and len(buf) <= max_bytes:
-            return buf.tobytes()
+    img = gray if width >= w else cv2.resize(gray, (width, max(1, round(h * width / w))),
+                                             interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".png", (img // 17) * 17, [cv2.IMWRITE_PNG_COMPRESSION, 6])
+    return buf.tobytes() if ok else None
+
+
+def encode_crop(gray: np.ndarray, max_bytes: int) -> bytes | None:
+    """A grey crop as a small PNG: 16 grey levels, narrowed until it fits `max_bytes`.
+
+    PNG bytes grow with the area, so the width is guessed from the pixels and narrowed
+    from the size reached; None when even `CROP_MIN_WIDTH` would not fit.
+    """
+    h, w = gray.shape[:2]
+    low = min(w, CROP_MIN_WIDTH)
+    guess = int(w * (max_bytes / (_BYTES_PER_PIXEL * w * h)) ** 0.5)
+    width = max(low, min(w, CROP_WIDTH, guess))
+    for _ in range(4):
+        png = _png(gray, width)
+        if png is not None and len(png) <= max_bytes:
+            return png
+        if png is None or width == low or len(png) * (low / width) ** 2 > 1.15 * max_bytes:
+            return None
+        width = max(low, int(width * min(0.9, 0.95 * (max_bytes / len(png)) ** 0.5)))
     return None
 
 
 def embed_crops(out_dir: Path, rel_paths: Sequence[str], budget: int = IMAGE_BUDGET) -> dict[str, str]:
-    """`data:` URIs of the crops under `out_dir` that exist and fit their share of `budget`."""
+    """`data:` URIs of the crops under `out_dir`, in order, while they fit in `budget` bytes.
+
+    Each crop gets an equal share of the budget (within `CROP_MIN_BYTES`..`CROP_MAX_BYTES`)
+    and is narrowed to fit it; one that cannot fit its share is shown `CROP_MIN_WIDTH` wide
+    while the budget lasts. When it runs out the remaining crops are left out (the report names their files).
+    """
     root = Path(out_dir).resolve()
-    share = min(CROP_MAX_BYTES, budget // max(1, len(rel_paths)))
-    out = {}
+    share = max(CROP_MIN_BYTES, min(CROP_MAX_BYTES, budget // max(1, len(rel_paths))))
+    out: dict[str, str] = {}
+    used, left_out = 0, []
     for rel in rel_paths:
         path = (root / rel).resolve()
         if not path.is_relative_to(root) or not path.is_file():
             log.warning("report: crop %s not found", rel)
             continue
-        gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
-        png = encode_crop(gray, share) if gray is not None else None
+        room = budget - used
+        gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE) if room >= CROP_MIN_BYTES else None
+        png = encode_crop(gray, min(share, room)) if gray is not None else None
+        if png is None and gray is not None:  # too dense for its share: narrowest, while the budget lasts
+            png = _png(gray, min(gray.shape[1], CROP_MIN_WIDTH))
+            png = png if png is not None and len(png) <= min(CROP_MAX_BYTES, room) else None
         if png is None:
-            log.warning("report: crop %s left out (unreadable or too large)", rel)
+            left_out.append(rel)
             continue
+        used += len(png)
         out[rel] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    if left_out:
+        log.warning("report: %d crops left out to keep report.html small (see their files): %s%s",
+                    len(left_out), ", ".join(left_out[:3]), ", ..." if len(left_out) > 3 else "")
     return out
 
 
@@ -192,7 +226,7 @@ def _crop_html(rel: str | None, images: Mapping[str, str], alt: str) -> str:
     if rel and rel in images:
         return f'<div class="crop"><img src="{images[rel]}" alt="{esc(alt)}" title="{esc(rel)}"></div>'
     if rel:
-        return f'<div class="crop nocrop">crop {esc(rel)} not available</div>'
+        return f'<div class="crop nocrop">crop not in this report: {esc(rel)}</div>'
     return '<div class="crop nocrop">no crop of the scan for this value</div>'
 
 
@@ -233,8 +267,8 @@ def _header_html(doc: dict[str, Any], images: Mapping[str, str]) -> str:
                     f"<td>{esc(_number(value))}</td><td>{badge}</td></tr>")
         if is_flagged or path in reviewed:
             reasons = header_reasons(doc, path) or (["check this field"] if is_flagged else [])
-            rows.append(f'<tr class="detail {cls}"><td colspan="3">'
-                        f"{_evidence(_number(value), reasons, mine, crops.get(path), images, badge)}</td></tr>")
+            evidence = _evidence(_number(value), reasons, mine, crops.get(path), images, badge)
+            rows.append(f'<tr class="detail {cls}"><td colspan="3">{evidence}</td></tr>')
     return f'<table class="header">{"".join(rows)}</table>'
 
 
@@ -255,15 +289,15 @@ def _targets_html(doc: dict[str, Any], images: Mapping[str, str]) -> str:
         if t.get("indicator_parent"):
             indicator = f"<small>{esc(t['indicator_parent'])}</small><br>{indicator}"
         rows.append(
-            f'<tr class="{cls}" id="{esc(doc["agreement_id"])}-t{i}"><td class="num">{i}</td><td>{section}</td>'
+            f'<tr class="{cls}" id="{esc(doc["agreement_id"])}-t{i}"><td class="num">{i}</td>'
+            f"<td>{section}</td>"
             f"<td>{esc(t.get('strategic_goal'))}</td><td>{indicator}</td><td>{esc(tv.get('raw'))}</td>"
             f"<td class=\"num\">{esc(_number(tv.get('value')))}</td><td>{esc(tv.get('unit'))}</td>"
             f"<td class=\"num\">{esc(_number(t.get('confidence')))}</td><td>{badge}</td></tr>")
         if _has_detail(t):
-            value = f"{t.get('indicator')} = {tv.get('raw')}"
-            rows.append(f'<tr class="detail {cls}"><td></td><td colspan="8">'
-                        f"{_evidence(value, t.get('review_reasons', ()), t.get('corrections', ()), t.get('crop'), images, badge)}"
-                        "</td></tr>")
+            evidence = _evidence(f"{t.get('indicator')} = {tv.get('raw')}", t.get("review_reasons", ()),
+                                 t.get("corrections", ()), t.get("crop"), images, badge)
+            rows.append(f'<tr class="detail {cls}"><td></td><td colspan="8">{evidence}</td></tr>')
     if not rows:
         return "<p>No target rows were found.</p>"
     return f'<table class="targets">{head}{"".join(rows)}</table>'
@@ -282,13 +316,17 @@ def _budget_html(doc: dict[str, Any], images: Mapping[str, str]) -> str:
             f"<td>{esc(b.get('raw'))}</td><td>{esc(b.get('note'))}</td>"
             f"<td class=\"num\">{esc(_number(b.get('confidence')))}</td><td>{badge}</td></tr>")
         if _has_detail(b):
-            value = f"{b.get('name')} = {b.get('raw')}"
-            rows.append(f'<tr class="detail {cls}"><td></td><td colspan="6">'
-                        f"{_evidence(value, b.get('review_reasons', ()), b.get('corrections', ()), b.get('crop'), images, badge)}"
-                        "</td></tr>")
+            evidence = _evidence(f"{b.get('name')} = {b.get('raw')}", b.get("review_reasons", ()),
+                                 b.get("corrections", ()), b.get("crop"), images, badge)
+            rows.append(f'<tr class="detail {cls}"><td></td><td colspan="6">{evidence}</td></tr>')
     if not rows:
         return "<p>No budget lines were found.</p>"
     return f'<table class="budget">{head}{"".join(rows)}</table>'
+
+
+def _part(title: str, flagged: bool, body: str) -> str:
+    """A titled part of an agreement; the filter hides it when nothing in it needs review."""
+    return f'<div class="part {"flagged" if flagged else "ok"}"><h3>{esc(title)}</h3>{body}</div>'
 
 
 def agreement_html(doc: dict[str, Any], images: Mapping[str, str]) -> str:
@@ -303,9 +341,11 @@ def agreement_html(doc: dict[str, Any], images: Mapping[str, str]) -> str:
     warnings = "".join(f"<li>{esc(w)}</li>" for w in doc.get("warnings", ()))
     return (f'<section class="agreement {cls}" id="{esc(aid)}"><h2>{title} {status}</h2>'
             f'<p class="meta">{esc(aid)} · {esc(src.get("file"))} · pages {esc(pages)}</p>'
-            f"<h3>Header</h3>{_header_html(doc, images)}"
-            f"<h3>Targets ({len(doc.get('targets', ()))})</h3>{_targets_html(doc, images)}"
-            f"<h3>Budget ({len(doc.get('budget', ()))})</h3>{_budget_html(doc, images)}"
+            + _part("Header", bool(doc.get("needs_review")), _header_html(doc, images))
+            + _part(f"Targets ({len(doc.get('targets', ()))})", any(map(_flagged, doc.get("targets", ()))),
+                    _targets_html(doc, images))
+            + _part(f"Budget ({len(doc.get('budget', ()))})", any(map(_flagged, doc.get("budget", ()))),
+                    _budget_html(doc, images))
             + (f'<h3>Warnings</h3><ul class="warnings">{warnings}</ul>' if warnings else "")
             + "</section>")
 
@@ -336,11 +376,12 @@ def summary_html(docs: Sequence[dict[str, Any]], manifest: Sequence[dict[str, An
     return ('<section id="summary"><h2>Summary</h2>'
             f'<table class="figures">{fig}</table>'
             + (f'<h3>Failed files</h3><ul class="failed">{fail}</ul>' if fail else "")
-            + ("<h3>Files</h3><table><tr><th>file</th><th>status</th><th>agreements</th><th>pages</th>"
-               f"<th>seconds</th><th>error / note</th></tr>{files}</table>" if files else "")
-            + ("<h3>Agreements</h3><table><tr><th>agreement</th><th>organisation</th><th>subunit</th>"
-               "<th>year</th><th>targets</th><th>budget lines</th><th>to review</th></tr>"
-               f"{index}</table>" if index else "")
+            + (_part("Files", bool(failed), "<table><tr><th>file</th><th>status</th><th>agreements</th>"
+                     "<th>pages</th><th>seconds</th><th>error / note</th></tr>"
+                     f"{files}</table>") if files else "")
+            + (_part("Agreements", any(map(open_values, docs)), "<table><tr><th>agreement</th>"
+                     "<th>organisation</th><th>subunit</th><th>year</th><th>targets</th><th>budget lines</th>"
+                     f"<th>to review</th></tr>{index}</table>") if index else "")
             + "</section>")
 
 
@@ -354,7 +395,8 @@ def render_report(docs: Sequence[dict[str, Any]], manifest: Sequence[dict[str, A
             '<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>Review report: {len(docs)} agreements</title>"
             f"<style>{_CSS}{_FILTER_CSS}</style></head><body>"
-            f"<h1>Review report</h1><p class=\"meta\">{len(docs)} agreements · ocr-pipeline {esc(__version__)}"
+            f'<h1>Review report</h1><p class="meta">{len(docs)} agreements · '
+            f"ocr-pipeline {esc(__version__)}"
             + (f" · {esc(generated)}" if generated else "") + "</p>"
             '<div class="bar"><label><input type="checkbox" id="only-review"> '
             "Show only what needs review</label></div>"

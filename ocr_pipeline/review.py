@@ -12,7 +12,9 @@ The round trip:
 
 `corrected_value` is read like the document prints it: a target as its cell text
 (`90%`, `2 laporan`), a budget amount as `Rp 4.105.373.000,-`, a header field as
-text, `year` as a number, `signed_date` as `2026-01-15` or `15 Januari 2026`.
+text, `year` as a number, `signed_date` as `2026-01-15` or `15 Januari 2026`. A
+target row's indicator (a budget line's name) is corrected with it the way the
+`value` column shows a row: `Jumlah pelaku usaha (unit) = 5`.
 
 `reviews.json` holds one entry per decision, keyed by agreement_id + kind + row +
 field (a later decision for the same key replaces the earlier one)::
@@ -98,7 +100,7 @@ class ReviewResult:
     """What `apply_review` did, for the command line."""
 
     read: int  # decisions in the review file
-    applied: int  # stored decisions that matched an agreement of DIR
+    applied: int  # kept decisions (this file's and earlier ones) applied to agreements of DIR
     changed: tuple[str, ...]  # agreements rewritten
     unmatched: tuple[str, ...]  # decisions that matched nothing, with the reason
     stored: Path
@@ -150,6 +152,30 @@ def amount_value(text: str) -> tuple[int, str]:
     return amount, raw
 
 
+LABELS = {"target": "indicator", "budget": "name"}
+"""What names a target row / budget line; a correction may fix it too: 'Indicator = 90%'."""
+
+
+def row_fix(kind: str, text: str) -> dict[str, Any]:
+    """The fields a `correct` of a target row / budget line sets, from its corrected_value.
+
+    '90%' sets the target; 'Jumlah pelaku usaha (unit) = 5' sets the indicator and the
+    target, the way review.csv's `value` column shows them. For a budget line the same
+    with the amount: 'Rp 4.105.373.000,-' or 'Pengelolaan Keuangan = Rp 4.105.373.000,-'.
+    """
+    label, sep, value = text.rpartition(" = ")
+    fix: dict[str, Any] = {}
+    if sep:
+        if not clean_text(label):
+            raise ValueError(f"nothing before ' = ' in {text!r}; write 'the {LABELS[kind]} = the value'")
+        fix[LABELS[kind]] = clean_text(label)
+    if kind == "target":
+        fix["target"] = target_value(value)
+    else:
+        fix["amount"], fix["raw"] = amount_value(value)
+    return fix
+
+
 def header_field_value(path: str, text: str) -> str | int:
     """A corrected header field: `year` a number, `signed_date` an ISO date, the rest one line."""
     raw = clean_text(text)
@@ -165,7 +191,8 @@ def header_field_value(path: str, text: str) -> str | int:
                 pass
         iso = parse_date(raw).iso
         if iso is None:
-            raise ValueError(f"signed_date must be a whole date, e.g. 2026-01-15 or 15 Januari 2026, not {text!r}")
+            raise ValueError("signed_date must be a whole date, e.g. 2026-01-15 or 15 Januari 2026, "
+                             f"not {text!r}")
         return iso
     if not raw:
         raise ValueError(f"an empty {path}; write the right text or decide 'accept'")
@@ -174,10 +201,8 @@ def header_field_value(path: str, text: str) -> str | int:
 
 def corrected(kind: str, field: str, text: str) -> Any:
     """The value a `correct` decision sets, parsed from its text; ValueError when unreadable."""
-    if kind == "target":
-        return target_value(text)
-    if kind == "budget":
-        return amount_value(text)
+    if kind in LABELS:
+        return row_fix(kind, text)
     return header_field_value(field, text)
 
 
@@ -290,8 +315,9 @@ def load_decisions(corrections_dir: Path) -> Decisions:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CatalogueError(f"{path}: cannot read the review decisions ({exc}); fix the file or "
                              "restore it from a backup") from exc
-    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("decisions"), list):
-        raise CatalogueError(f"{path}: not a review decisions file (format {FORMAT!r} with a list 'decisions')")
+    ok = isinstance(data, dict) and data.get("format") == FORMAT
+    if not ok or not isinstance(data.get("decisions"), list):
+        raise CatalogueError(f"{path}: not a review decisions file (format {FORMAT!r}, a list 'decisions')")
     if data.get("version") != VERSION:
         raise CatalogueError(f"{path}: review decisions version {data.get('version')!r}; "
                              f"this ocr-pipeline reads version {VERSION}")
@@ -342,7 +368,7 @@ def _shown(kind: str, row: dict[str, Any]) -> str:
 
 
 def _label(kind: str, row: dict[str, Any]) -> str:
-    return _text(row.get("indicator") if kind == "target" else row.get("name"))
+    return _text(row.get(LABELS[kind]))
 
 
 def _settle(item: dict[str, Any], verdict: str) -> None:
@@ -351,20 +377,24 @@ def _settle(item: dict[str, Any], verdict: str) -> None:
     item["reviewed"] = verdict
 
 
-def _correct_row(kind: str, row: dict[str, Any], text: str) -> None:
+def _review_correction(row: dict[str, Any], field: str, before: Any, after: Any) -> None:
+    row["corrections"] = [*row.get("corrections", ()), {
+        "field": field, "from": _text(before), "to": _text(after), "method": "review"}]
+
+
+def _correct_row(kind: str, row: dict[str, Any], fix: dict[str, Any]) -> None:
+    label = LABELS[kind]
+    if label in fix and row.get(label) != fix[label]:
+        _review_correction(row, label, row.get(label), fix[label])
+        row[label] = fix[label]
     if kind == "target":
-        new = target_value(text)
         old = row.get("target") or {}
-        if old != new:
-            row["target"] = new
-            row["corrections"] = [*row.get("corrections", ()), {
-                "field": "target", "from": _text(old.get("raw")), "to": new["raw"], "method": "review"}]
-        return
-    amount, raw = amount_value(text)
-    if row.get("amount") != amount or row.get("raw") != raw:
-        row["corrections"] = [*row.get("corrections", ()), {
-            "field": "amount", "from": _text(row.get("raw")), "to": raw, "method": "review"}]
-        row["amount"], row["raw"] = amount, raw
+        if old != fix["target"]:
+            _review_correction(row, "target", old.get("raw"), fix["target"]["raw"])
+            row["target"] = fix["target"]
+    elif row.get("amount") != fix["amount"] or row.get("raw") != fix["raw"]:
+        _review_correction(row, "amount", row.get("raw"), fix["raw"])
+        row["amount"], row["raw"] = fix["amount"], fix["raw"]
 
 
 def _apply_to_row(doc: dict[str, Any], d: Decision) -> str | None:
@@ -378,11 +408,13 @@ def _apply_to_row(doc: dict[str, Any], d: Decision) -> str | None:
             return f"the row now reads {_shown(d.kind, row)!r}, not {d.value!r}: review it again"
         _settle(row, "accepted")
         return None
+    fix = row_fix(d.kind, d.corrected_value or "")
+    now = _label(d.kind, row)
     if d.value is not None and " = " in d.value:
         was = d.value.rpartition(" = ")[0]
-        if not _same(was, _label(d.kind, row)):
-            return f"the row is now {_label(d.kind, row)!r}, not {was!r}: review it again"
-    _correct_row(d.kind, row, d.corrected_value or "")
+        if not (_same(was, now) or _same(fix.get(LABELS[d.kind]), now)):
+            return f"the row is now {now!r}, not {was!r}: review it again"
+    _correct_row(d.kind, row, fix)
     _settle(row, "corrected")
     return None
 
