@@ -140,7 +140,7 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
         found = 0
         for c in table.cells:
             if c.row <= r < c.row + c.row_span:
-                role = role_of(" ".join(w.text for w in sorted(c.words, key=lambda w: (w.cy, w.cx))))
+                role = role_of(" ".join(ln.text for ln in words_to_lines(c.words)))
                 if role:
                     found += 1
                     for k in range(c.col, c.col + c.col_span):
