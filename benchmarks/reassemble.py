@@ -20,6 +20,7 @@ from ocr_pipeline import pipeline
 from ocr_pipeline.config import RunConfig
 from ocr_pipeline.records import OcrPage
 from ocr_pipeline.stages import export
+from ocr_pipeline.stages.reconcile import reconcile
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,9 +42,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{entry['file']}: {len(pages)} of {entry['pages']} pages recorded; rerun with --keep-work",
                   file=sys.stderr)
             continue
-        for d in pipeline.file_task(entry["file"], sha, pages, config):
-            export.write_agreement(args.new_dir, d)
-            docs.append(d)
+        docs.extend(pipeline.file_task(entry["file"], sha, pages, config))
+    docs = reconcile(docs)  # as the batch does at its end
+    for d in docs:
+        export.write_agreement(args.new_dir, d)
     export.write_tables(args.new_dir, docs)
     export.write_manifest(args.new_dir, manifest["files"])
     print(f"{len(docs)} agreements rebuilt into {args.new_dir}")

@@ -72,3 +72,13 @@ def test_agreements_of_other_offices_are_not_compared() -> None:
         d["organization"] = "Sekretariat KPU Kabupaten Paser"
     row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "85%", "value": 85, "unit": "%"}
     assert flagged(reconcile(docs)) == []
+
+
+def test_a_name_spelled_differently_in_two_agreements_is_flagged_in_both() -> None:
+    docs = copy.deepcopy(SEED)
+    docs[2]["second_party"]["name"] = "Bambang Rahmadhani"
+    out = reconcile(docs)
+    assert "second_party.name" in out[2]["needs_review"]
+    assert "first_party.name" in out[0]["needs_review"]
+    assert any("Rahmadhani" in w for w in out[0]["warnings"])
+    assert reconcile(out) == out

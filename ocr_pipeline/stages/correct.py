@@ -30,7 +30,9 @@ from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft
 from .rows import RawRow, TextBox
-from .values import ParsedTarget, fix_digits, parse_target, rupiah_grouping_ok, split_enumerator, unit_word
+from .values import (
+    ParsedTarget, fix_digits, fix_percent, parse_target, rupiah_grouping_ok, split_enumerator, unit_word,
+)
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,7 @@ def _section_name(text: str) -> str:
     return body.lstrip("-–• ").strip()
 
 
-LEXICON_MAX_CONF = 0.60  # a word read with more confidence than this is left as read
+LEXICON_MAX_CONF = 0.85  # a word read with more confidence than this is left as read
 
 
 def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
@@ -117,8 +119,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
             fixes.append(f"{core} {nxt}->{core + nxt}")
             i += 2
             continue
-        if (core.isalpha() and len(core) >= 4 and core.lower() not in lexicon and core.lower() not in protected
-                and conf.get(core, 0.0) < LEXICON_MAX_CONF):
+        if (core.isalpha() and len(core) >= 4 and not core.isupper() and core.lower() not in lexicon
+                and core.lower() not in protected and conf.get(core, 0.0) < LEXICON_MAX_CONF):
             got = lexicon.closest(core)
             if got is not None:
                 word = _match_case(got[0], core)
@@ -203,7 +205,7 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None) -> str | None:
 
 
 def _digits_fixed(raw: str) -> str:
-    return " ".join(fix_digits(t) for t in raw.split(" "))
+    return fix_percent(" ".join(fix_digits(t) for t in raw.split(" ")))
 
 
 def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx

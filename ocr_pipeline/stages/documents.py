@@ -144,7 +144,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
                 label_left = lines[j].left
                 parts, used, words = [value], [lines[j]], list(vwords)
                 k = j + 1
-                while k < len(lines) and not _STOP.match(clean_text(lines[k].text)):
+                while k < len(lines) and not _stops(lines[k].text):
                     if (lines[k].left < label_left - 0.05 * view.page.dpi
                             or lines[k].top - used[-1].bottom > 1.0 * lines[k].height):
                         break
@@ -159,6 +159,18 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
         out.append((name_box, pos_box))
         i = max(j, i + 1)
     return out
+
+
+_STOP_PHRASES = ("selanjutnya disebut", "selaku atasan", "pihak pertama", "pihak kedua", "pihak kesatu")
+
+
+def _stops(text: str) -> bool:
+    """A line that ends a 'Jabatan :' value: the next label or 'selanjutnya disebut ...' (fuzzily)."""
+    t = clean_text(text)
+    if _STOP.match(t):
+        return True
+    low = t.lower()
+    return any(fuzz.partial_ratio(p, low) >= 80 for p in _STOP_PHRASES if len(low) >= 8)
 
 
 def _clean_name(s: str) -> str:
@@ -263,7 +275,7 @@ def _two_columns(ln: Line, mid: float, dpi: int) -> tuple[list, list]:
 # --------------------------------------------------------------------------- table headers
 
 
-_ORG = re.compile(r"^\s*(nama\s*/\s*)?unit\s+organisasi\s*[:;.,]*\s*(?P<v>.*)$", re.I)
+_ORG = re.compile(r"^\s*(nama\s*\W?\s*)?unit\s+organi\w*\s*[:;.,—–-]*\s*(?P<v>.*)$", re.I)
 _SUB = re.compile(r"^\s*(sub\s*bagian|subbagian|sub\s*bag|bidang|seksi)\s*[:;.,]+\s*(?P<v>.*)$", re.I)
 _TA = re.compile(r"^\s*tahun\s+anggaran\s*[:;.,1l]*\s*(?P<v>(19|20)\d{2})", re.I)
 

@@ -83,6 +83,36 @@ def _strip(doc: dict[str, Any]) -> None:
             row["needs_review"] = bool(row["review_reasons"])
 
 
+def _strip_header(doc: dict[str, Any]) -> None:
+    """Drop the header flags an earlier reconciliation added."""
+    mine = [w for w in doc.get("warnings", ()) if PREFIX in w]
+    if not mine:
+        return
+    paths = {w.split(": ", 1)[0] for w in mine}
+    doc["warnings"] = [w for w in doc.get("warnings", ()) if PREFIX not in w]
+    still = {w.split(": ", 1)[0] for w in doc["warnings"] if ": " in w}
+    doc["needs_review"] = [p for p in doc.get("needs_review", ()) if p not in paths or p in still]
+
+
+def _flag_header(doc: dict[str, Any], path: str, reason: str) -> None:
+    if path not in doc.setdefault("needs_review", []):
+        doc["needs_review"].append(path)
+    doc.setdefault("warnings", []).append(f"{path}: {PREFIX}{reason}")
+
+
+def _reconcile_parties(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
+    """The head's first party is every subordinate's second party: the same name and position."""
+    for field in ("name", "position"):
+        mine = (head.get("first_party") or {}).get(field)
+        for sub in subs:
+            theirs = (sub.get("second_party") or {}).get(field)
+            if mine and theirs and _norm(mine) != _norm(theirs):
+                _flag_header(head, f"first_party.{field}",
+                             f"{mine!r} here but {theirs!r} in agreement {sub['agreement_id']}")
+                _flag_header(sub, f"second_party.{field}",
+                             f"{theirs!r} here but {mine!r} in the head's agreement {head['agreement_id']}")
+
+
 def _flag(row: dict[str, Any], reason: str) -> None:
     reasons = row.setdefault("review_reasons", [])
     if PREFIX + reason not in reasons:
@@ -178,7 +208,9 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     out = [copy.deepcopy(d) for d in docs]
     for d in out:
         _strip(d)
+        _strip_header(d)
     for head, subs in _links(out):
+        _reconcile_parties(head, subs)
         _reconcile_targets(head, subs)
         _reconcile_budget(head, subs)
     return out

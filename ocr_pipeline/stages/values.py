@@ -100,9 +100,18 @@ def parse_target(raw: str) -> ParsedTarget:
     return ParsedTarget(value, unit)
 
 
+PERCENT_MISREADS = re.compile(r"(?<=\d)\s?(Yo|YO|Y6|y6|%o|o/o|0/0|/o)(?=\W|$)|^(Yo|YO|Y6|%o|o/o|0/0)$")
+"""How Tesseract's `ind` model reads a printed '%' (after a number, or alone in a unit cell)."""
+
+
+def fix_percent(text: str) -> str:
+    """'95 Yo' -> '95%': undo the usual misreadings of a percent sign."""
+    return PERCENT_MISREADS.sub("%", text)
+
+
 def unit_word(text: str) -> str | None:
     """A unit as the contract writes it: '%' for a percentage, else lower case, '/' unspaced."""
-    unit = re.sub(r"\s*/\s*", "/", clean_text(text)).strip(" .,:;-").lower()
+    unit = re.sub(r"\s*/\s*", "/", clean_text(fix_percent(text))).strip(" .,:;-").lower()
     if not unit:
         return None
     if unit in _PERCENT_WORDS or unit == "%":
@@ -197,7 +206,7 @@ def parse_date(raw: str) -> ParsedDate:
 
 _ENUM = re.compile(
     r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]?"
-    r"|(?P<bullet>[-–—•·*▪●o]))(?:\s+|(?<=[.)])(?=[A-Z]))"
+    r"|(?P<bullet>[-–—•·*▪●o+«»“”„°>¢©®]))(?:\s+|(?<=[.)])(?=[A-Z]))"  # OCR reads • as + « “ ...
 )
 
 
