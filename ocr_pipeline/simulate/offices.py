@@ -355,6 +355,9 @@ def _vary_rows(rng: np.random.Generator, bundle: list[dict[str, Any]], office: O
             if rng.random() < 0.5:
                 change["strategic_goal"] = spec["goal"].replace("{office}", office.name)
             changes[key] = change
+    # a dropped indicator goes from every agreement of the bundle: the head's agreement
+    # stays the union of its subordinates'
+    dropped = {key for key in keys if rng.random() < drop_rate}
     varied: dict[tuple[str, str], dict[str, Any]] = {}
     for a in bundle:
         rows = []
@@ -362,8 +365,8 @@ def _vary_rows(rng: np.random.Generator, bundle: list[dict[str, Any]], office: O
             key = (t["strategic_goal"], t["indicator"])
             if key not in varied:
                 varied[key] = vary_target(rng, t["target"])
-            rows.append({**t, "target": copy.deepcopy(varied[key]), **changes.get(key, {})})
-        keep = [r for r in rows if rng.random() >= drop_rate] or rows[:1]
+            rows.append(({**t, "target": copy.deepcopy(varied[key]), **changes.get(key, {})}, key))
+        keep = [r for r, key in rows if key not in dropped] or [rows[0][0]]
         a["targets"] = keep
 
 

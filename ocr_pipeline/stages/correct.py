@@ -89,7 +89,7 @@ def _section_name(text: str) -> str:
     return body.lstrip("-–• ").strip()
 
 
-LEXICON_MAX_CONF = 0.85  # a word read with more confidence than this is left as read
+LEXICON_MAX_CONF = 0.70  # a word read with more confidence than this is left as read
 
 
 def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
@@ -258,7 +258,6 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     parsed = parse_target(raw)
     if r.unit.text:  # a SATUAN column holds the unit
         parsed = ParsedTarget(parsed.value, unit_word(r.unit.text), parsed.note)
-    words = r.target.words + r.indicator.words
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = (parsed.value is None or _plausible(parsed, entry) is not None
              or (r.target.words and low < s.min_conf))
@@ -278,8 +277,9 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         bad = _plausible(parsed, entry)
         if bad:
             reasons.append(bad)
-    if words and not ctx.exact and min(w.conf for w in words) < s.min_conf:
-        reasons.append(f"low OCR confidence ({min(w.conf for w in words):.2f})")
+    unsure = _unsure_words(r, entry, low, ctx)
+    if unsure:
+        reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
     if not indicator:
         reasons.append("indicator is empty")
     lex = [c for c in fixes if c.method == "lexicon"]
@@ -299,6 +299,30 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         target=Value(raw, parsed.value, parsed.unit), indicator_id=entry.id if entry else None,
         indicator_parent=r.parent, audit=audit,
     )
+
+
+def _unsure_words(r: RawRow, entry: Entry | None, target_low: float, ctx: _Ctx) -> list:
+    """The words of a row OCR was unsure of and nothing else vouched for.
+
+    A catalogue match vouches for the indicator's words, agreeing re-readings for the
+    target's, the lexicon for a word it knows.
+    """
+    if ctx.exact:
+        return []
+    s = ctx.settings
+
+    def counts(w) -> bool:  # bullets, list numbers and stray marks do not reach the output
+        core = w.text.strip(".,;:()")
+        return sum(ch.isalnum() for ch in core) >= 2 and not re.fullmatch(r"\d{1,2}(\.\d{1,2})*[.)]", w.text)
+
+    out = []
+    if target_low < s.min_conf:
+        out += [w for w in r.target.words if w.conf < s.min_conf and counts(w)]
+    if entry is None:
+        lex = ctx.knowledge.lexicon
+        out += [w for w in r.indicator.words
+                if w.conf < s.min_conf and counts(w) and w.text.strip(".,;:()").lower() not in lex]
+    return out
 
 
 def _section(text: str, kind: str, ctx: _Ctx) -> tuple[str, Correction | None]:

@@ -413,6 +413,27 @@ def _budget_region(views: Sequence[PageView]) -> tuple[list[Line], list[int]]:
     return lines, pages
 
 
+def inherit_columns(views: Sequence[PageView]) -> list[PageView]:
+    """Give a table whose header row was not read the columns of the file's last table of
+    the same shape (same number of columns, edges within a quarter inch)."""
+    out: list[PageView] = []
+    known: list[tuple[Table, Columns]] = []
+    for v in views:
+        tables = []
+        for t, cols, skip in v.tables:
+            if cols is None:
+                tol = 0.25 * v.page.dpi
+                for kt, kc in reversed(known):
+                    if kt.n_cols == t.n_cols and all(abs(a - b) <= tol for a, b in zip(kt.col_edges, t.col_edges)):
+                        cols = kc
+                        break
+            elif cols.kind in ("targets", "budget"):
+                known.append((t, cols))
+            tables.append((t, cols, skip))
+        out.append(PageView(v.page, v.lines, tuple(tables)))
+    return out
+
+
 def resolved_tables(views: Sequence[PageView]) -> list[tuple[Table, Columns, int]]:
     """Every table with its column roles; a table without a header row continues the one before."""
     out: list[tuple[Table, Columns, int]] = []

@@ -155,10 +155,33 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
                 texts = [" ".join(w.text for w in c.words) for c in table.cells if c.row == skip]
                 if is_column_numbers(texts):
                     skip += 1
-            return Columns(tuple(roles)), skip
+            return Columns(repair_roles(roles, table)), skip
     # no header: maybe only a column-number row at the top
     texts = [" ".join(w.text for w in c.words) for c in table.cells if c.row == 0]
     return None, 1 if is_column_numbers(texts) else 0
+
+
+def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None, ...]:
+    """Column roles the header left unread or doubled, from the shape of a target table.
+
+    A narrow first column is No; the last column of a table with indicators is the
+    Target; a column without a role (a stray rule split a column in two) belongs to
+    its left neighbour; a role read twice in a row is one column split in two.
+    """
+    out = list(roles)
+    n = len(out)
+    if n < 2 or not ({"indicator", "goal"} & set(out)):
+        return tuple(out)
+    widths = [table.col_edges[i + 1] - table.col_edges[i] for i in range(n)]
+    total = sum(widths) or 1.0
+    if out[0] != "no" and widths[0] / total < 0.1 and "no" not in out:
+        out[0] = "no"
+    if "target" not in out and out[-1] in (None, "indicator", "goal", "unit") and widths[-1] / total < 0.25:
+        out[-1] = "target"
+    for i in range(1, n):
+        if out[i] is None and out[i - 1] is not None:
+            out[i] = out[i - 1]
+    return tuple(out)
 
 
 def cell_at(table: Table, r: int, c: int) -> Cell | None:

@@ -248,8 +248,22 @@ def table_grids(rules: Sequence[Rule], dpi: int, settings: TableSettings | None 
             continue
         spans = cells_from_grid(group, cols, rows, dpi, s)
         grids.append(Grid(tuple(cols), tuple(rows), tuple(spans)))
-    grids.sort(key=lambda g: g.rows[0])
-    return tuple(grids)
+    # a grid lying mostly inside a larger one is a piece of it (broken rules), not a table
+    grids.sort(key=lambda g: -_area(g.bbox))
+    kept: list[Grid] = []
+    for g in grids:
+        if not any(_overlap(g.bbox, k.bbox) >= 0.5 * _area(g.bbox) for k in kept):
+            kept.append(g)
+    kept.sort(key=lambda g: g.rows[0])
+    return tuple(kept)
+
+
+def _area(b: tuple[float, float, float, float]) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def find_tables(page: OcrPage, settings: TableSettings | None = None) -> tuple[Table, ...]:
