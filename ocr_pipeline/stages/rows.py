@@ -95,7 +95,7 @@ def role_of(text: str) -> str | None:
 
 def is_column_numbers(texts: Sequence[str]) -> bool:
     """A row like '(1) (2) (3) (4)' or '1 2 3 4' that only numbers the columns."""
-    vals = [clean_text(t) for t in texts if clean_text(t)]
+    vals = [v for t in texts for v in re.split(r"[\s|]+", clean_text(t)) if v]
     if len(vals) < 2 or any(len(v) > 5 for v in vals):
         return False
     like = sum(1 for v in vals if re.fullmatch(r"[\s(\[{]*[\dIl|!oO@®&]{0,2}[)\]}\s]*\.?", v))
@@ -146,6 +146,16 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
                     found += 1
                     for k in range(c.col, c.col + c.col_span):
                         roles[k] = role
+                elif c.col_span > 1:
+                    # a header cell over several columns whose rules were not seen:
+                    # read each column's part of it on its own
+                    for k in range(c.col, c.col + c.col_span):
+                        x0, x1 = table.col_edges[k], table.col_edges[k + 1]
+                        part = [w for w in c.words if x0 <= w.cx < x1]
+                        sub = role_of(" ".join(ln.text for ln in words_to_lines(part)))
+                        if sub:
+                            found += 1
+                            roles[k] = sub
         if found >= 2:
             skip = max(c.row + c.row_span for c in table.cells
                        if c.row <= r < c.row + c.row_span and c.col_span < table.n_cols) if table.cells else r + 1
