@@ -55,7 +55,8 @@ which is why the alignment also keeps document order). Truth rows left over are
 
 Comparing values
 ----------------
-Text is compared after collapsing runs of whitespace and stripping; an empty string
+Text is compared after collapsing runs of whitespace and stripping, with the dash glyphs
+-, – and — taken as one (a scan does not tell them apart); an empty string
 equals null. Case matters (spelling is scored) except for first_party.name and
 second_party.name, which compare case-folded (names are printed in capitals in some
 places). `year`, `target.value` and budget `amount` compare as numbers (|a - b| <=
@@ -274,8 +275,12 @@ def basename(path: Any) -> str:
     return PureWindowsPath(PurePosixPath(path).name).name
 
 
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2212": "-"})
+
+
 def collapse(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace collapsed; dash glyphs (-, –, —) read as one: a scan cannot tell them apart."""
+    return " ".join(text.translate(_DASHES).split())
 
 
 def text_key(field: str, value: str | None) -> str | None:

@@ -152,7 +152,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
                     used.append(lines[k])
                     words.extend(lines[k].words)
                     k += 1
-                pos_box = _words_box(words, view.number, join_lines(parts).strip(" ,.:;"))
+                pos_box = _words_box(words, view.number, join_lines(parts).strip(" ,.:;'\"-–—|_"))
                 j = k
                 break
             j += 1
@@ -174,7 +174,7 @@ def _stops(text: str) -> bool:
 
 
 def _clean_name(s: str) -> str:
-    s = clean_text(s).strip(" ,;:*'\"")
+    s = clean_text(s).strip(" ,;:*'\"-–—|_")
     return s.rstrip(".") if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1 else s
 
 
