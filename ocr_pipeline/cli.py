@@ -3,20 +3,20 @@
 Exit codes (see `errors.ExitCode`): 0 all done; 1 bad usage; 2 some inputs failed
 (the others were written); 3 a missing dependency (Tesseract, its `ind` data);
 4 OCR failed; 5 a bad catalogue or review file; 6 the output folder cannot be
-written; 15 anything else.
+written (or another run is writing to it); 15 anything else; 130 interrupted
+(Ctrl-C: rerun the same command to finish the rest).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .config import Limits, OcrSettings, RunConfig
+from .config import Limits, OcrSettings, RunConfig, default_workers
 from .errors import ExitCode, PipelineError
 
 log = logging.getLogger("ocr_pipeline")
@@ -31,7 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("run", help="extract every agreement of the inputs into --out")
     r.add_argument("inputs", nargs="+", help="PDF/PNG/JPEG/TIFF files, folders (recursive) or globs")
     r.add_argument("--out", required=True, type=Path, help="output folder")
-    r.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: every core)")
+    r.add_argument("--workers", type=int, default=default_workers(),
+                   help="worker processes, one OCR thread each (default: every core, here %(default)s)")
     r.add_argument("--force", action="store_true", help="redo inputs the resume ledger says are done")
     r.add_argument("--dpi", type=int, default=300, help="resolution PDF pages are rendered at (default 300)")
     r.add_argument("--corrections", type=Path, default=Path("corrections"),
@@ -39,7 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--catalogue", type=Path, help="an indicator catalogue CSV instead of the one in --corrections")
     r.add_argument("--lang", default=OcrSettings().lang, help="tesseract language(s) (default %(default)s)")
     r.add_argument("--keep-work", action="store_true", help="keep the cleaned page images in DIR/.work")
-    r.add_argument("--scheduler", help="run on a Dask cluster: tcp://HOST:PORT")
+    r.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run on the Dask cluster of this scheduler instead of --workers local processes "
+                        "(pip install 'ocr-pipeline[cluster]'; inputs and --out on a filesystem every "
+                        "worker sees; see docs/batch.md)")
     r.add_argument("--max-pages", type=int, default=_LIMITS.max_pages, help="pages per file (default %(default)s)")
     r.add_argument("--max-file-mb", type=float, default=_LIMITS.max_file_mb, help="file size (default %(default)s)")
     r.add_argument("--max-page-megapixels", type=float, default=_LIMITS.max_page_megapixels,
@@ -48,8 +52,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="tesseract timeout per call (default %(default)s)")
     _verbosity(r)
 
-    a = sub.add_parser("apply-review", help="keep an auditor's decisions from review.csv and apply them to --out")
-    a.add_argument("review_csv", type=Path, help="the review.csv of a run, with decision / corrected_value filled")
+    a = sub.add_parser("apply-review", help="keep an auditor's decisions and apply them to --out")
+    a.add_argument("review_csv", type=Path, help="a run's review.csv with decision / corrected_value filled")
     a.add_argument("--out", required=True, type=Path, help="output folder of the run to update")
     a.add_argument("--corrections", type=Path, default=Path("corrections"),
                    help="folder where the decisions are kept, in reviews.json (default: %(default)s)")

@@ -11,8 +11,17 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import BadArgsError
+
+
+def default_workers() -> int:
+    """Every core this process may run on (its CPU affinity, which containers narrow)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +73,7 @@ class RunConfig:
     dpi: int = 300
     corrections: Path = Path("corrections")  # catalogue, lexicon and review decisions
     catalogue: Path | None = None  # a catalogue file instead of the one in `corrections`
-    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    workers: int = field(default_factory=default_workers)
     force: bool = False
     keep_work: bool = False
     scheduler: str | None = None
@@ -79,26 +88,72 @@ class RunConfig:
         if self.workers < 1:
             raise BadArgsError(f"--workers must be at least 1, got {self.workers}")
 
-    def result_key(self) -> str:
-        """Hash of the settings that change results (not workers, progress, output folder)."""
+    def result_key(self, engine: str = "") -> str:
+        """Hash of what changes an input's results, for the resume ledger.
+
+        In: the dpi, the cleanup and OCR settings, the content (not the path) of the
+        catalogue and lexicon files, and `engine` (the Tesseract version, which reads
+        differently from one release to the next). Out: the output folder, workers,
+        scheduler, force, keep_work, progress (they change how, not what), the review
+        decisions (applied again to every agreement at the end of each run) and the
+        limits (they decide whether an input is read, not what is read from it: an
+        input beyond a limit fails, and a failed input is not in the ledger).
+        """
         d = {
             "dpi": self.dpi,
-            "catalogue": _file_digest(self.catalogue),
+            "catalogue": _files_digest(self.catalogue_files()),
             "cleanup": asdict(self.cleanup),
             "ocr": asdict(self.ocr),
-            "limits": asdict(self.limits),
+            "engine": engine,
         }
         return hashlib.sha256(json.dumps(d, sort_keys=True).encode()).hexdigest()[:16]
 
+    def catalogue_files(self) -> tuple[Path, ...]:
+        """The catalogue and lexicon files the run reads (whether they exist or not).
 
-def _file_digest(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    p = Path(path)
+        As `stages.correct.load_knowledge` finds them: `--catalogue` (a file, or a folder's
+        catalogue.csv) or the corrections folder's catalogue.csv; its lexicon.txt.
+        """
+        cat = Path(self.catalogue) if self.catalogue is not None else Path(self.corrections)
+        cat = cat / "catalogue.csv" if cat.is_dir() or self.catalogue is None else cat
+        return (cat, Path(self.corrections) / "lexicon.txt")
+
+
+def _files_digest(paths: tuple[Path, ...]) -> str:
+    """Digest of the files' names and contents; a missing file counts as absent."""
     h = hashlib.sha256()
-    files = sorted(p.rglob("*")) if p.is_dir() else [p]
-    for f in files:
-        if f.is_file():
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
+    for p in paths:
+        h.update(p.name.encode() + b"\0")
+        try:
+            h.update(hashlib.sha256(p.read_bytes()).digest())
+        except OSError:
+            h.update(b"absent")
     return h.hexdigest()[:16]
+
+
+def run_config(out_dir: str | os.PathLike, **settings: object) -> RunConfig:
+    """A `RunConfig` from keyword settings, as `ocr_pipeline.run` takes them.
+
+    Besides RunConfig's own fields (`dpi`, `workers`, `force`, `catalogue`, ...), the
+    fields of its parts may be given by name: `lang="ind"`, `deskew=False`,
+    `max_pages=50`. An unknown name is a `BadArgsError` listing the known ones.
+    """
+    from dataclasses import fields, replace
+
+    parts = {"cleanup": CleanupSettings, "ocr": OcrSettings, "limits": Limits}
+    own = {f.name for f in fields(RunConfig)} - {"out_dir"}
+    top = {k: v for k, v in settings.items() if k in own}
+    for part, cls in parts.items():
+        names = {f.name for f in fields(cls)}
+        mine = {k: v for k, v in settings.items() if k in names}
+        if mine:
+            base: Any = top.get(part) or cls()
+            top[part] = replace(base, **mine)
+    unknown = set(settings) - own - {f.name for cls in parts.values() for f in fields(cls)}
+    if unknown:
+        known = sorted(own | {f.name for cls in parts.values() for f in fields(cls)})
+        raise BadArgsError(f"unknown setting(s) {', '.join(sorted(unknown))}; known: {', '.join(known)}")
+    for name in ("corrections", "catalogue"):
+        if top.get(name) is not None:
+            top[name] = Path(top[name])  # type: ignore[arg-type]
+    return RunConfig(out_dir=Path(out_dir), **top)  # type: ignore[arg-type]

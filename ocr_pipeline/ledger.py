@@ -3,9 +3,14 @@
 One row per finished input, keyed by the input's content hash, the settings that
 change results (`RunConfig.result_key`) and the pipeline version. A rerun skips
 an input whose key is in the ledger and whose agreement files exist; a changed
-file, setting or version has another key and is done again. A row is written only
-after every agreement file of its input has been written (atomically), so a
-`kill -9` at any moment leaves either a complete input or one that is redone.
+file, setting or version has another key and is done again.
+
+The agreement files are named after the input's content, not the key, so the
+ledger holds at most one row per input: before an input's files are rewritten its
+row is removed (`forget`), and a new row is written (`record`) only after every
+agreement file of it has been written (atomically). A `kill -9` at any moment
+therefore leaves either a complete input or one that is redone, and going back to
+earlier settings never reuses files written under later ones.
 """
 
 from __future__ import annotations
@@ -57,13 +62,23 @@ class Ledger:
 
     def record(self, sha256: str, result_key: str, version: str, file: str, agreements: list[str],
                seconds: float, pages_read: dict[str, list[int]], flagged: int) -> None:
+        """The input `sha256` is done under `result_key` and `version` (its only row)."""
         try:
-            self.db.execute(
-                "INSERT OR REPLACE INTO done VALUES (?,?,?,?,?,?,?,?,?)",
-                (sha256, result_key, version, file, json.dumps(agreements), seconds,
-                 json.dumps(pages_read), flagged, time.time()),
-            )
-            self.db.commit()
+            with self.db:  # one transaction
+                self.db.execute("DELETE FROM done WHERE sha256=?", (sha256,))
+                self.db.execute(
+                    "INSERT INTO done VALUES (?,?,?,?,?,?,?,?,?)",
+                    (sha256, result_key, version, file, json.dumps(agreements), seconds,
+                     json.dumps(pages_read), flagged, time.time()),
+                )
+        except sqlite3.Error as exc:
+            raise OutputError(f"cannot write the resume ledger: {exc}") from exc
+
+    def forget(self, sha256: str) -> None:
+        """The input `sha256` is no longer done: its files are about to be rewritten."""
+        try:
+            with self.db:
+                self.db.execute("DELETE FROM done WHERE sha256=?", (sha256,))
         except sqlite3.Error as exc:
             raise OutputError(f"cannot write the resume ledger: {exc}") from exc
 

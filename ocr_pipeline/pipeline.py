@@ -16,25 +16,33 @@ CSV files, the manifest, report.html and agreements.sqlite are rewritten from th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import multiprocessing
+import os
 import shutil
 import sys
+import tempfile
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import cv2
 
-from . import __version__, database, report, review
+from . import __version__, review
 from ._exec import tesseract
 from .config import RunConfig
-from .errors import InputFileError, OcrError, PipelineError
+from .errors import BadArgsError, InputFileError, MissingDependencyError, OcrError, OutputError, PipelineError
 from .ledger import Ledger
 from .records import OcrPage
 from .stages import cleanup, correct, documents, export, ingest, ocr
+from .stages.reconcile import reconcile
 
 log = logging.getLogger(__name__)
 
@@ -48,20 +56,61 @@ def work_image_path(out_dir: Path, sha256: str, page: int) -> Path:
     return Path(out_dir) / WORK_DIR / sha256[:16] / f"p{page:04d}_clean.png"
 
 
+# Lossless and about 3x faster to write than PNG's defaults on a cleaned page (68 vs 207 ms
+# for 2480x3509 pixels, 3.4 vs 3.1 MB): the SUB filter and run-length matching suit rows
+# of white paper with black ink.
+_WORK_PNG = [cv2.IMWRITE_PNG_COMPRESSION, 1, cv2.IMWRITE_PNG_FILTER, cv2.IMWRITE_PNG_FILTER_SUB,
+             cv2.IMWRITE_PNG_STRATEGY, cv2.IMWRITE_PNG_STRATEGY_RLE]
+
+
+def _write_work_image(target: Path, image: Any) -> None:
+    """Write a work image through a temporary name and a rename (scratch: no fsync)."""
+    ok, buf = cv2.imencode(".png", image, _WORK_PNG)
+    if not ok:
+        raise OutputError(f"cannot encode the work image {target}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buf.tobytes())
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError(f"cannot write the work image {target}: {exc.strerror or exc}") from exc
+
+
+_threads_limited = False
+
+
+def _limit_threads() -> None:
+    """One OCR/OpenCV thread per worker process: pages run in parallel across processes.
+
+    Called by the process pool's initializer and again by every task, for the workers
+    of a Dask cluster, which run no initializer of ours.
+    """
+    global _threads_limited
+    if not _threads_limited:
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        cv2.setNumThreads(1)
+        _threads_limited = True
+
+
 def page_task(info: ingest.InputFile, page_no: int, config: RunConfig) -> OcrPage:
     """Ingest, clean and read one page. OCR failures become a page without words and a warning.
 
     The cleaned grey page is kept in the work folder: the correction stage re-reads
     doubtful cells from it and the review crops are cut from it.
     """
+    _limit_threads()
     path, sha256 = str(info.path), info.sha256
     for page in ingest.iter_pages(info, config.dpi, config.limits, (page_no,)):
         clean = cleanup.clean_page(page, config.cleanup)
-        target = work_image_path(config.out_dir, sha256, page_no)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        cv2.imwrite(str(target), clean.gray, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        _write_work_image(work_image_path(config.out_dir, sha256, page_no), clean.gray)
         try:
-            return ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
+            read = ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
+            if config.keep_work:  # the words too: later stages can be rerun without OCR
+                export.atomic_write(work_image_path(config.out_dir, sha256, page_no).with_suffix(".ocr.json"),
+                                    export.dumps(read.to_json()))
+            return read
         except OcrError as exc:
             h, w = clean.gray.shape[:2]
             log.warning("%s: page %d: %s", path, page_no, exc)
@@ -74,6 +123,11 @@ def agreement_id(sha256: str, index: int) -> str:
     return f"pk-{sha256[:12]}-{index:02d}"
 
 
+def _id_prefix(sha256: str) -> str:
+    """What every agreement id of the input `sha256` starts with."""
+    return agreement_id(sha256, 0)[:-2]
+
+
 CROPS_DIR = "crops"
 _HEADER_BOXES = {
     "title": "title", "organization": "organization", "subunit": "subunit",
@@ -84,19 +138,28 @@ _HEADER_BOXES = {
 
 
 class _Pages:
-    """The pages of one file: their geometry and (lazily) their cleaned images."""
+    """The pages of one file: their geometry and (lazily) their cleaned images.
+
+    Only the last few images read are kept, so that memory stays flat in the page
+    count (re-reads and crops go agreement by agreement, page after page).
+    """
+
+    KEEP = 3
 
     def __init__(self, pages: Sequence[OcrPage], out_dir: Path, sha256: str, lang: str = "ind+eng",
                  timeout: float = 30.0) -> None:
         self.by_page = {p.page: p for p in pages}
         self.lang, self.timeout = lang, timeout
         self.out_dir, self.sha256 = Path(out_dir), sha256
-        self._images: dict[int, Any] = {}
+        self._images: OrderedDict[int, Any] = OrderedDict()
 
     def image(self, page: int):
         if page not in self._images:
             img = cv2.imread(str(work_image_path(self.out_dir, self.sha256, page)), cv2.IMREAD_GRAYSCALE)
             self._images[page] = img
+            while len(self._images) > self.KEEP:
+                self._images.popitem(last=False)
+        self._images.move_to_end(page)
         return self._images[page]
 
     def crop(self, page: int, bbox, name: str) -> str | None:
@@ -167,27 +230,52 @@ def _place(doc: dict[str, Any], draft: documents.Draft, pages: _Pages) -> None:
         doc["review_crops"] = crops
 
 
-def file_task(path: str, sha256: str, pages: Sequence[OcrPage], config: RunConfig) -> list[dict[str, Any]]:
-    """Agreements of one file, as contract documents (validated)."""
-    views = [documents.view_page(p) for p in pages]
+def split_file(pages: Sequence[OcrPage]) -> list[list[OcrPage]]:
+    """A file's pages grouped into its agreements, in order (cheap: no OCR, no images)."""
+    groups = documents.split_agreements([documents.view_page(p) for p in pages])
+    return [[v.page for v in group] for group in groups]
+
+
+def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage], config: RunConfig
+                   ) -> dict[str, Any]:
+    """Agreement number `index` of a file, from its pages, as a contract document (validated).
+
+    Re-reads doubtful values from the pages' work images and writes the crops of the
+    values to review; the caller writes the agreement.
+    """
+    _limit_threads()
+    views = documents.inherit_columns([documents.view_page(p) for p in pages])
     geometry = _Pages(pages, config.out_dir, sha256, config.ocr.lang, config.limits.seconds_per_page)
     knowledge = correct.load_knowledge(config.corrections, config.catalogue)
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
-    docs = []
-    for i, group in enumerate(documents.split_agreements(views), 1):
-        draft = documents.draft_agreement(group)
-        exact = all(v.page.method == "text-layer" for v in group)
-        agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, i), file=path, sha256=sha256,
-                                     knowledge=knowledge, reader=geometry.reread, exact=exact)
-        doc = agreement.to_json()
-        mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]
-        if mine:
-            doc["warnings"] = doc["warnings"] + [f"targets: {w}" for w in mine]
-            doc["needs_review"] = list(dict.fromkeys(doc["needs_review"] + ["targets"]))
-        _place(doc, draft, geometry)
-        export.validate(doc)
-        docs.append(doc)
-    return docs
+    draft = documents.draft_agreement(views)
+    exact = all(v.page.method == "text-layer" for v in views)
+    agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, index), file=path, sha256=sha256,
+                                 knowledge=knowledge, reader=geometry.reread, exact=exact)
+    doc = agreement.to_json()
+    mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]
+    if mine:
+        doc["warnings"] = doc["warnings"] + [f"targets: {w}" for w in mine]
+        doc["needs_review"] = list(dict.fromkeys(doc["needs_review"] + ["targets"]))
+    _place(doc, draft, geometry)
+    export.validate(doc)
+    return doc
+
+
+def _remove_crops(out_dir: Path, sha256: str) -> None:
+    """The crops an earlier run cut for this input: they may be of other values."""
+    for old in (Path(out_dir) / CROPS_DIR).glob(f"{_id_prefix(sha256)}*"):
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def file_task(path: str, sha256: str, pages: Sequence[OcrPage], config: RunConfig) -> list[dict[str, Any]]:
+    """Agreements of one file, one after the other, as contract documents (validated).
+
+    `run` does the same with the agreements of a file in parallel (`split_file`, then
+    one `agreement_task` each); the caller writes the agreements.
+    """
+    _remove_crops(config.out_dir, sha256)
+    return [agreement_task(path, sha256, i, group, config) for i, group in enumerate(split_file(pages), 1)]
 
 
 # --------------------------------------------------------------------------- the run
@@ -220,6 +308,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Summary:
+    """What a run did: the closing line of the CLI and the manifest entries (`outcomes`)."""
+
     files: int
     failed: int
     pages: int
@@ -227,6 +317,7 @@ class Summary:
     flagged: int
     seconds: float
     outcomes: tuple[Outcome, ...]
+    reused: int = 0  # inputs the resume ledger had done: not processed again
 
     @property
     def exit_code(self) -> int:
@@ -235,8 +326,9 @@ class Summary:
         return int(ExitCode.input_file if self.failed else ExitCode.ok)
 
     def line(self) -> str:
-        return (f"{self.files} files ({self.failed} failed), {self.pages} pages, {self.agreements} agreements, "
-                f"{self.flagged} values flagged for review, {self.seconds:.1f} s")
+        done = f", {self.reused} already done" if self.reused else ""
+        return (f"{self.files} files ({self.failed} failed{done}), {self.pages} pages, {self.agreements} "
+                f"agreements, {self.flagged} values flagged for review, {self.seconds:.1f} s")
 
 
 def _flagged(doc: dict[str, Any]) -> int:
@@ -244,8 +336,32 @@ def _flagged(doc: dict[str, Any]) -> int:
             + sum(1 for b in doc.get("budget", ()) if b.get("needs_review")))
 
 
+@cache
+def pipeline_version() -> str:
+    """The version the ledger keys on: the release, plus a digest of the code that makes results.
+
+    So code changed in place (an editable install, a patched deployment) redoes the
+    inputs as a new release would; views (CSV, report, database) are rewritten by every
+    run anyway and are not in the digest.
+    """
+    root = Path(__file__).resolve().parent
+    files = [root / "pipeline.py", root / "records.py", root / "catalogue.py", root / "config.py",
+             root / "agreement.schema.json", *sorted((root / "stages").glob("*.py")),
+             *sorted((root / "_exec").glob("*.py"))]
+    h = hashlib.sha256()
+    for f in files:
+        h.update(f.relative_to(root).as_posix().encode() + b"\0")
+        h.update(f.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:12]}"
+
+
+# --------------------------------------------------------------------------- executors
+
+
 class _LocalExecutor:
     """Runs tasks in this process (workers == 1): no pickling, easy to debug."""
+
+    slots = 1
 
     def submit(self, fn: Callable, *args: Any) -> Future:
         f: Future = Future()
@@ -260,23 +376,181 @@ class _LocalExecutor:
 
 
 def _init_worker() -> None:
-    import os
+    """Set up a worker process of the local pool: one thread; die with the run.
 
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    cv2.setNumThreads(1)
+    Without the parent-death signal a worker of a run killed with `kill -9` would go on
+    reading its page and write into the output folder while a rerun cleans it.
+    """
+    _limit_threads()
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            pass
 
 
-def run(inputs: Iterable[str | Path], config: RunConfig, *, executor: Any = None,
+class _DaskExecutor:
+    """Tasks on a Dask cluster behind the pool's `submit(fn, *args) -> concurrent.futures.Future`.
+
+    A `distributed` future is not a `concurrent.futures` one (`concurrent.futures.wait`
+    does not know it; `distributed.wait` does not know the local pool's), so each is
+    bridged into one by a done-callback and `run` waits on all of them alike. Tasks are
+    submitted with `pure=False`: they write files, and two alike must both run, never be
+    merged by key or served from the cluster's memory.
+    """
+
+    def __init__(self, client: Any, *, own: bool = False) -> None:
+        self.client, self.own = client, own
+        self._live: set[Any] = set()  # a dask future nobody holds is released (cancelled)
+
+    @classmethod
+    def connect(cls, address: str, timeout: float = 30.0) -> _DaskExecutor:
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise MissingDependencyError(
+                "--scheduler needs Dask's distributed scheduler; install it with: "
+                "pip install 'ocr-pipeline[cluster]'") from exc
+        try:
+            client = Client(address, timeout=f"{timeout}s")
+        except (OSError, TimeoutError) as exc:
+            raise BadArgsError(f"cannot reach the Dask scheduler at {address} ({exc}); start it with "
+                               "`dask scheduler` and give its tcp://HOST:PORT") from exc
+        return cls(client, own=True)
+
+    @property
+    def slots(self) -> int:
+        """Tasks the cluster runs at once (its workers' threads), at least 1."""
+        return max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, fn: Callable, *args: Any) -> Future:
+        f: Future = Future()
+        remote = self.client.submit(fn, *args, pure=False)
+        self._live.add(remote)
+
+        def settle(r: Any) -> None:  # runs in a thread of the client
+            self._live.discard(r)
+            try:
+                f.set_result(r.result())
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller through the future
+                f.set_exception(exc)
+
+        remote.add_done_callback(settle)
+        return f
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        if cancel_futures and self._live:
+            self.client.cancel(list(self._live))
+        if self.own:
+            self.client.close()
+
+
+def _is_dask_client(executor: Any) -> bool:
+    return type(executor).__module__.split(".")[0] == "distributed"
+
+
+def _make_executor(config: RunConfig) -> Any:
+    if config.scheduler:
+        return _DaskExecutor.connect(config.scheduler)
+    if config.workers == 1:
+        return _LocalExecutor()
+    # Workers forked from a server process that has imported the pipeline: they start at
+    # once, and do not inherit this process's threads (the progress bar's, a Dask client's).
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=_init_worker)
+
+
+# --------------------------------------------------------------------------- the run
+
+LEDGER_FILE = "ledger.sqlite"
+LOCK_FILE = ".ocr-pipeline.lock"
+
+
+def run(inputs: Iterable[str | os.PathLike] | str | os.PathLike, config: RunConfig, *, executor: Any = None,
         progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Process every input; write agreements, CSVs, manifest into `config.out_dir`."""
+    """Process every input; write agreements, CSVs, manifest into `config.out_dir`.
+
+    `executor`: anything with `submit(fn, *args) -> concurrent.futures.Future` (a
+    process pool), or a `distributed.Client`; by default `config.workers` local
+    processes, or the Dask cluster at `config.scheduler`. `progress(done, total)` is
+    called as pages finish (and closed, if it has `close()`, at the end).
+
+    One run at a time per output folder (a lock says so). Temporary files and work
+    images a killed run left behind are removed first; inputs the resume ledger has
+    done under the same settings and pipeline version are not processed again.
+    """
     t0 = time.monotonic()
     tesseract.check(config.ocr.lang)
+    names = [str(i) for i in ([inputs] if isinstance(inputs, str | os.PathLike) else inputs)]
+    config = replace(config, out_dir=Path(config.out_dir).absolute(),
+                     corrections=Path(config.corrections).absolute(),
+                     catalogue=None if config.catalogue is None else Path(config.catalogue).absolute())
     out = Path(config.out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = ingest.find_inputs(list(inputs))
+    paths = ingest.find_inputs(list(names))
+    if not paths:
+        raise InputFileError(f"no PDF or image files in {', '.join(names) or 'the inputs given'}")
     decisions = review.load_decisions(config.corrections)
-    ledger = Ledger(out / "ledger.sqlite")
-    key = config.result_key()
+    lock = _lock(out)
+    try:
+        _remove_leftovers(out, config.keep_work)
+        ledger = Ledger(out / LEDGER_FILE)
+        try:
+            outcomes = _process(paths, config, out, ledger, executor, progress)
+            if not _views_up_to_date(out, outcomes, review.decisions_path(config.corrections)):
+                _write_views(out, outcomes, decisions)
+        finally:
+            ledger.close()
+        if not config.keep_work:
+            shutil.rmtree(out / WORK_DIR, ignore_errors=True)
+    finally:
+        _unlock(lock)
+    agreements = sum(len(o.agreements) for o in outcomes if not o.note)
+    return Summary(len(outcomes), sum(o.status == "failed" for o in outcomes),
+                   sum(o.pages for o in outcomes), agreements, sum(o.flagged for o in outcomes),
+                   time.monotonic() - t0, tuple(outcomes), sum(o.reused for o in outcomes))
+
+
+def _lock(out: Path) -> Any:
+    """Hold the output folder's lock (released by the kernel if the process dies)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK_FILE, "a+b")  # noqa: SIM115 - held until _unlock
+    except OSError as exc:
+        raise OutputError(f"cannot write the output folder {out}: {exc.strerror or exc}") from exc
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on POSIX: no lock
+        return fh
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        fh.close()
+        raise OutputError(f"another ocr-pipeline run is writing to {out}; wait for it to end, "
+                          "or give another --out") from exc
+    return fh
+
+
+def _unlock(fh: Any) -> None:
+    fh.close()  # closing the file releases the flock
+
+
+def _remove_leftovers(out: Path, keep_work: bool) -> None:
+    """What a killed run may have left: temporary files, and work images (unless kept)."""
+    if not keep_work:
+        shutil.rmtree(out / WORK_DIR, ignore_errors=True)
+    n = export.remove_temp_files(out)
+    if n:
+        log.info("removed %d temporary files an interrupted run left in %s", n, out)
+
+
+def _process(paths: Sequence[Path], config: RunConfig, out: Path, ledger: Ledger, executor: Any,
+             progress: Callable[[int, int], None] | None) -> list[Outcome]:
+    """Inspect the inputs, skip the done ones, run the rest's page and file tasks; the outcomes."""
+    key, version = config.result_key(engine=tesseract.version()), pipeline_version()
     outcomes: list[Outcome] = []
     todo: list[tuple[Outcome, ingest.InputFile]] = []
     seen_sha: dict[str, Outcome] = {}
@@ -296,84 +570,118 @@ def run(inputs: Iterable[str | Path], config: RunConfig, *, executor: Any = None
             o.status = "duplicate"
             continue
         seen_sha[info.sha256] = o
-        done = None if config.force else ledger.done(info.sha256, key, __version__)
+        done = None if config.force else ledger.done(info.sha256, key, version)
         if done is not None and all(export.agreement_path(out, a).exists() for a in done["agreements"]):
             o.status, o.agreements, o.seconds = "ok", list(done["agreements"]), done["seconds"]
             o.pages_read, o.flagged, o.reused = done["pages_read"], done["flagged"], True
             continue
-        todo.append((o, info))
+        # the tasks read the file by its absolute path (a cluster's workers have another cwd)
+        todo.append((o, replace(info, path=info.path.absolute())))
+    if todo:
+        _run_tasks(todo, config, out, ledger, key, version, executor, progress)
+    for o in outcomes:
+        if o.status == "duplicate":
+            first = seen_sha[o.sha256]  # type: ignore[index]
+            o.status, o.agreements, o.flagged = first.status, first.agreements, 0
+            o.error = first.error
+    return outcomes
 
+
+def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConfig, out: Path, ledger: Ledger,
+               key: str, version: str, executor: Any, progress: Callable[[int, int], None] | None) -> None:
+    """Page tasks in input order, at most two per worker queued; once a file's pages are read,
+    its agreements are told apart here and one agreement task each is queued.
+
+    Output does not depend on the order tasks finish in: pages are put back in page
+    order, agreements are numbered within their file, and the views follow input order.
+    """
     total_pages = sum(info.pages for _, info in todo)
     done_pages = 0
+
+    def advance(n: int = 1) -> None:
+        nonlocal done_pages
+        done_pages += n
+        if progress:
+            progress(done_pages, total_pages)
+
     own_pool = executor is None
     if executor is None:
-        executor = _LocalExecutor() if config.workers == 1 else ProcessPoolExecutor(
-            max_workers=config.workers, initializer=_init_worker)
+        executor = _make_executor(config)
+    elif _is_dask_client(executor):
+        executor = _DaskExecutor(executor)  # the caller's client: shut down = cancel what is left
+        own_pool = True
+    pending: dict[Future, tuple[str, Outcome, ingest.InputFile, int]] = {}
+    page_results: dict[str, dict[int, OcrPage]] = {}
+    agreements: dict[str, list[dict[str, Any] | None]] = {}
+    started: dict[str, float] = {}
+    queue = [(o, info, n) for o, info in todo for n in range(1, info.pages + 1)]
+    qi = 0
+
+    def submit(kind: str, o: Outcome, info: ingest.InputFile, n: int, fn: Callable, *args: Any) -> None:
+        try:
+            pending[executor.submit(fn, *args)] = (kind, o, info, n)
+        except BrokenExecutor as exc:  # a worker died (killed, out of memory): no more tasks run
+            o.status = "failed"
+            o.error = (f"{o.file}: a worker process died ({type(exc).__name__}: {exc}); "
+                       "rerun the same command to finish the rest")
+            log.error("%s", o.error)
+
+    def fill() -> None:
+        nonlocal qi
+        window = max(2, 2 * int(getattr(executor, "slots", config.workers)))
+        queued = sum(1 for v in pending.values() if v[0] == "page")
+        while qi < len(queue) and queued < window:
+            o, info, n = queue[qi]
+            qi += 1
+            if o.status == "failed":
+                advance()  # the page of a failed file is not read: count it as done
+                continue
+            started.setdefault(o.file, time.monotonic())
+            submit("page", o, info, n, page_task, info, n, config)
+            queued += 1
+
+    def pages_read(o: Outcome, info: ingest.InputFile, pages: list[OcrPage]) -> None:
+        o.pages_read = _methods(pages)
+        groups = _guard(o, split_file, pages)
+        if groups is None:
+            return
+        ledger.forget(info.sha256)  # its files are rewritten from here on
+        _remove_crops(out, info.sha256)
+        agreements[o.file] = [None] * len(groups)
+        for i, group in enumerate(groups, 1):
+            submit("agreement", o, info, i, agreement_task, o.file, info.sha256, i, group, config)
+
     try:
-        pending: dict[Future, tuple[str, Outcome, ingest.InputFile, int]] = {}
-        page_results: dict[str, dict[int, OcrPage]] = {}
-        started: dict[str, float] = {}
-        queue = [(o, info, n) for o, info in todo for n in range(1, info.pages + 1)]
-        qi = 0
-        window = max(2, 2 * config.workers)
-
-        def fill() -> None:
-            nonlocal qi
-            while qi < len(queue) and sum(1 for v in pending.values() if v[0] == "page") < window:
-                o, info, n = queue[qi]
-                qi += 1
-                if o.status == "failed":
-                    continue
-                started.setdefault(o.file, time.monotonic())
-                fut = executor.submit(page_task, info, n, config)
-                pending[fut] = ("page", o, info, n)
-
         fill()
         while pending:
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
             for fut in finished:
                 kind, o, info, n = pending.pop(fut)
                 if kind == "page":
-                    done_pages += 1
-                    if progress:
-                        progress(done_pages, total_pages)
-                    if o.status == "failed":
-                        continue
-                    try:
-                        page = fut.result()
-                    except PipelineError as exc:
-                        o.status, o.error = "failed", str(exc)
-                        log.error("%s", exc)
-                        continue
-                    except Exception as exc:  # a bug or a library crash on one file
-                        o.status, o.error = "failed", f"{o.file}: unexpected error: {type(exc).__name__}: {exc}"
-                        log.error("%s", o.error, exc_info=log.isEnabledFor(logging.DEBUG))
-                        continue
-                    got = page_results.setdefault(o.file, {})
-                    got[n] = page
-                    if len(got) == info.pages:
-                        pages = [got[i] for i in range(1, info.pages + 1)]
-                        o.pages_read = _methods(pages)
-                        fut2 = executor.submit(file_task, str(info.path), info.sha256, pages, config)
-                        pending[fut2] = ("file", o, info, 0)
+                    advance()
+                got = None if o.status == "failed" else _guard(o, fut.result)
+                if got is None:
+                    page_results.pop(o.file, None)
+                    agreements.pop(o.file, None)
+                elif kind == "page":
+                    pages = page_results.setdefault(o.file, {})
+                    pages[n] = got
+                    if len(pages) == info.pages:
                         del page_results[o.file]
+                        pages_read(o, info, [pages[i] for i in range(1, info.pages + 1)])
                 else:
-                    _finish_file(fut, o, info, out, ledger, key, started, config)
+                    docs = agreements[o.file]
+                    docs[n - 1] = got
+                    if all(d is not None for d in docs):
+                        del agreements[o.file]
+                        _finish_file(docs, o, info, out, ledger, key, version, started, config)  # type: ignore[arg-type]
             fill()
     finally:
         if own_pool:
             executor.shutdown(wait=True, cancel_futures=True)
-    for o in outcomes:
-        if o.status == "duplicate":
-            first = seen_sha[o.sha256]  # type: ignore[index]
-            o.status, o.agreements, o.flagged = first.status, first.agreements, 0
-            o.error = first.error
-    _write_views(out, outcomes, decisions)
-    ledger.close()
-    agreements = sum(len(o.agreements) for o in outcomes if not o.note)
-    return Summary(len(outcomes), sum(o.status == "failed" for o in outcomes),
-                   sum(o.pages for o in outcomes), agreements, sum(o.flagged for o in outcomes),
-                   time.monotonic() - t0, tuple(outcomes))
+        close = getattr(progress, "close", None)
+        if close is not None:
+            close()
 
 
 def _methods(pages: Sequence[OcrPage]) -> dict[str, list[int]]:
@@ -383,25 +691,41 @@ def _methods(pages: Sequence[OcrPage]) -> dict[str, list[int]]:
     return out
 
 
-def _finish_file(fut: Future, o: Outcome, info: ingest.InputFile, out: Path, ledger: Ledger, key: str,
-                 started: dict[str, float], config: RunConfig) -> None:
+def _guard(o: Outcome, fn: Callable, *args: Any) -> Any:
+    """`fn(*args)`; on an error the input `o` fails with its message (None is returned)."""
     try:
-        docs = fut.result()
-        for d in docs:
-            export.write_agreement(out, d)
+        return fn(*args)
     except PipelineError as exc:
         o.status, o.error = "failed", str(exc)
         log.error("%s", exc)
-        return
-    except Exception as exc:
+    except Exception as exc:  # a bug or a library crash on one file: the others go on
         o.status, o.error = "failed", f"{o.file}: unexpected error: {type(exc).__name__}: {exc}"
         log.error("%s", o.error, exc_info=log.isEnabledFor(logging.DEBUG))
+    return None
+
+
+def _finish_file(docs: Sequence[dict[str, Any]], o: Outcome, info: ingest.InputFile, out: Path,
+                 ledger: Ledger, key: str, version: str, started: dict[str, float],
+                 config: RunConfig) -> None:
+    """Write a finished file's agreements and drop the ones an earlier run made of it; record it as done.
+
+    A file with a page whose OCR failed (a timeout) is written but not recorded: a rerun
+    tries it again.
+    """
+    if _guard(o, lambda: [export.write_agreement(out, d) for d in docs]) is None:
         return
     o.status = "ok"
     o.agreements = [d["agreement_id"] for d in docs]
     o.flagged = sum(_flagged(d) for d in docs)
     o.seconds = time.monotonic() - started.get(o.file, time.monotonic())
-    ledger.record(info.sha256, key, __version__, o.file, o.agreements, o.seconds, o.pages_read, o.flagged)
+    for old in (out / export.AGREEMENTS_DIR).glob(f"{_id_prefix(info.sha256)}*.json"):
+        if old.stem not in o.agreements:  # split into fewer agreements than last time
+            old.unlink(missing_ok=True)
+    if "failed" in o.pages_read:
+        log.warning("%s: pages %s could not be read; a rerun tries them again", o.file,
+                    ", ".join(map(str, o.pages_read["failed"])))
+    else:
+        ledger.record(info.sha256, key, version, o.file, o.agreements, o.seconds, o.pages_read, o.flagged)
     if not config.keep_work:
         shutil.rmtree(Path(out) / WORK_DIR / info.sha256[:16], ignore_errors=True)
     log.info("%s: %d agreements, %d pages, %.1f s", o.file, len(docs), info.pages, o.seconds)
@@ -416,10 +740,13 @@ def _write_views(out: Path, outcomes: Sequence[Outcome], decisions: review.Decis
     for a in dict.fromkeys(ids):
         p = export.agreement_path(out, a)
         if p.exists():
-            import json
-
             docs.append(json.loads(p.read_text("utf-8")))
-    docs, unmatched = review.apply_to_documents(out, docs, decisions)
+    # the agreements of one office and year, in this batch, checked against each other
+    checked = reconcile(docs)
+    for before, after in zip(docs, checked, strict=True):
+        if after != before:
+            export.write_agreement(out, after)
+    docs, unmatched = review.apply_to_documents(out, checked, decisions)
     for line in unmatched:
         log.warning("review decision not applied: %s", line)
     write_views(out, docs, [o.to_json() for o in outcomes], decisions)
@@ -428,31 +755,99 @@ def _write_views(out: Path, outcomes: Sequence[Outcome], decisions: review.Decis
         work.rmdir()
 
 
+VIEW_FILES = ("targets.csv", "budget.csv", "review.csv", "manifest.json", "report.html", "agreements.sqlite")
+
+
+def _views_up_to_date(out: Path, outcomes: Sequence[Outcome], decisions_file: Path) -> bool:
+    """Whether the views on disk are those this run would write (a rerun with nothing to do).
+
+    They are when every view exists, the manifest lists the same entries, and neither an
+    agreement nor the review decisions changed after the manifest was written.
+    """
+    manifest = out / "manifest.json"
+    try:
+        if not all((out / name).exists() for name in VIEW_FILES):
+            return False
+        written = manifest.stat().st_mtime_ns
+        if json.loads(manifest.read_text("utf-8")).get("files") != [o.to_json() for o in outcomes]:
+            return False
+        if decisions_file.exists() and decisions_file.stat().st_mtime_ns > written:
+            return False
+        return all(export.agreement_path(out, a).stat().st_mtime_ns <= written
+                   for o in outcomes if o.status == "ok" for a in o.agreements)
+    except (OSError, ValueError):
+        return False
+
+
 def write_views(out: Path, docs: Sequence[dict[str, Any]], manifest: Sequence[dict[str, Any]],
                 decisions: review.Decisions = ()) -> None:
     """Rewrite the files made from the agreements: CSVs, manifest, report.html, agreements.sqlite."""
+    from . import database, report  # pandas and the report's templates: not needed by a rerun
+
     export.write_tables(out, docs)
     export.write_manifest(out, manifest)
     report.write_report(out, docs, manifest)
     database.write_database(out, docs, decisions)
 
 
-def stderr_progress() -> Callable[[int, int], None] | None:
-    """A progress bar on a terminal; None when stderr is not one."""
-    if not sys.stderr.isatty():
-        return None
-    t0 = time.monotonic()
+def stderr_progress(stream: Any = None) -> Callable[[int, int], None]:
+    """Progress of the pages: a bar on a terminal, plain lines otherwise (a log file, CI)."""
+    stream = stream if stream is not None else sys.stderr
+    isatty = getattr(stream, "isatty", None)
+    return _Bar(stream) if isatty is not None and isatty() else _Lines(stream)
 
-    def show(done: int, total: int) -> None:
-        el = time.monotonic() - t0
-        rate = done / el if el > 0 else 0.0
-        left = (total - done) / rate if rate > 0 else 0.0
-        width = 30
-        fill = int(width * done / max(1, total))
-        sys.stderr.write(f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} pages "
-                         f"{rate * 60:.0f}/min, {left:.0f} s left ")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
-    return show
+class _Bar:
+    """A tqdm bar: pages done of total, rate, time left; log lines are printed above it.
+
+    tqdm (not a hand-drawn bar) because it gets the terminal right: it sizes itself
+    to the terminal width, redraws at most ~10 times a second, smooths the rate it
+    shows and the time left, and writes log records above the bar, not through it.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self._bar: Any = None
+        self._redirect: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+            from tqdm.contrib.logging import logging_redirect_tqdm
+
+            self._bar = tqdm(total=total, unit="page", file=self.stream, dynamic_ncols=True, smoothing=0.1,
+                             desc="pages")
+            self._redirect = logging_redirect_tqdm()
+            self._redirect.__enter__()
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._redirect.__exit__(None, None, None)
+            self._bar = self._redirect = None
+
+
+class _Lines:
+    """Progress as a plain line every `every` seconds and at the end, for a log file or CI."""
+
+    def __init__(self, stream: Any, every: float = 10.0) -> None:
+        self.stream, self.every = stream, every
+        self.t0 = self.last = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - self.last < self.every:
+            return
+        self.last = now
+        elapsed = now - self.t0
+        rate = done / elapsed * 60 if elapsed > 0 else 0.0
+        left = (total - done) / rate * 60 if rate > 0 else 0.0
+        self.stream.write(f"progress: {done}/{total} pages ({100 * done / max(1, total):.0f}%), "
+                          f"{rate:.1f} pages/min, {_clock(left)} left\n")
+        self.stream.flush()
+
+
+def _clock(seconds: float) -> str:
+    s = int(round(seconds))
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"

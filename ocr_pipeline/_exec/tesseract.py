@@ -60,8 +60,10 @@ def check(lang: str) -> None:
         )
 
 
-def _config(psm: int, whitelist: str | None, extra: str) -> str:
+def _config(psm: int, whitelist: str | None, extra: str, dpi: int | None = None) -> str:
     parts = [f"--psm {psm}", "-c tessedit_do_invert=0"]
+    if dpi:
+        parts.append(f"--dpi {int(dpi)}")
     if whitelist:
         # pytesseract splits the config with shlex: quote the set
         parts.append(f"-c tessedit_char_whitelist={whitelist}")
@@ -100,6 +102,7 @@ def read_words(
     timeout: float = 120.0,
     whitelist: str | None = None,
     extra_config: str = "",
+    dpi: int | None = None,
 ) -> tuple[Word, ...]:
     """OCR `image` (grey or BGR uint8) and return its words with boxes and confidences.
 
@@ -109,7 +112,7 @@ def read_words(
     data = _run(
         image,
         lambda p, **kw: pytesseract.image_to_data(p, output_type=pytesseract.Output.DICT, **kw),
-        lang=lang, config=_config(psm, whitelist, extra_config), timeout=timeout,
+        lang=lang, config=_config(psm, whitelist, extra_config, dpi), timeout=timeout,
     )
     words = []
     n = len(data["text"])

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -394,3 +395,65 @@ def scan_page(image: np.ndarray, lv: ScanLevel, *, seed: int | Sequence[int], dp
                          (_turn_matrix(w, h, p.rotation) @ np.vstack([m, [0, 0, 1]]))[:2].ravel())
     return PageScan(out, lv.name, dpi_out, color, p.rotation, p.skew, tuple(effects),
                     (a, b, c, d, e_, f))
+
+
+# --------------------------------------------------------------------------- real PDFs
+
+
+def scan_pdf_pages(src: Path, dst: Path, *, level: str, seed: int, dpi: int = 300,
+                   dpi_out: int | None = None) -> tuple[dict[str, Any], ...]:
+    """Rasterise the PDF `src` at `dpi`, scan every page at `level`, write an image-only PDF.
+
+    Turns a born-digital PDF into a simulated scan with an exact truth (its text
+    layer). Page i is scanned with seed ``[seed, i]`` (1-based), the next page (or the
+    one before the last) showing through, like `corpus.write_document`; `dpi_out` is
+    the scan's dpi (default `dpi`). The PDF at `dst` holds one JPEG per page (quality
+    by level, fixed dates: a seed gives the same bytes). Returns each page's
+    `PageScan.to_json()` (rotation, skew, effects).
+    """
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    from .corpus import PDF_DATE, PDF_QUALITY
+
+    if level not in LEVELS:
+        raise ValueError(f"unknown scan level {level!r}; use one of {', '.join(LEVELS)}")
+    lv = LEVELS[level]
+    out_dpi = dpi_out or dpi
+    doc = pdfium.PdfDocument(str(src))
+    try:
+        def raster(i: int) -> np.ndarray:
+            page = doc[i]
+            try:
+                return page.render(scale=dpi / 72, grayscale=True).to_numpy().copy()
+            finally:
+                page.close()
+
+        n = len(doc)
+        images: list[Image.Image] = []
+        records: list[dict[str, Any]] = []
+        current = raster(0) if n else None
+        for i in range(n):
+            nxt = raster(i + 1) if i + 1 < n else None
+            back_i = i + 1 if nxt is not None else i - 1  # 0-based page showing through
+            back = nxt if nxt is not None else (raster(back_i) if back_i >= 0 else None)
+            assert current is not None
+            scan = scan_page(current, lv, seed=[seed, i + 1], dpi_in=dpi, dpi_out=out_dpi,
+                             backside=back, backside_page=back_i + 1 if back is not None else None)
+            images.append(Image.fromarray(scan.image, "L"))
+            records.append({"page": i + 1, **scan.to_json()})
+            current = nxt
+    finally:
+        doc.close()
+    if not images:
+        raise ValueError(f"{src}: the PDF has no pages")
+    buf = io.BytesIO()
+    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=float(out_dpi),
+                   quality=PDF_QUALITY[lv.name], optimize=True, title=Path(src).stem,
+                   producer="ocr_pipeline.simulate", creator="ocr_pipeline",
+                   creationDate=PDF_DATE, modDate=PDF_DATE)
+    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+    Path(dst).write_bytes(buf.getvalue())
+    return tuple(records)

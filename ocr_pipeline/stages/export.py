@@ -71,6 +71,15 @@ def validate(doc: dict[str, Any]) -> None:
         raise SchemaError(f"agreement {ident} breaks the output contract: " + "; ".join(errs[:5]))
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 def atomic_write(path: Path, data: str | bytes) -> None:
     """Write `data` to `path` through a temporary file and a rename."""
     path = Path(path)
@@ -82,6 +91,7 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o666 & ~_UMASK)  # mkstemp makes 0600; others may read outputs
             fh.write(raw)
             fh.flush()
             os.fsync(fh.fileno())
@@ -98,6 +108,19 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         except OSError:
             pass
         raise
+
+
+def remove_temp_files(folder: Path) -> int:
+    """Delete the temporary files a killed run left under `folder` (`.NAME.XXXX.tmp`); how many.
+
+    Only safe while no other run writes into `folder` (the pipeline holds a lock).
+    """
+    n = 0
+    for p in Path(folder).rglob(".*.tmp"):
+        if p.is_file():
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
 
 
 def dumps(doc: Any) -> str:
@@ -229,6 +252,6 @@ def write_manifest(out_dir: Path, entries: Sequence[dict[str, Any]]) -> None:
 
 __all__ = [
     "BUDGET_COLUMNS", "HEADER_FIELDS", "REVIEW_COLUMNS", "TARGET_COLUMNS", "agreement_path",
-    "atomic_write", "read_agreements", "schema", "schema_errors", "validate", "write_agreement",
-    "write_manifest", "write_tables",
+    "atomic_write", "read_agreements", "remove_temp_files", "schema", "schema_errors", "validate",
+    "write_agreement", "write_manifest", "write_tables",
 ]

@@ -8,9 +8,10 @@ character whitelist) for the correction stage to call on doubtful cells.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -28,19 +29,12 @@ def read_page(clean: CleanPage, settings: OcrSettings | None = None, *,
               timeout: float = 180.0, tables: TableSettings | None = None) -> OcrPage:
     """Words of one cleaned page (text layer, or Tesseract region by region)."""
     s = settings or OcrSettings()
-    h, w = clean.gray.shape[:2]
     if clean.text_layer is not None:
         words, method = clean.text_layer, "text-layer"
     else:
-        words, method = _read(clean, s, timeout, tables), "ocr"
-        if clean.rotation in (0, 90) and reading_quality(words) < 0.6:
-            # maybe upside down: read it turned around and keep the better reading
-            turned = turn_around(clean)
-            words2 = _read(turned, s, timeout, tables)
-            if reading_quality(words2) > reading_quality(words) + 0.1:
-                log.info("%s p%d: read upside down, turned", clean.source, clean.page)
-                clean, words = turned, words2
-        h, w = clean.gray.shape[:2]
+        clean, words = _read_upright(clean, s, timeout, tables)
+        method = "ocr"
+    h, w = clean.gray.shape[:2]
     return OcrPage(
         source=clean.source, page=clean.page, dpi=clean.dpi, width=w, height=h, words=words,
         rules=clean.rules, method=method, rotation=clean.rotation, skew=clean.skew,
@@ -49,21 +43,116 @@ def read_page(clean: CleanPage, settings: OcrSettings | None = None, *,
     )
 
 
-def _read(clean: CleanPage, s: OcrSettings, timeout: float, tables: TableSettings | None) -> tuple[Word, ...]:
+POOR_READING = 0.6  # below this mean confidence a page may be upside down
+BETTER_BY = 0.1  # the turned reading must be this much better to be kept
+
+
+def _read_upright(clean: CleanPage, s: OcrSettings, timeout: float, tables: TableSettings | None
+                  ) -> tuple[CleanPage, tuple[Word, ...]]:
+    """Read a page, turned around when it reads much better upside down.
+
+    Cleanup turns sideways pages a quarter but leaves up and down to OCR: a page read
+    upside down gives words of low confidence. The text outside the tables is read
+    first; when it reads poorly, it is read again turned around and the better way up
+    is kept, and only then are the table cells read (once). A page with too little
+    text outside its tables is judged on all its words.
+    """
+    view = _view(clean, tables)
+    rest = _read_rest(view, s, timeout)
+    may_turn = clean.rotation in (0, 90)  # 180 and 270 are already turned around
+    q = _quality(rest)
+    if may_turn and q is not None and q < POOR_READING:
+        turned = turn_around(clean)
+        view2 = _view(turned, tables)
+        rest2 = _read_rest(view2, s, timeout)
+        q2 = _quality(rest2)
+        if q2 is not None and q2 > q + BETTER_BY:
+            log.info("%s p%d: read upside down, turned", clean.source, clean.page)
+            clean, view, rest = turned, view2, rest2
+        may_turn = False
+    words = _to_page(view, rest + _read_cells(view, s, timeout))
+    if may_turn and q is None and reading_quality(words) < POOR_READING:
+        turned = turn_around(clean)
+        view2 = _view(turned, tables)
+        words2 = _to_page(view2, _read_rest(view2, s, timeout) + _read_cells(view2, s, timeout))
+        if reading_quality(words2) > reading_quality(words) + BETTER_BY:
+            log.info("%s p%d: read upside down, turned", clean.source, clean.page)
+            clean, words = turned, words2
+    return clean, words
+
+
+OCR_DPI = int(__import__("os").environ.get("OCRP_EXP_DPI", "200"))  # finer pages are read at this resolution
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """A cleaned page as Tesseract reads it: at most `OCR_DPI`, with its table grids."""
+
+    image: np.ndarray
+    grids: tuple[Grid, ...]
+    fx: float  # view pixels per cleaned-page pixel
+    fy: float
+    dpi: int
+
+
+def _view(clean: CleanPage, tables: TableSettings | None) -> _View:
     image = clean.ocr_image if clean.ocr_image is not None else clean.gray
-    return read_regions(image, table_grids(clean.rules, clean.dpi, tables), lang=s.lang, psm=s.psm,
-                        timeout=timeout)
+    grids = table_grids(clean.rules, clean.dpi, tables)
+    h, w = image.shape[:2]
+    f = min(1.0, OCR_DPI / clean.dpi)
+    if f >= 1.0:
+        return _View(image, grids, 1.0, 1.0, clean.dpi)
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+    fx, fy = size[0] / w, size[1] / h
+    grids = tuple(Grid(tuple(c * fx for c in g.cols), tuple(r * fy for r in g.rows), g.spans)
+                  for g in grids)
+    return _View(image, grids, fx, fy, round(clean.dpi * f))
+
+
+def _to_page(view: _View, words: Sequence[Word]) -> tuple[Word, ...]:
+    """Words of a view, boxes in the cleaned page's pixels, top to bottom."""
+    out = list(words)
+    if view.fx != 1.0 or view.fy != 1.0:
+        out = [replace(w, bbox=(w.bbox[0] / view.fx, w.bbox[1] / view.fy, w.bbox[2] / view.fx,
+                                w.bbox[3] / view.fy)) for w in out]
+    out.sort(key=lambda w: (w.bbox[1], w.bbox[0]))
+    return tuple(out)
+
+
+def _read_rest(view: _View, s: OcrSettings, timeout: float) -> list[Word]:
+    return _rest_words(view.image, view.grids, lang=s.lang, psm=s.psm, timeout=timeout,
+                       dpi=view.dpi)
+
+
+def _read_cells(view: _View, s: OcrSettings, timeout: float) -> list[Word]:
+    return _cell_words(view.image, view.grids, lang=s.lang, timeout=timeout, dpi=view.dpi)
+
+
+def _quality(words: Sequence[Word]) -> float | None:
+    """Mean confidence of the words of three letters or more; None below five such words."""
+    confs = [w.conf for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
+    return sum(confs) / len(confs) if len(confs) >= 5 else None
 
 
 def reading_quality(words: Sequence[Word]) -> float:
-    """Mean confidence of the words of three letters or more (0 when there are none)."""
-    confs = [w.conf for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
-    return sum(confs) / len(confs) if len(confs) >= 5 else 1.0
+    """Mean confidence of the words of three letters or more (1 when there are under five)."""
+    q = _quality(words)
+    return 1.0 if q is None else q
 
 
 CELL_LINE_BASE = 10_000_000  # line ids of words read from table cells start here
 _GAP = 28  # white rows between crops of the mosaic
 _INSET = 3  # pixels kept clear of a cell's rules
+
+
+def _same_ink(a: tuple[int, int, np.ndarray], b: tuple[int, int, np.ndarray]) -> bool:
+    """Whether two crops cover mostly the same ink (a cell found by two overlapping grids)."""
+    ax0, ay0, ah, aw = a[0], a[1], a[2].shape[0], a[2].shape[1]
+    bx0, by0, bh, bw = b[0], b[1], b[2].shape[0], b[2].shape[1]
+    ix = max(0, min(ax0 + aw, bx0 + bw) - max(ax0, bx0))
+    iy = max(0, min(ay0 + ah, by0 + bh) - max(ay0, by0))
+    return ix * iy >= 0.5 * min(aw * ah, bw * bh)
 
 
 def _ink_crop(image: np.ndarray, box: BBox) -> tuple[int, int, np.ndarray] | None:
@@ -82,7 +171,7 @@ def _ink_crop(image: np.ndarray, box: BBox) -> tuple[int, int, np.ndarray] | Non
 
 
 def read_regions(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int,
-                 timeout: float) -> tuple[Word, ...]:
+                 timeout: float, dpi: int | None = None) -> tuple[Word, ...]:
     """OCR a page in two calls: the page without its tables, and a mosaic of table cells.
 
     Cells are cut to their ink, stacked one under the other with white gaps, read as
@@ -90,41 +179,69 @@ def read_regions(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: in
     by cell keeps columns apart and finds short isolated values (a lone "5", a row
     number) that page segmentation drops.
     """
-    if not grids:
-        return tesseract.read_words(image, lang=lang, psm=psm, timeout=timeout)
-    rest = image.copy()
-    crops: list[tuple[int, int, np.ndarray]] = []
-    for g in grids:
-        x0, y0, x1, y1 = (int(v) for v in g.bbox)
-        for span in g.spans:
-            c = _ink_crop(image, g.cell_bbox(span))
-            if c is not None:
-                crops.append(c)
-        rest[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
-    words = list(tesseract.read_words(rest, lang=lang, psm=psm, timeout=timeout)) if (
-        (rest < 128).sum() > 20) else []
-    if crops:
-        width = max(c[2].shape[1] for c in crops) + 2 * _GAP
-        height = sum(c[2].shape[0] + _GAP for c in crops) + _GAP
-        mosaic = np.full((height, width), 255, np.uint8)
-        y = _GAP
-        placed = []
-        for x, yy, im in crops:
-            mosaic[y:y + im.shape[0], _GAP:_GAP + im.shape[1]] = im
-            placed.append((y, y + im.shape[0], x - _GAP, yy - y))
-            y += im.shape[0] + _GAP
-        import bisect
-
-        starts = [p[0] for p in placed]
-        for w in tesseract.read_words(mosaic, lang=lang, psm=6, timeout=timeout):
-            i = bisect.bisect_right(starts, w.cy) - 1
-            if i < 0 or w.cy > placed[i][1] + _GAP / 2:
-                continue
-            _, _, dx, dy = placed[i]
-            words.append(Word(w.text, w.conf, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx,
-                                               w.bbox[3] + dy), CELL_LINE_BASE + w.line, w.block))
+    words = _rest_words(image, grids, lang=lang, psm=psm, timeout=timeout, dpi=dpi)
+    words += _cell_words(image, grids, lang=lang, timeout=timeout, dpi=dpi)
     words.sort(key=lambda w: (w.bbox[1], w.bbox[0]))
     return tuple(words)
+
+
+def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int,
+                timeout: float, dpi: int | None) -> list[Word]:
+    """Words of the page with its tables blanked out (one Tesseract call, `psm`).
+
+    Tesseract gets only the part of the page that has ink (plus a margin): blank
+    margins cost it time, not words.
+    """
+    rest = image
+    if grids:
+        rest = image.copy()
+        for g in grids:
+            x0, y0, x1, y1 = (int(v) for v in g.bbox)
+            rest[max(0, y0 - 2):y1 + 3, max(0, x0 - 2):x1 + 3] = 255
+    ink = rest < 128
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if len(rows) == 0 or (grids and int(ink.sum()) <= 20):
+        return []
+    pad = _GAP
+    y0, x0 = max(0, int(rows[0]) - pad), max(0, int(cols[0]) - pad)
+    y1, x1 = min(rest.shape[0], int(rows[-1]) + pad + 1), min(rest.shape[1], int(cols[-1]) + pad + 1)
+    words = tesseract.read_words(rest[y0:y1, x0:x1], lang=lang, psm=psm, timeout=timeout, dpi=dpi)
+    if x0 == 0 and y0 == 0:
+        return list(words)
+    return [replace(w, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
+            for w in words]
+
+
+def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout: float,
+                dpi: int | None) -> list[Word]:
+    """Words of the table cells, read as one mosaic (one Tesseract call, psm 6)."""
+    crops: list[tuple[int, int, np.ndarray]] = []
+    for g in grids:
+        for span in g.spans:
+            c = _ink_crop(image, g.cell_bbox(span))
+            if c is not None and not any(_same_ink(c, k) for k in crops):  # overlapping grids
+                crops.append(c)
+    if not crops:
+        return []
+    width = max(c[2].shape[1] for c in crops) + 2 * _GAP
+    height = sum(c[2].shape[0] + _GAP for c in crops) + _GAP
+    mosaic = np.full((height, width), 255, np.uint8)
+    y = _GAP
+    placed = []
+    for x, yy, im in crops:
+        mosaic[y:y + im.shape[0], _GAP:_GAP + im.shape[1]] = im
+        placed.append((y, y + im.shape[0], x - _GAP, yy - y))
+        y += im.shape[0] + _GAP
+    starts = [p[0] for p in placed]
+    words = []
+    for w in tesseract.read_words(mosaic, lang=lang, psm=6, timeout=timeout, dpi=dpi):
+        i = bisect.bisect_right(starts, w.cy) - 1
+        if i < 0 or w.cy > placed[i][1] + _GAP / 2:
+            continue
+        _, _, dx, dy = placed[i]
+        words.append(Word(w.text, w.conf, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx,
+                                           w.bbox[3] + dy), CELL_LINE_BASE + w.line, w.block))
+    return words
 
 
 @dataclass(frozen=True, slots=True)
