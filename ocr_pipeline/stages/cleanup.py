@@ -71,8 +71,8 @@ def flatten_light(grey: np.ndarray, dpi: int) -> np.ndarray:
     k = max(3, int(round(75 * f / f * 0.15)) | 1)  # ~4 mm: wider than any stroke at 75 dpi
     bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.medianBlur(bg, 2 * k + 1)
+    bg = np.maximum(bg, 1)  # (on the small copy: the resized one stays >= 1)
     bg = cv2.resize(bg, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
-    bg = np.maximum(bg, 1)
     out = cv2.divide(grey, bg, scale=255)
     return out
 
@@ -99,14 +99,17 @@ def whiten_margins(grey: np.ndarray, dpi: int) -> np.ndarray:
     if not bands.any():
         return grey
     mask = bands[labels].astype(np.uint8) * 255
+    # grown over the band's soft shadow; painted paper-grey, not white, so that the
+    # background estimate of `flatten_light` does not jump at its edge
+    r = max(1, int(dpi * 0.03), int(0.012 * min(grey.shape[:2])))
     mask = cv2.resize(mask, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
-    r = max(1, int(dpi * 0.03))
     mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * r + 1, 2 * r + 1)))
     out = grey.copy()
-    out[mask > 0] = 255
+    out[mask > 0] = np.uint8(np.median(small[dark == 0]))
     return out
 
 
+ANALYSIS_DPI = 150  # orientation and skew are measured on a copy of the page this fine
 INK_MAX = 200  # on a flattened page, nothing lighter than this is solid ink (show-through is)
 
 
@@ -235,10 +238,9 @@ def line_ink(grey: np.ndarray, dpi: int) -> np.ndarray:
     # is kept whole while show-through from the other side (faint only) is not
     _, weak = cv2.threshold(grey, max(0.0, paper - 25), 255, cv2.THRESH_BINARY_INV)
     n, labels = cv2.connectedComponents(weak, connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[np.unique(labels[grey < paper - 70])] = True
+    keep = np.bincount(labels[grey < paper - 70], minlength=n) > 0  # (bincount: no sort)
     keep[0] = False
-    out = (keep[labels] * 255).astype(np.uint8)
+    out = (keep.astype(np.uint8) * 255)[labels]
     k = max(5, int(dpi * 0.05))
     fill = cv2.morphologyEx(out, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     if fill.any():
@@ -452,19 +454,21 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
         grey = whiten_margins(grey, dpi)
     if s.normalise_light:
         grey = flatten_light(grey, dpi)
-    ink = binarise(grey)
+    # the page's geometry is judged on a 150 dpi copy, the page resampled once for it
+    small, _ = _scale_to(grey, dpi, ANALYSIS_DPI)
+    adpi = min(dpi, ANALYSIS_DPI)
     # the direction of text lines from solid ink only: on a nearly blank page Otsu would
     # take the show-through of the other side for text
-    if s.orientation and is_sideways(binarise(grey, INK_MAX), dpi):
+    if s.orientation and is_sideways(binarise(small, INK_MAX), adpi):
         rotation = 90  # OCR turns it around if this lands it upside down (ocr.read_page)
-        ink = rotate_quarter(ink, 90)
+        small = rotate_quarter(small, 90)
     if s.deskew:
-        skew = estimate_skew(ink, dpi, s.max_skew)
+        skew = estimate_skew(binarise(small), adpi, s.max_skew)
         if abs(skew) < 0.05:
             skew = 0.0
     if rotation or skew:  # one resampling of the page for both
         grey, forward = turn_and_level(grey, rotation, skew)
-        ink = binarise(grey)
+    ink = binarise(grey)
     if s.denoise:
         ink = despeckle(ink, dpi)
     rules, rule_px = find_rules(line_ink(grey, dpi), dpi)

@@ -288,6 +288,9 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                        + "): check them")
     if r.continued:
         reasons.append("row continues across a page break: check it is one row")
+    if r.split_by_position:
+        reasons.append("one cell holds several indicators and targets with no mark between the items; "
+                       "check where this indicator begins and ends")
     audit = _audit(r.target, r.indicator)  # not the goal: a merged goal cell spans many rows
     if not r.target.bbox and r.target_cell:
         audit = replace(audit, bbox=r.target_cell, page=r.page)

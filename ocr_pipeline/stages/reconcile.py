@@ -5,7 +5,9 @@ whose second party (the superior) is the head's first party, of the same office 
 year. Checked:
 
 * every subordinate row has the same indicator with the same target in the head's
-  agreement, and every head row of a delegated activity is in some subordinate's;
+  agreement, and every head row of a delegated activity is in some subordinate's
+  (only where the head's agreement does take over most of the subordinate's rows:
+  agreements at different levels of an office are not compared row by row);
 * the head's budget per program equals the sum of the subordinates' activity lines
   under that program.
 
@@ -147,8 +149,23 @@ def _links(docs: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], list[di
     return out
 
 
+def cascades(head: dict[str, Any], sub: dict[str, Any]) -> bool:
+    """Whether the head's agreement takes over its subordinate's rows (most of them are there).
+
+    Where it does not (a provincial head's strategic indicators over a division's
+    operational ones), the agreements are at different levels and are not compared row
+    by row.
+    """
+    rows = sub.get("targets", ())
+    if not rows:
+        return False
+    found = sum(1 for r in rows if _find(r, head.get("targets", ())) is not None)
+    return found >= 0.5 * len(rows)
+
+
 def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
     hid = head["agreement_id"]
+    subs = [s for s in subs if cascades(head, s)]
     delegated = {_norm(r.get("activity")) for s in subs for r in s.get("targets", ()) if r.get("activity")}
     matched: set[int] = set()
     for sub in subs:
@@ -212,5 +229,5 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
         _reconcile_targets(head, subs)
-        _reconcile_budget(head, subs)
+        _reconcile_budget(head, [s for s in subs if cascades(head, s)])
     return out

@@ -73,6 +73,7 @@ class RawRow:
     section: str = ""  # the heading text of a section row
     continued: bool = False  # the row was cut at a page break
     target_cell: BBox | None = None  # where the target is (or should be), for re-reading
+    split_by_position: bool = False  # one of several rows cut from one cell by position only
 
 
 def role_of(text: str) -> str | None:
@@ -309,7 +310,7 @@ def _items_by_start_words(words: Sequence[Word], k: int) -> list[list[Word]] | N
 
 def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
                      page: int, ind_width: float = 0.0, tgt_width: float = 0.0,
-                     ) -> list[tuple[TextBox, TextBox, TextBox, str | None]] | None:
+                     ) -> list[tuple[TextBox, TextBox, TextBox, str | None, bool]] | None:
     """Split one ruled cell holding several targets into (indicator, target, unit, parent) rows.
 
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
@@ -328,11 +329,13 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         head = items.pop(0)
         parent = join_lines(ln.text for ln in head)
     item_words: list[list[Word]]
+    guessed = False
     if len(items) == k:
         item_words = [[w for ln in it for w in ln.words] for it in items]
     elif (by_words := _items_by_start_words(ind_words, k)) is not None and parent is None:
         item_words = by_words
     else:
+        guessed = True
         item_words = [[] for _ in range(k)]
         centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
@@ -354,7 +357,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         top = min(w.bbox[1] for w in g)
         bot = max(w.bbox[3] for w in g) if j + 1 >= k else min(w.bbox[1] for w in groups[j + 1])
         uw = [w for ln in u_lines if top - 5 <= ln.cy <= bot + 5 for w in ln.words]
-        out.append((ind, tgt, box_of(uw, page), parent))
+        out.append((ind, tgt, box_of(uw, page), parent, guessed))
     return out
 
 
@@ -415,9 +418,9 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             out.append(RawRow("data", table.page, goal, box_of(ind_w, table.page), tgt,
                               box_of(unit_w, table.page), None, no_text, target_cell=tgt_cell))
         else:
-            for ind, tgt, unit, parent in split:
+            for ind, tgt, unit, parent, guessed in split:
                 out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text,
-                                  target_cell=tgt.bbox or tgt_cell))
+                                  target_cell=tgt.bbox or tgt_cell, split_by_position=guessed))
     return out
 
 

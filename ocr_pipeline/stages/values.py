@@ -142,7 +142,7 @@ def parse_rupiah(raw: str) -> int | None:
 def rupiah_grouping_ok(raw: str) -> bool:
     """True when the amount's digits are grouped by threes ('4.105.373.000')."""
     text = _RP.sub("", clean_text(raw).replace(" ", ""))
-    return bool(re.match(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d{1,4})(?:[.,](\d{2}|-+|—))?[-.,—]*$", text))
+    return bool(re.match(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{2}|-+|—))?[-.,—]*$", text))
 
 
 def find_amount(line: str) -> tuple[int, int, int] | None:
