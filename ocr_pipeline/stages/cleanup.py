@@ -120,6 +120,25 @@ def binarise(grey: np.ndarray, cap: float = 255.0) -> np.ndarray:
     return ink
 
 
+def unshade(ink: np.ndarray, grey: np.ndarray, dpi: int) -> np.ndarray:
+    """Shaded areas (a grey header row, a filled box) are paper; the text on them stays ink.
+
+    Otsu takes a mid-grey fill for ink, which hides the text printed on it; inside
+    any area too thick to be a stroke, only what is clearly darker than the fill counts.
+    """
+    k = max(5, int(dpi * 0.05))
+    paper = float(np.percentile(grey[::4, ::4], 90))
+    smooth = cv2.medianBlur(grey, 5)  # a noisy fill is solid once smoothed; text strokes stay thin
+    _, shaded = cv2.threshold(smooth, max(0.0, paper - 25), 255, cv2.THRESH_BINARY_INV)
+    fill = cv2.morphologyEx(shaded, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
+    if not fill.any():
+        return ink
+    fill = cv2.dilate(fill, np.ones((5, 5), np.uint8))
+    level = float(np.median(smooth[fill > 0]))
+    _, dark = cv2.threshold(grey, max(0.0, level - 50), 255, cv2.THRESH_BINARY_INV)
+    return np.where(fill > 0, dark, ink).astype(np.uint8)
+
+
 def despeckle(ink: np.ndarray, dpi: int) -> np.ndarray:
     """Remove tiny specks far from any other ink (keeps i-dots, periods, commas).
 
@@ -469,6 +488,7 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
     if rotation or skew:  # one resampling of the page for both
         grey, forward = turn_and_level(grey, rotation, skew)
     ink = binarise(grey)
+    ink = unshade(ink, grey, dpi)
     if s.denoise:
         ink = despeckle(ink, dpi)
     rules, rule_px = find_rules(line_ink(grey, dpi), dpi)
