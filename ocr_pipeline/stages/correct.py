@@ -92,45 +92,58 @@ def _section_name(text: str) -> str:
 LEXICON_MAX_CONF = 0.70  # a word read with more confidence than this is left as read
 
 
-def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
-                protected: frozenset[str] = frozenset()) -> tuple[str, list[Correction]]:
-    """Word-level fixes of free text: a doubtful word becomes the one lexicon word close to it.
+def join_broken_words(text: str, lexicon: Lexicon) -> str:
+    """Join a word a narrow cell broke without a hyphen ('Kelompok/Organi sasi').
 
-    Only words OCR was unsure of (confidence below LEXICON_MAX_CONF) are touched, never a
-    word of the office's region or place (`protected`: 'Paser' is not 'pasar'), never
-    exact text (a born-digital text layer). A word cut at a line break without a hyphen
-    ('Organi sasi') is joined when the lexicon knows the joined word.
+    Joined when the lexicon knows the whole word and not both of its halves.
     """
-    text = box.text
-    if exact or not text or len(lexicon) == 0:
-        return text, []
-    conf = {w.text.strip(".,;:()"): w.conf for w in box.words}
     parts = text.split(" ")
     out: list[str] = []
-    fixes: list[str] = []
     i = 0
     while i < len(parts):
         p = parts[i]
-        core = p.strip(".,;:()")
-        nxt = parts[i + 1].strip(".,;:()") if i + 1 < len(parts) else ""
-        if (nxt and core.isalpha() and nxt.isalpha() and (core + nxt).lower() in lexicon
-                and (core.lower() not in lexicon or nxt.lower() not in lexicon)):
-            out.append(p.replace(core, core + nxt) if p.endswith(core) else core + parts[i + 1])
-            fixes.append(f"{core} {nxt}->{core + nxt}")
+        nxt = parts[i + 1] if i + 1 < len(parts) else ""
+        head = re.split(r"[/-]", p)[-1].strip(".,;:()")
+        tail = nxt.strip(".,;:()")
+        if (head.isalpha() and tail.isalpha() and tail[:1].islower() and (head + tail).lower() in lexicon
+                and (head.lower() not in lexicon or tail.lower() not in lexicon)):
+            out.append(p + nxt)
             i += 2
             continue
+        out.append(p)
+        i += 1
+    return " ".join(out)
+
+
+def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
+                protected: frozenset[str] = frozenset()) -> tuple[str, list[Correction]]:
+    """Word-level fixes of free text from the lexicon, recorded as one correction.
+
+    A word cut at a line break without a hyphen is joined (see `join_broken_words`),
+    exact text too. A doubtful word becomes the one lexicon word close to it: only a
+    word OCR was unsure of (confidence below LEXICON_MAX_CONF), never an acronym, never
+    a word of the office's region or place (`protected`: 'Paser' is not 'pasar'), never
+    in exact text (a born-digital text layer); a '!' inside a word is an 'l'.
+    """
+    text = box.text
+    if not text or len(lexicon) == 0:
+        return text, []
+    joined = join_broken_words(text, lexicon)
+    if exact:  # the text is right; only the layout broke a word
+        return joined, [] if joined == text else [Correction(field, text, joined, "rule")]
+    conf = {w.text.strip(".,;:()"): w.conf for w in box.words}
+    out: list[str] = []
+    for p in joined.split(" "):
+        p = re.sub(r"(?<=[a-z])!(?=[a-z])", "l", p)
+        core = p.strip(".,;:()")
         if (core.isalpha() and len(core) >= 4 and not core.isupper() and core.lower() not in lexicon
                 and core.lower() not in protected and conf.get(core, 0.0) < LEXICON_MAX_CONF):
             got = lexicon.closest(core)
             if got is not None:
-                word = _match_case(got[0], core)
-                out.append(p.replace(core, word))
-                fixes.append(f"{core}->{word}")
-                i += 1
-                continue
+                p = p.replace(core, _match_case(got[0], core))
         out.append(p)
-        i += 1
-    new = " ".join(out)
+    # a lone dash between two lower-case words is noise read off a justified line
+    new = re.sub(r"(?<=[a-z]) [–—] (?=[a-z])", " ", " ".join(out))
     if new == text:
         return text, []
     return new, [Correction(field, text, new, "lexicon")]
@@ -187,11 +200,20 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
 _GARBLED = re.compile(r"[A-Za-z][^A-Za-z0-9\s/().,'&-][^\s]*[A-Za-z]|[^\x00-\x7f\u2013]")
 
 
-def _plausible(parsed: ParsedTarget, entry: Entry | None) -> str | None:
-    """Why a parsed target does not fit its catalogue entry (None when it fits)."""
+_PERCENT_INDICATOR = re.compile(r"^\s*(persentase|prosentase|presentase)\b", re.I)
+
+
+def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -> str | None:
+    """Why a parsed target does not fit its catalogue entry, or its kind (None when it fits).
+
+    Without an entry: a 'Persentase ...' indicator's target over 100 is a percent sign
+    misread as digits ('10096').
+    """
     if parsed.value is None:
         return None
     if entry is None:
+        if _PERCENT_INDICATOR.match(indicator) and parsed.unit in (None, "%") and parsed.value > 100:
+            return f"target {parsed.value:g} over 100 for a percentage indicator"
         return None
     if entry.unit and (parsed.unit or "") != entry.unit:
         return f"unit {parsed.unit or 'none'!r} where the catalogue expects {entry.unit!r}"
@@ -208,7 +230,7 @@ def _digits_fixed(raw: str) -> str:
     return fix_percent(" ".join(fix_digits(t) for t in raw.split(" ")))
 
 
-def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx
+def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str = ""
                    ) -> tuple[str, ParsedTarget, str] | None:
     """Read a doubtful target again; the reading most readings agree on, if plausible."""
     box = r.target.bbox or r.target_cell
@@ -231,7 +253,7 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     if len(support) < 2:
         return None
     best = ParsedTarget(value, unit)
-    if _plausible(best, entry) is not None:
+    if _plausible(best, entry, indicator) is not None:
         return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
     return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
@@ -251,18 +273,19 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     fixes += f
     reasons += d
     raw = r.target.text
-    fixed = _digits_fixed(raw)
+    fixed = join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon)
     if fixed != raw:
         fixes.append(Correction("target", raw, fixed, "rule"))
         raw = fixed
     parsed = parse_target(raw)
     if r.unit.text:  # a SATUAN column holds the unit
-        parsed = ParsedTarget(parsed.value, unit_word(r.unit.text), parsed.note)
+        parsed = ParsedTarget(parsed.value, unit_word(join_broken_words(r.unit.text, ctx.knowledge.lexicon)),
+                              parsed.note)
     low = min((w.conf for w in r.target.words), default=1.0)
-    doubt = (parsed.value is None or _plausible(parsed, entry) is not None
+    doubt = (parsed.value is None or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf))
     if doubt and not ctx.exact:
-        got = _reread_target(r, parsed, entry, ctx)
+        got = _reread_target(r, parsed, entry, ctx, indicator)
         if got is not None:
             new_raw, new, how = got
             if (new.value, new.unit) != (parsed.value, parsed.unit):
@@ -274,7 +297,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         why = parsed.note or "no number"
         reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")
     else:
-        bad = _plausible(parsed, entry)
+        bad = _plausible(parsed, entry, indicator)
         if bad:
             reasons.append(bad)
     unsure = _unsure_words(r, entry, low, ctx)
