@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 SLOT = "{region}"
 KINDS = ("indicator", "goal", "program", "activity")
 _REGION_WORDS = r"(?:Kota|Kabupaten|Kab\.?|Provinsi|Prov\.?)"
-_REGION_AT_END = re.compile(rf"\b{_REGION_WORDS}\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){{0,3}}\s*$")
+_REGION_AT_END = re.compile(rf"\b(?i:{_REGION_WORDS})\s+[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){{0,3}}\s*$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -116,7 +116,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 
 
 def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
-                protected: frozenset[str] = frozenset()) -> tuple[str, list[Correction]]:
+                protected: dict[str, str] | None = None) -> tuple[str, list[Correction]]:
     """Word-level fixes of free text from the lexicon, recorded as one correction.
 
     A word cut at a line break without a hyphen is joined (see `join_broken_words`),
@@ -126,6 +126,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     in exact text (a born-digital text layer); a '!' inside a word is an 'l'.
     """
     text = box.text
+    protected = protected or {}
     if not text or len(lexicon) == 0:
         return text, []
     joined = join_broken_words(text, lexicon)
@@ -136,6 +137,11 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     for p in joined.split(" "):
         p = re.sub(r"(?<=[a-z])!(?=[a-z])", "l", p)
         core = p.strip(".,;:()")
+        if core.lower() in protected:
+            if protected[core.lower()] and core != protected[core.lower()]:
+                p = p.replace(core, protected[core.lower()])  # the region as the header spells it
+            out.append(p)
+            continue
         if (core.isalpha() and len(core) >= 4 and not core.isupper() and core.lower() not in lexicon
                 and core.lower() not in protected and conf.get(core, 0.0) < LEXICON_MAX_CONF):
             got = lexicon.closest(core)
@@ -176,17 +182,22 @@ class _Ctx:
     regions: list[str]
     reader: Reader | None
     exact: bool  # born-digital text: no OCR doubts
-    protected: frozenset[str] = frozenset()  # words of the office's region and place: never corrected
+    protected: dict[str, str] | None = None  # words of the office's region and place, as the header spells them
 
 
 def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | None, list[Correction], list[str]]:
     """Text of a goal or indicator after catalogue / lexicon correction, its entry, fixes, doubts."""
     s = ctx.settings
+    pct = fix_percent(box.text)
+    rule = [] if pct == box.text or ctx.exact else [Correction(field, box.text, pct, "rule")]
+    if rule:
+        box = replace(box, text=pct)
     m = ctx.knowledge.catalogue.match(box.text, kind, ctx.regions)
     if m is not None and m.score >= s.accept and m.margin >= s.margin:
-        fixes = [] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)]
+        fixes = rule + ([] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)])
         return m.text, m.entry, fixes, []
     text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact, ctx.protected)
+    fixes = rule + fixes
     doubts = []
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
@@ -320,10 +331,14 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     audit = audit.corrected(*fixes)
     if reasons:
         audit = audit.flag(*reasons)
+    parent = r.parent
+    if parent and not ctx.exact and fix_percent(parent) != parent:
+        audit = audit.corrected(Correction("indicator_parent", parent, fix_percent(parent), "rule"))
+        parent = fix_percent(parent)
     return TargetRow(
         program=program, activity=activity, strategic_goal=goal, indicator=indicator,
         target=Value(raw, parsed.value, parsed.unit), indicator_id=entry.id if entry else None,
-        indicator_parent=r.parent, audit=audit,
+        indicator_parent=parent, audit=audit,
     )
 
 
@@ -439,8 +454,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     """Turn a draft into the contract's agreement, corrected, with review flags."""
     s = settings or ReviewSettings()
     regions = agreement_regions(draft)
-    protected = frozenset(w.lower() for text in [*regions, draft.place.text if draft.place else ""]
-                          for w in text.split())
+    protected = {w.lower(): ("" if w.isupper() else w)  # an all-capitals header tells no case
+                 for text in [*regions, draft.place.text if draft.place else ""] for w in text.split()}
     ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected)
     needs: list[str] = []
     warnings = list(draft.warnings)

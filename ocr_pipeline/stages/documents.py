@@ -178,6 +178,9 @@ def _clean_name(s: str) -> str:
     return s.rstrip(".") if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1 else s
 
 
+_DATE_ONLY = re.compile(r"^(\d{1,2}\s*)?([A-Za-z]{3,12}\s*)?(19|20)\d{2}$")
+
+
 def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate] | None:
     for ln in reversed(view.lines):
         t = clean_text(ln.text)
@@ -185,10 +188,11 @@ def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate] | None:
         if not m:
             continue
         d = parse_date(m.group("date"))
-        if d.year is None:
+        if d.year is None or not _DATE_ONLY.match(d.raw):
             continue
         place = m.group("place").strip(" .,")
-        if place.lower() in {"nip", "tahun", "nomor", "telp", "kode"}:
+        if place.split()[0].lower() in {"nip", "tahun", "nomor", "telp", "kode", "penata", "pembina", "pengatur",
+                                        "juru", "golongan", "pangkat"}:
             continue
         return _box([ln], view.number, place), d
     return None

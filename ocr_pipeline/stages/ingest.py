@@ -13,26 +13,41 @@ A PDF text layer is judged per page before it is trusted:
 * otherwise the page is born-digital and its exact words are used without OCR.
 
 `PageImage.text_layer_note` says which way each page was read.
+
+An input that cannot be read fails with an `InputFileError` naming the file, what is
+wrong and what to do (empty, not a PDF or image, cut short, damaged, encrypted, no pages,
+a pipe or device; beyond a `Limits` value: `LimitExceededError`), whatever the library
+underneath raised. `inspect` checks all that before any page is read, every page's pixel
+size included (from the headers: a decompression bomb is never decoded). A damaged PDF
+that PDFium repairs but pdfminer cannot parse is OCRed rather than lost. File names that
+are not UTF-8 are written as `\\xNN` (`display_name`).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
+import re
+import stat
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from PIL import Image, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageSequence
 
 from ..config import Limits
 from ..errors import InputFileError, LimitExceededError
 from ..records import PageImage, Word
 
 log = logging.getLogger(__name__)
+# pdfminer warns of every oddity of a damaged PDF ("Data-loss while decompressing corrupted data")
+# without naming the file; what becomes of the file is said once, by its outcome
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 INPUT_SUFFIXES = IMAGE_SUFFIXES | {".pdf"}
@@ -47,6 +62,21 @@ class InputFile:
     sha256: str
     size: int
     pages: int
+
+
+def display_name(path: str | os.PathLike) -> str:
+    """The path as text that can be written anywhere (UTF-8 JSON, CSV, SQLite, HTML).
+
+    A file name that is not UTF-8 (copied from an old system, in Latin-1 say) keeps its
+    odd bytes as `\\xNN`: `caf\\xe9.pdf`. Only for messages and outputs: files are opened
+    by their `Path`.
+    """
+    s = str(path)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return s
 
 
 def sha256_of(path: Path) -> str:
@@ -64,8 +94,11 @@ def _kind(path: Path, head: bytes) -> str:
         b"II*\x00", b"MM\x00*"
     ):
         return "image"
-    what = "empty" if not head else "not a PDF or an image (PNG, JPEG, TIFF)"
-    raise InputFileError(f"{path}: {what}; its first bytes are {head[:8]!r}")
+    name = display_name(path)
+    if not head:
+        raise InputFileError(f"{name}: the file is empty (0 bytes); copy it again from where it came from")
+    raise InputFileError(f"{name}: not a PDF or an image (PNG, JPEG, TIFF): it starts with {head[:8]!r}; "
+                         "only scans and PDFs are read")
 
 
 def _open_pdf(path: Path, password: str | None = None):
@@ -74,60 +107,169 @@ def _open_pdf(path: Path, password: str | None = None):
     try:
         return pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as exc:
-        msg = str(exc)
-        if "password" in msg.lower() or "security" in msg.lower():
-            raise InputFileError(f"{path}: the PDF is encrypted and needs a password") from exc
-        raise InputFileError(f"{path}: broken PDF ({msg})") from exc
+        raise InputFileError(f"{display_name(path)}: {_why_unopenable(path)}") from exc
 
 
-def inspect(path: Path, limits: Limits) -> InputFile:
-    """Check an input before any work: readable, known type, within limits."""
+def _why_unopenable(path: Path) -> str:
+    """Why PDFium cannot open a PDF, from the file itself.
+
+    Not from PDFium's error code: it is the last error of the process, and a file
+    PDFium refuses without setting one (a PDF without pages) would be reported with the
+    error of the file before it (an encrypted one, say).
+    """
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 1024))
+            tail = fh.read()
+        encrypted = _contains(path, b"/Encrypt")
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    if encrypted:
+        return ("the PDF is encrypted and needs a password to open; ask for a copy without one, "
+                "or remove it: qpdf --decrypt --password=PASSWORD in.pdf out.pdf")
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(str(path)) as pdf:
+            if len(pdf.pages) == 0:
+                return "the file has no pages"
+    except Exception:  # noqa: BLE001 - only a diagnosis: the file is broken either way
+        pass
+    if b"%%EOF" not in tail:
+        return ("damaged PDF: it is cut short (no end-of-file marker), as by an interrupted "
+                "download or copy; copy it again from where it came from")
+    return "damaged PDF: it cannot be opened; copy it again from where it came from, or re-save it as PDF"
+
+
+def _contains(path: Path, needle: bytes) -> bool:
+    """Whether the file holds `needle`, read in chunks (a large file is never read whole)."""
+    keep = b""
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            if needle in keep + chunk:
+                return True
+            keep = chunk[-len(needle):]
+    return False
+
+
+def inspect(path: Path, limits: Limits, dpi: int | None = None) -> InputFile:
+    """Check an input before any work: readable, known type, within limits.
+
+    Every page's size is checked against `--max-page-megapixels` here, from the file's
+    headers (nothing is decoded or rendered): a PDF's pages at `dpi` (unchecked when
+    None: `iter_pages` checks each page as it renders it), an image's frames as they are.
+    """
     path = Path(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        size = st.st_size
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(st.st_mode):  # reading a pipe or a device would wait forever
+            raise InputFileError(f"{display_name(path)}: not a regular file (a pipe, socket or device)")
         with open(path, "rb") as fh:
             head = fh.read(2048)
     except PermissionError as exc:
-        raise InputFileError(f"{path}: no permission to read the file") from exc
+        raise InputFileError(f"{display_name(path)}: no permission to read the file") from exc
     except FileNotFoundError as exc:
-        raise InputFileError(f"{path}: no such file") from exc
+        raise InputFileError(f"{display_name(path)}: no such file") from exc
     except IsADirectoryError as exc:
-        raise InputFileError(f"{path}: is a folder, not a file") from exc
+        raise InputFileError(f"{display_name(path)}: is a folder, not a file") from exc
     except OSError as exc:
-        raise InputFileError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise InputFileError(f"{display_name(path)}: cannot read ({exc.strerror or exc})") from exc
     if size > limits.max_file_mb * 1e6:
         raise LimitExceededError(
-            f"{path}: {size / 1e6:.0f} MB is over the limit of {limits.max_file_mb:g} MB "
+            f"{display_name(path)}: {_mb(size)} MB is over the limit of {limits.max_file_mb:g} MB "
             "(raise it with --max-file-mb)"
         )
     kind = _kind(path, head)
     if kind == "pdf":
-        doc = _open_pdf(path)
-        try:
-            pages = len(doc)
-        finally:
-            doc.close()
+        sizes = _pdf_sizes(path, limits)
+        scale = None if dpi is None else dpi / 72
     else:
-        try:
-            with Image.open(path) as im:
-                pages = getattr(im, "n_frames", 1)
-        except (UnidentifiedImageError, OSError) as exc:
-            raise InputFileError(f"{path}: broken image ({exc})") from exc
+        sizes, scale = _image_sizes(path, limits), 1.0
+    if scale is not None:  # every page, before any work: no page is read in vain
+        for i, (w, h) in enumerate(sizes, 1):
+            _check_pixels(path, i, w * scale, h * scale, limits, kind)
+    return InputFile(path, kind, sha256_of(path), size, len(sizes))
+
+
+def _mb(size: int) -> str:
+    """A size in MB, never rounded to a misleading 0 ('0.313', '2.5', '612')."""
+    mb = size / 1e6
+    return f"{mb:.0f}" if mb >= 100 else f"{mb:.1f}" if mb >= 1 else f"{mb:.3f}"
+
+
+def _check_pages(path: Path, pages: int, limits: Limits) -> None:
     if pages == 0:
-        raise InputFileError(f"{path}: the file has no pages")
+        raise InputFileError(f"{display_name(path)}: the file has no pages")
     if pages > limits.max_pages:
         raise LimitExceededError(
-            f"{path}: {pages} pages is over the limit of {limits.max_pages} (raise it with --max-pages)"
+            f"{display_name(path)}: {pages} pages is over the limit of {limits.max_pages} "
+            "(raise it with --max-pages)"
         )
-    return InputFile(path, kind, sha256_of(path), size, pages)
 
 
-def _check_pixels(path: Path, page: int, w: float, h: float, limits: Limits) -> None:
+def _pdf_sizes(path: Path, limits: Limits) -> list[tuple[float, float]]:
+    """Each page's size in pixels at 72 dpi (points), from the PDF's page tree (nothing rendered)."""
+    import pypdfium2 as pdfium
+
+    doc = _open_pdf(path)
+    sizes = []
+    try:
+        _check_pages(path, len(doc), limits)
+        for i in range(len(doc)):
+            try:
+                sizes.append(doc.get_page_size(i))
+            except pdfium.PdfiumError as exc:  # a page object missing from a damaged file
+                raise InputFileError(f"{display_name(path)}: damaged PDF: page {i + 1} cannot be read; "
+                                     "copy it again from where it came from, or re-save it as PDF") from exc
+    finally:
+        doc.close()
+    for i, (w, h) in enumerate(sizes, 1):
+        if not (w >= 1 and h >= 1):  # also NaN
+            raise InputFileError(f"{display_name(path)}: damaged PDF: page {i} has no area ({w:g} x {h:g} "
+                                 "points); copy it again from where it came from, or re-save it as PDF")
+    return sizes
+
+
+def _image_sizes(path: Path, limits: Limits) -> list[tuple[float, float]]:
+    """Each frame's size in pixels, from the image's headers (nothing decoded)."""
+    Image.MAX_IMAGE_PIXELS = int(limits.max_page_megapixels * 1e6)  # as `iter_pages` sets it
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # checked below, with its size
+        warnings.simplefilter("ignore", UserWarning)  # Pillow's "Corrupt EXIF data" and the like
+        try:
+            with Image.open(path) as im:
+                n = getattr(im, "n_frames", 1)
+                _check_pages(path, n, limits)
+                sizes = []
+                for i in range(n):
+                    im.seek(i)
+                    sizes.append((float(im.width), float(im.height)))
+        except Image.DecompressionBombError as exc:  # more than twice the limit: Pillow refuses to open it
+            mp = re.search(r"\((\d+) pixels\)", str(exc))
+            big = f" ({int(mp.group(1)) / 1e6:.0f} MP)" if mp else ""
+            raise LimitExceededError(
+                f"{display_name(path)}: the image is too large{big}, over the limit of "
+                f"{limits.max_page_megapixels:g} MP (raise --max-page-megapixels if it is a real scan)"
+            ) from exc
+        except InputFileError:
+            raise
+        except Exception as exc:  # Pillow raises many kinds on a damaged file (OSError, TypeError...)
+            raise InputFileError(_damaged_image(path, exc)) from exc
+    return sizes
+
+
+def _check_pixels(path: Path, page: int, w: float, h: float, limits: Limits, kind: str = "pdf") -> None:
+    """A page of `w` x `h` pixels beyond --max-page-megapixels fails."""
     mp = w * h / 1e6
     if mp > limits.max_page_megapixels:
+        what, hint = ("would be", "lower --dpi or raise") if kind == "pdf" else ("is", "raise")
         raise LimitExceededError(
-            f"{path}: page {page} would be {int(w)}x{int(h)} pixels ({mp:.0f} MP), over the limit of "
-            f"{limits.max_page_megapixels:g} MP (lower --dpi or raise --max-page-megapixels)"
+            f"{display_name(path)}: page {page} {what} {int(w)}x{int(h)} pixels ({mp:.0f} MP), over the "
+            f"limit of {limits.max_page_megapixels:g} MP ({hint} --max-page-megapixels)"
         )
 
 
@@ -189,38 +331,67 @@ def _plumber_words(words: list[dict], dpi: int, plumber_page) -> tuple[Word, ...
 
 def _pdf_pages(info: InputFile, dpi: int, limits: Limits, only: frozenset[int] | None
                ) -> Iterator[PageImage]:
-    import pdfplumber
     import pypdfium2 as pdfium
 
+    name = display_name(info.path)
     doc = _open_pdf(info.path)
+    stream = None
     try:
-        with pdfplumber.open(str(info.path)) as plumber:
-            for i in range(len(doc)):
-                if only is not None and i + 1 not in only:
-                    continue
-                page = doc[i]
-                try:
-                    w_pt, h_pt = page.get_size()
-                    _check_pixels(info.path, i + 1, w_pt * dpi / 72, h_pt * dpi / 72, limits)
+        stream = open(info.path, "rb")  # noqa: SIM115 - closed below (pdfplumber's close() may raise)
+        plumber, unread = _text_layers(stream, len(doc), name)
+        for i in range(len(doc)):
+            if only is not None and i + 1 not in only:
+                continue
+            page = doc[i]
+            try:
+                w_pt, h_pt = page.get_size()
+                _check_pixels(info.path, i + 1, w_pt * dpi / 72, h_pt * dpi / 72, limits)
+                layer, note = None, unread
+                if plumber is not None:
                     try:
-                        layer, note = judge_text_layer(plumber.pages[i], dpi)
+                        pp = plumber.pages[i]
+                        layer, note = judge_text_layer(pp, dpi)
+                        pp.close()  # its cached objects: memory stays flat in the page count
                     except Exception as exc:  # pdfminer chokes on some broken pages
                         layer, note = None, f"ocr: text layer unreadable ({type(exc).__name__})"
-                    try:
-                        bitmap = page.render(scale=dpi / 72, grayscale=False)
-                        image = bitmap.to_numpy()
-                    except pdfium.PdfiumError as exc:
-                        raise InputFileError(f"{info.path}: page {i + 1} cannot be rendered ({exc})") from exc
-                    image = _compact(image)
-                    yield PageImage(str(info.path), i + 1, dpi, image, layer, note)
-                finally:
-                    page.close()
+                try:
+                    bitmap = page.render(scale=dpi / 72, grayscale=False)
+                    image = bitmap.to_numpy()
+                except pdfium.PdfiumError as exc:
+                    raise InputFileError(f"{name}: damaged PDF: page {i + 1} cannot be rendered ({exc}); "
+                                         "copy it again from where it came from") from exc
+                image = _compact(image)
+                yield PageImage(name, i + 1, dpi, image, layer, note)
+            finally:
+                page.close()
     except InputFileError:
         raise
-    except Exception as exc:  # pdfplumber/pdfminer errors on broken files
-        raise InputFileError(f"{info.path}: broken PDF ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # a library's error on a broken file: the file fails, the batch goes on
+        raise InputFileError(f"{name}: damaged PDF ({type(exc).__name__}: {exc})") from exc
     finally:
+        if stream is not None:
+            stream.close()
         doc.close()
+
+
+def _text_layers(stream, pages: int, name: str) -> tuple[Any, str]:
+    """pdfplumber's view of the PDF for the text layers, or None (and why) when it cannot be trusted.
+
+    A damaged PDF that PDFium repairs may be beyond pdfminer, or seen by it with other
+    pages: then every page is OCRed rather than the file lost, or words put on the wrong page.
+    """
+    import pdfplumber
+
+    try:
+        plumber = pdfplumber.open(stream)
+        seen = len(plumber.pages)
+    except Exception as exc:  # noqa: BLE001 - any parser error: no text layer
+        log.info("%s: text layers unreadable (%s: %s); every page is OCRed", name, type(exc).__name__, exc)
+        return None, f"ocr: text layer unreadable (damaged PDF: {type(exc).__name__})"
+    if seen != pages:
+        log.info("%s: pdfminer sees %d pages, PDFium %d; every page is OCRed", name, seen, pages)
+        return None, f"ocr: text layer unreadable (damaged PDF: {seen} pages in its text, {pages} drawn)"
+    return plumber, ""
 
 
 def _compact(image: np.ndarray) -> np.ndarray:
@@ -240,24 +411,54 @@ def _image_pages(info: InputFile, dpi: int, limits: Limits, only: frozenset[int]
                  ) -> Iterator[PageImage]:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)  # as in `_image_sizes`
         try:
             with Image.open(info.path) as im:
                 for i, frame in enumerate(ImageSequence.Iterator(im)):
                     if only is not None and i + 1 not in only:
                         continue
-                    _check_pixels(info.path, i + 1, frame.width, frame.height, limits)
+                    _check_pixels(info.path, i + 1, frame.width, frame.height, limits, "image")
                     fdpi = frame.info.get("dpi", (dpi, dpi))[0] or dpi
                     fdpi = int(round(float(fdpi))) if 50 <= float(fdpi) <= 1200 else dpi
-                    if frame.mode in ("L", "1", "I;16", "I"):
-                        arr = np.asarray(frame.convert("L"))
-                    else:
-                        arr = np.asarray(frame.convert("RGB"))[..., ::-1]
-                    yield PageImage(str(info.path), i + 1, fdpi, _compact(np.ascontiguousarray(arr)),
-                                    None, "ocr: image file")
+                    image = _compact(np.ascontiguousarray(frame_to_array(frame)))
+                    yield PageImage(display_name(info.path), i + 1, fdpi, image, None, "ocr: image file")
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise LimitExceededError(f"{info.path}: image too large ({exc})") from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise InputFileError(f"{info.path}: broken image ({exc})") from exc
+            raise LimitExceededError(f"{display_name(info.path)}: image too large ({exc})") from exc
+        except InputFileError:
+            raise
+        except Exception as exc:  # as in `_image_sizes`
+            raise InputFileError(_damaged_image(info.path, exc)) from exc
+
+
+def _damaged_image(path: Path, exc: Exception) -> str:
+    return (f"{display_name(path)}: damaged image ({type(exc).__name__}: {exc}); copy it again from where "
+            "it came from, or re-save it")
+
+
+def frame_to_array(frame: Image.Image) -> np.ndarray:
+    """An image frame as 8-bit grey or BGR, as it would look printed.
+
+    16-bit and 32-bit grey are scaled to 8 bits (Pillow's `convert("L")` clips them: a
+    16-bit scan came out white); transparent pixels lie on white paper (dropping the
+    alpha channel shows what is under it, often black).
+    """
+    mode = frame.mode
+    if mode.startswith("I;16"):
+        return (np.asarray(frame).astype(np.uint16) >> 8).astype(np.uint8)
+    if mode == "I":
+        a = np.asarray(frame)
+        return np.clip(a // 257 if a.max(initial=0) > 255 else a, 0, 255).astype(np.uint8)
+    if mode == "F":
+        a = np.asarray(frame, dtype=np.float32)
+        scale = 255.0 if a.max(initial=0) <= 1.0 else 1.0  # 0..1 or 0..255
+        return np.clip(a * scale, 0, 255).astype(np.uint8)
+    if "A" in mode or "a" in mode or "transparency" in frame.info:
+        rgba = frame.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        frame, mode = Image.alpha_composite(paper, rgba).convert("RGB"), "RGB"
+    if mode in ("L", "1"):
+        return np.asarray(frame.convert("L"))
+    return np.asarray(frame.convert("RGB"))[..., ::-1]
 
 
 def iter_pages(info: InputFile, dpi: int, limits: Limits, only: Iterable[int] | None = None

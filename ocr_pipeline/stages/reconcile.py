@@ -185,10 +185,23 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> 
                 _take(h, row, sid)
             elif _doubtful_target(row) and not _doubtful_target(h):
                 _take(row, h, hid)
-    if len(subs) >= 2:
+    if complete(head, subs):
         for h in head.get("targets", ()):
             if id(h) not in matched and _norm(h.get("activity")) in delegated and h.get("activity"):
                 _flag(h, "not found in any subordinate's agreement of the same activity")
+
+
+def complete(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> bool:
+    """Whether the subordinates' agreements at hand cover the head's (nearly) all.
+
+    A batch may hold only some of them; then a head row or a program budget without
+    its counterpart is no finding.
+    """
+    rows = head.get("targets", ())
+    if len(subs) < 2 or not rows:
+        return False
+    found = sum(1 for h in rows if any(_find(h, s.get("targets", ())) is not None for s in subs))
+    return found >= 0.9 * len(rows)
 
 
 def _reconcile_budget(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
@@ -229,5 +242,7 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
         _reconcile_targets(head, subs)
-        _reconcile_budget(head, [s for s in subs if cascades(head, s)])
+        cascading = [s for s in subs if cascades(head, s)]
+        if complete(head, cascading):
+            _reconcile_budget(head, cascading)
     return out

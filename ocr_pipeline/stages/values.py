@@ -100,7 +100,10 @@ def parse_target(raw: str) -> ParsedTarget:
     return ParsedTarget(value, unit)
 
 
-PERCENT_MISREADS = re.compile(r"(?<=\d)\s?(Yo|YO|Y6|y6|%o|o/o|0/0|/o)(?=\W|$)|^(Yo|YO|Y6|%o|o/o|0/0)$")
+PERCENT_MISREADS = re.compile(
+    r"(?<=\d)\s?(Yo|YO|Y6|y6|%o|o/o|0/0|/o)(?=\W|$)|^(Yo|YO|Y6|%o|o/o|0/0)$"
+    r"|(?<=\()(9c|96|9o|Yo|Y6)(?=\))|(?<=/ )9(?=\))"  # '(%)' read '(9c)', 'prevalensi/ %)' read '/ 9)'
+)
 """How Tesseract's `ind` model reads a printed '%' (after a number, or alone in a unit cell)."""
 
 
