@@ -280,7 +280,10 @@ def _two_columns(ln: Line, mid: float, dpi: int) -> tuple[list, list]:
 
 
 _ORG = re.compile(r"^\s*(nama\s*\W?\s*)?unit\s+organi\w*\s*[:;.,—–-]*\s*(?P<v>.*)$", re.I)
-_SUB = re.compile(r"^\s*(sub\s*bagian|subbagian|sub\s*bag|bidang|seksi)\s*[:;.,]+\s*(?P<v>.*)$", re.I)
+# 'Subbagian : X' (the colon may be lost), 'Bidang : X'; a 'Bidang X' line without a colon
+# is a unit heading, taken whole (see _UNIT_HEADING)
+_SUB = re.compile(r"^\s*(?:(?:sub\s*bagian|subbagian|sub\s*bag)\b\s*[:;.,—–-]*|(?:bidang|seksi)\s*[:;]+)"
+                  r"\s*(?P<v>.*)$", re.I)
 _TA = re.compile(r"^\s*tahun\s+anggaran\s*[:;.,1l]*\s*(?P<v>(19|20)\d{2})", re.I)
 
 
