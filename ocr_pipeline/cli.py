@@ -134,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         log.error("interrupted; rerun the same command to finish the rest")
         return 130
+    except Exception as exc:  # a bug or a library's crash: one line; the traceback only with -v
+        log.error("unexpected error: %s: %s (a bug: rerun with -v for the traceback and report it)",
+                  type(exc).__name__, exc, exc_info=args.verbose > 0)
+        return int(ExitCode.other)
 
 
 __all__ = ["main"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -35,8 +36,9 @@ class Limits:
 
     def __post_init__(self) -> None:
         for name in ("max_file_mb", "max_pages", "max_page_megapixels", "seconds_per_page"):
-            if getattr(self, name) <= 0:
-                raise BadArgsError(f"limit {name} must be positive, got {getattr(self, name)}")
+            value = getattr(self, name)
+            if not (value > 0 and math.isfinite(value)):  # nan and inf too: no limit is a large number
+                raise BadArgsError(f"limit {name} must be a positive number, got {value}")
 
 
 @dataclass(frozen=True, slots=True)

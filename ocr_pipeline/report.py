@@ -366,7 +366,8 @@ def summary_html(docs: Sequence[dict[str, Any]], manifest: Sequence[dict[str, An
         f'<tr class="{"flagged" if m.get("status") == "failed" else "ok"}"><td>{esc(m.get("file"))}</td>'
         f"<td>{esc(m.get('status'))}</td><td class=\"num\">{esc(m.get('agreements'))}</td>"
         f"<td class=\"num\">{esc(m.get('pages'))}</td><td class=\"num\">{esc(m.get('seconds'))}</td>"
-        f"<td>{esc(m.get('error') or m.get('note'))}</td></tr>" for m in manifest)
+        f"<td>{esc(m.get('error') or m.get('note') or '; '.join(m.get('warnings', ())))}</td></tr>"
+        for m in manifest)
     index = "".join(
         f'<tr class="{"flagged" if open_values(d) else "ok"}"><td><a href="#{esc(d["agreement_id"])}">'
         f"{esc(d['agreement_id'])}</a></td><td>{esc(d.get('organization'))}</td><td>{esc(d.get('subunit'))}</td>"

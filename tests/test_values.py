@@ -1,11 +1,14 @@
-"""Parsers of targets, Rupiah amounts, dates and enumerators: examples and properties."""
+"""Parsers of targets, Rupiah amounts, dates, enumerators, names and headings: examples and properties."""
 
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ocr_pipeline.errors import PipelineError
+from ocr_pipeline.records import OcrPage, Word
+from ocr_pipeline.stages import documents, rows, values
 from ocr_pipeline.stages.values import (
     find_amount,
     fix_digits,
@@ -138,3 +141,176 @@ def test_parsers_never_raise(text: str) -> None:
     parse_number(text)
     split_enumerator(text)
     fix_digits(text)
+
+
+# --------------------------------------------------------------------------- more properties (issue 8)
+# Round trips of what agreements print, and: no parser raises on any text (but the project's own errors).
+
+MONTH_NAMES = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+               "Oktober", "November", "Desember"]
+_CAPITALISED = st.from_regex(r"[A-Z][a-z]{2,9}", fullmatch=True)
+_UPPER = st.from_regex(r"[A-Z]{2,10}", fullmatch=True).filter(
+    lambda w: w.lower() not in {"nama", "jabatan", "pihak", "selaku", "selanjutnya", "dalam", "yang", "nip"})
+
+
+def _grouped(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+@given(st.integers(0, 10**6), st.integers(0, 99), st.sampled_from(["%", " %", " persen", ""]))
+def test_decimal_target_round_trip(whole: int, cents: int, unit: str) -> None:
+    got = parse_target(f"{_grouped(whole)},{cents:02d}{unit}")
+    assert got.value == pytest.approx(whole + cents / 100)
+    assert got.unit == ("%" if unit.strip() else None)
+
+
+@given(st.integers(1, 999), st.sampled_from([("ribu", 10**3), ("juta", 10**6), ("miliar", 10**9)]),
+       st.sampled_from(["", " orang", " kegiatan"]))
+def test_target_with_a_multiplier_round_trip(n: int, mult: tuple[str, int], unit: str) -> None:
+    got = parse_target(f"{n} {mult[0]}{unit}")
+    assert got.value == n * mult[1]
+    assert got.unit == (unit.strip() or None)
+
+
+@given(st.integers(1000, 10**13), st.sampled_from(["Rp ", "Rp. ", "Rp", "RP. ", ""]),
+       st.sampled_from([",-", ",00", ".-", "", ",.-"]))
+def test_rupiah_as_printed_round_trip(n: int, prefix: str, suffix: str) -> None:
+    printed = prefix + _grouped(n) + suffix
+    assert parse_rupiah(printed) == n
+    assert values.rupiah_grouping_ok(printed)
+
+
+@given(st.integers(1000, 10**12), _CAPITALISED, _CAPITALISED)
+def test_an_amount_is_found_in_its_budget_line(n: int, before: str, after: str) -> None:
+    line = f"1. Program {before} Rp {_grouped(n)},- {after}"
+    got = find_amount(line)
+    assert got is not None and got[0] == n
+    assert _grouped(n) in line[got[1]:got[2]]
+
+
+@given(st.integers(1, 28), st.integers(1, 12), st.integers(1990, 2099),
+       st.sampled_from(["", "Bandung, ", "Samarinda,  "]), st.sampled_from(["", ".", " "]))
+def test_date_after_a_place_round_trip(day: int, month: int, year: int, place: str, end: str) -> None:
+    got = parse_date(f"{place}{day} {MONTH_NAMES[month - 1]} {year}{end}")
+    assert got.iso == f"{year:04d}-{month:02d}-{day:02d}" and got.year == year
+
+
+@given(st.integers(1, 28), st.sampled_from([m for m in MONTH_NAMES if len(m) >= 6]), st.data())
+def test_a_month_misread_by_one_letter_is_still_read(day: int, month: str, data: st.DataObject) -> None:
+    i = data.draw(st.integers(0, len(month) - 1))
+    misread = month[:i] + data.draw(st.sampled_from("abcdefghijklmnopqrstuvwxyz")) + month[i + 1:]
+    got = parse_date(f"{day} {misread} 2016")
+    assert got.iso == f"2016-{MONTH_NAMES.index(month) + 1:02d}-{day:02d}"
+
+
+_NAMES = st.builds(lambda title, words, degree: title + " ".join(words) + degree,
+                   st.sampled_from(["", "Dr. ", "Ir. ", "H. ", "Drs. H. "]),
+                   st.lists(_UPPER, min_size=1, max_size=4),
+                   st.sampled_from(["", ", M.Si", ", S.H., M.H", ", MM"]))
+
+
+@given(_NAMES, st.sampled_from(["", ": ", " : ", ":", "; "]), st.sampled_from(["", " ", ",", ";", " -", "*"]))
+def test_a_name_is_kept_without_the_label_marks_around_it(name: str, before: str, after: str) -> None:
+    assert documents._clean_name(before + name + after) == name
+
+
+@given(st.text())
+def test_clean_name_is_idempotent(text: str) -> None:
+    once = documents._clean_name(text)
+    assert documents._clean_name(once) == once
+
+
+def _letter_page(lines: list[str], dpi: int = 300) -> OcrPage:
+    """A page whose words are `lines`, one under the other, as a text layer gives them."""
+    words = []
+    for n, line in enumerate(lines):
+        x, top = 300.0, 300.0 + n * 60
+        for text in line.split(" "):
+            words.append(Word(text, 0.95, (x, top, x + 22.0 * len(text), top + 40), line=n + 1))
+            x += 22.0 * len(text) + 20
+    return OcrPage("synthetic.pdf", 1, dpi, 2480, 3508, tuple(words), method="text-layer")
+
+
+_POSITIONS = st.builds(" ".join, st.lists(_CAPITALISED, min_size=1, max_size=5))
+
+
+@given(_NAMES, _POSITIONS, _NAMES, _POSITIONS)
+def test_parties_of_a_letter_round_trip(name1: str, pos1: str, name2: str, pos2: str) -> None:
+    page = _letter_page(["PERJANJIAN KINERJA TAHUN 2016", "Yang bertanda tangan di bawah ini:",
+                         f"Nama : {name1}", f"Jabatan : {pos1}", "Selanjutnya disebut pihak pertama",
+                         f"Nama : {name2}", f"Jabatan : {pos2}",
+                         "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua"])
+    got = documents.parse_parties(documents.view_page(page))
+    assert [(n.text, p.text) for n, p in got] == [(name1, pos1), (name2, pos2)]
+
+
+_LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "
+                                 "selanjutnya disebut Bandung, Januari 15 Rp 1.000.000,- NIP. Program A. 1. "
+                                 "- %".split())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.one_of(_LETTER_WORDS, st.text(min_size=1, max_size=30).filter(
+    lambda t: t.strip() == t and t and " " not in t)), max_size=60), st.randoms(use_true_random=False))
+def test_document_parsers_never_raise_on_any_words(texts: list[str], rnd) -> None:
+    lines, line = [], []
+    for t in texts:
+        line.append(t)
+        if rnd.random() < 0.3:
+            lines.append(" ".join(line))
+            line = []
+    lines.append(" ".join(line) or "x")
+    view = documents.view_page(_letter_page(lines))
+    try:
+        documents.is_letter(view)
+        documents.parse_parties(view)
+        documents.parse_place_date(view)
+        documents.parse_title(view)
+        documents.draft_agreement([view])
+        documents.split_agreements([view])
+    except PipelineError:
+        pass
+
+
+_ENUMS = st.one_of(
+    st.builds(lambda c, p: c + p, st.sampled_from("ABCDEFGH"), st.sampled_from(".)")),
+    st.builds(lambda r: r + ".", st.sampled_from(["I", "II", "III", "IV", "V", "VI", "IX", "X"])),
+    st.builds(lambda n: f"{n}.", st.integers(1, 99)),
+    st.builds(lambda a, b: f"{a}.{b}.", st.integers(1, 9), st.integers(1, 9)),
+    st.sampled_from(["-", "•", "–"]),
+)
+_BODIES = st.builds(" ".join, st.lists(_CAPITALISED, min_size=1, max_size=6))
+
+
+@given(_ENUMS, _BODIES)
+def test_enumerator_split_round_trip(enum: str, body: str) -> None:
+    assert split_enumerator(f"{enum} {body}") == (enum, body)
+    assert split_enumerator(body) == ("", body)
+
+
+@given(st.one_of(st.builds(lambda c: c + ".", st.sampled_from("ABCDEFGH")),
+                 st.sampled_from(["I.", "II.", "IV.", "X."])), _BODIES)
+def test_lettered_and_roman_headings_are_programs(enum: str, body: str) -> None:
+    assert rows.section_kind(f"{enum} {body}") == "program"
+
+
+@given(st.one_of(st.builds(lambda n: f"{n}.", st.integers(1, 99)), st.sampled_from(["-", "•"])),
+       _BODIES.filter(lambda b: not b.lower().startswith("program")))
+def test_numbered_headings_are_activities_unless_they_say_program(enum: str, body: str) -> None:
+    assert rows.section_kind(f"{enum} {body}") == "activity"
+    assert rows.section_kind(f"{enum} Program {body}") == "program"
+
+
+@given(st.text())
+def test_more_parsers_never_raise(text: str) -> None:
+    try:
+        rows.section_kind(text)
+        values.enumerator_kind(text)
+        values.unit_word(text)
+        values.fix_percent(text)
+        values.rupiah_grouping_ok(text)
+        values.starts_value(text)
+        documents._clean_name(text)
+        rows.role_of(text)
+    except PipelineError:
+        pass
