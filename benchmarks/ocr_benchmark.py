@@ -43,7 +43,7 @@ import collections
 import json
 import math
 import os
-import re
+import resource
 import subprocess
 import sys
 import time
@@ -71,6 +71,7 @@ DOCS_PER_LEVEL = 3
 BARE_LANGS = ("ind", "ind+eng")
 ABLATE = ("orientation", "deskew", "normalise_light", "remove_margins", "suppress_colour",
           "denoise", "remove_rules")
+OCR_DPIS = (200,)  # the ablation also reads the cleaned pages at these resolutions
 
 
 # --------------------------------------------------------------------------- scoring
@@ -233,7 +234,7 @@ def real_pages(which: str, n: int, jobs: int) -> list[Page]:
     if todo:
         log(f"degrading {len(todo)} born-digital files into {folder}")
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        scans = dict(zip(tasks, pool.map(_scan_real, tasks)))
+        scans = dict(zip(tasks, pool.map(_scan_real, tasks), strict=True))
     for lv, d, seed, chosen in plan:
         for f, page_no in chosen:
             rec = scans[(str(f), str(d / f.name), lv, seed)][page_no - 1]
@@ -300,8 +301,15 @@ def ocrmypdf_pages() -> list[Page]:
 # --------------------------------------------------------------------------- jobs
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (Tesseract)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_job(page: Page, method: str) -> dict[str, Any]:
-    """Read one page one way; returns its text, geometry and wall seconds."""
+    """Read one page one way; returns its text, geometry, wall and CPU seconds."""
+    cpu0 = _cpu()
     if method.startswith("bare "):
         lang = method.split()[1]
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
@@ -309,34 +317,48 @@ def run_job(page: Page, method: str) -> dict[str, Any]:
         res = subprocess.run(["tesseract", page.png, "-", "-l", lang], capture_output=True,
                              text=True, env=env, check=False)
         secs = time.perf_counter() - t0
-        return {"id": page.id, "method": method, "seconds": secs, "text": res.stdout,
-                "rotation": None, "skew": None}
+        return {"id": page.id, "method": method, "seconds": secs, "cpu": _cpu() - cpu0,
+                "text": res.stdout, "rotation": None, "skew": None}
     import cv2
 
     from ocr_pipeline.config import CleanupSettings, OcrSettings
     from ocr_pipeline.records import PageImage
     from ocr_pipeline.stages import cleanup, ocr
 
-    settings = CleanupSettings()
+    settings, ocr_dpi = CleanupSettings(), ocr.OCR_DPI
     if method.startswith("pipeline -"):
         settings = replace(settings, **{method.split("-", 1)[1]: False})
-    t0 = time.perf_counter()
-    image = cv2.imread(page.png, cv2.IMREAD_UNCHANGED)
-    clean = cleanup.clean_page(PageImage(page.png, 1, page.dpi, image, None, "ocr: image file"),
-                               settings)
-    read = ocr.read_page(clean, OcrSettings(), timeout=300)
-    secs = time.perf_counter() - t0
+    elif method.startswith("pipeline ocr@"):
+        ocr_dpi = int(method.split("@", 1)[1])
+    saved, ocr.OCR_DPI = ocr.OCR_DPI, ocr_dpi
+    try:
+        t0 = time.perf_counter()
+        image = cv2.imread(page.png, cv2.IMREAD_UNCHANGED)
+        clean = cleanup.clean_page(PageImage(page.png, 1, page.dpi, image, None,
+                                             "ocr: image file"), settings)
+        read = ocr.read_page(clean, OcrSettings(), timeout=300)
+        secs = time.perf_counter() - t0
+    finally:
+        ocr.OCR_DPI = saved
     lines: dict[int, list[Any]] = collections.defaultdict(list)
     for w in read.words:
         lines[w.line].append(w)
     text = "\n".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.bbox[0]))
                      for _, ws in sorted(lines.items(), key=lambda kv: min(w.bbox[1] for w in kv[1])))
-    return {"id": page.id, "method": method, "seconds": secs, "text": text,
-            "rotation": read.rotation, "skew": read.skew}
+    return {"id": page.id, "method": method, "seconds": secs, "cpu": _cpu() - cpu0,
+            "text": text, "rotation": read.rotation, "skew": read.skew}
 
 
 def _run(args: tuple[Page, str]) -> dict[str, Any]:
     return run_job(*args)
+
+
+def _worker_init() -> None:
+    """One OpenCV and one Tesseract thread per process, as the pipeline's workers have."""
+    import cv2
+
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
 
 
 # --------------------------------------------------------------------------- report
@@ -360,7 +382,8 @@ def summarise(pages: list[Page], results: list[dict[str, Any]], methods: list[st
                     a, b, c = match_counts(p.truth, r["text"])
                     matched, n_t, n_g = matched + a, n_t + b, n_g + c
             f1, rec, prec = f1_of(matched, n_t, n_g)
-            d: dict[str, Any] = {"seconds": sum(r["seconds"] for _, r in rs) / len(rs)}
+            d: dict[str, Any] = {"seconds": sum(r["seconds"] for _, r in rs) / len(rs),
+                                 "cpu": sum(r["cpu"] for _, r in rs) / len(rs)}
             if n_t:
                 d.update(f1=f1, recall=rec, precision=prec)
             rot = [(p, r) for p, r in rs if p.rotation is not None and r["rotation"] is not None]
@@ -381,10 +404,10 @@ def _fmt(v: float | None, spec: str) -> str:
     return "-" if v is None else format(v, spec)
 
 
-def table_main(summary: dict[str, Any]) -> str:
+def table_accuracy(summary: dict[str, Any]) -> str:
+    """Word F1 of bare Tesseract and of the pipeline; the pipeline's orientation and skew."""
     head = ("| pages | n (turned) | F1 bare ind | F1 bare ind+eng | F1 pipeline | recall pipeline"
-            " | orientation wrong | skew err mean / max (deg) | s/page bare ind | s/page bare ind+eng"
-            " | s/page pipeline | ratio pipeline/bare ind | ratio pipeline/bare ind+eng |")
+            " | precision pipeline | orientation wrong | skew error mean / max (deg) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for g, row in summary.items():
         b1, b2, pl = row.get("bare ind", {}), row.get("bare ind+eng", {}), row.get("pipeline", {})
@@ -392,35 +415,69 @@ def table_main(summary: dict[str, Any]) -> str:
             continue
         ow = f"{pl['orientation_errors']}/{pl['orientation_pages']}" if "orientation_pages" in pl \
             else "-"
-        sk = (f"{pl['skew_error_mean']:.2f} / {pl['skew_error_max']:.2f}"
+        sk = (f"{pl['skew_error_mean']:.3f} / {pl['skew_error_max']:.3f}"
               if "skew_error_mean" in pl else "-")
-        r1 = pl["seconds"] / b1["seconds"] if b1 else None
-        r2 = pl["seconds"] / b2["seconds"] if b2 else None
         lines.append(
             f"| {g} | {row['pages']} ({row['turned']}) | {_fmt(b1.get('f1'), '.3f')} | "
-            f"{_fmt(b2.get('f1'), '.3f')} | {_fmt(pl.get('f1'), '.3f')} | "
-            f"{_fmt(pl.get('recall'), '.3f')} | {ow} | {sk} | {_fmt(b1.get('seconds'), '.2f')} | "
-            f"{_fmt(b2.get('seconds'), '.2f')} | {pl['seconds']:.2f} | {_fmt(r1, '.2f')} | "
-            f"{_fmt(r2, '.2f')} |")
+            f"{_fmt(b2.get('f1'), '.3f')} | **{_fmt(pl.get('f1'), '.3f')}** | "
+            f"{_fmt(pl.get('recall'), '.3f')} | {_fmt(pl.get('precision'), '.3f')} | {ow} | {sk} |")
     return "\n".join(lines)
 
 
+def _ratio(a: dict[str, Any], b: dict[str, Any], key: str) -> str:
+    return _fmt(a[key] / b[key] if b.get(key) else None, ".2f")
+
+
+def table_time(summary: dict[str, Any]) -> str:
+    """Seconds per page (wall, and CPU of the process and its Tesseract) and the ratios."""
+    head = ("| pages | s/page bare ind | s/page bare ind+eng | s/page pipeline | ratio vs bare ind"
+            " | ratio vs bare ind+eng | CPU s/page bare ind | bare ind+eng | pipeline"
+            " | CPU ratio vs ind | vs ind+eng |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for g, row in summary.items():
+        b1, b2, pl = row.get("bare ind", {}), row.get("bare ind+eng", {}), row.get("pipeline", {})
+        if not pl:
+            continue
+
+        lines.append(
+            f"| {g} | {_fmt(b1.get('seconds'), '.2f')} | {_fmt(b2.get('seconds'), '.2f')} | "
+            f"{pl['seconds']:.2f} | **{_ratio(pl, b1, 'seconds')}** | "
+            f"**{_ratio(pl, b2, 'seconds')}** | {_fmt(b1.get('cpu'), '.2f')} | "
+            f"{_fmt(b2.get('cpu'), '.2f')} | {pl['cpu']:.2f} | {_ratio(pl, b1, 'cpu')} | "
+            f"{_ratio(pl, b2, 'cpu')} |")
+    return "\n".join(lines)
+
+
+def _variant_label(v: str) -> str:
+    if v == "pipeline":
+        return "none (the pipeline as it is)"
+    if v.startswith("pipeline ocr@"):
+        return f"(OCR at {v.split('@')[1]} dpi instead of {OCR_DPI_NOW})"
+    return v.split("-", 1)[1]
+
+
+OCR_DPI_NOW = 0  # set in main(): the pipeline's own OCR resolution
+
+
 def table_ablation(summary: dict[str, Any], variants: list[str]) -> str:
-    groups = [g for g, row in summary.items() if any(v in row for v in variants)]
-    head = "| step switched off | " + " | ".join(f"{g} F1" for g in groups) + " | s/page (all) |"
-    lines = [head, "|" + "---|" * (len(groups) + 2)]
+    """F1 per group and seconds per page of each variant, against the pipeline on the same pages."""
+    groups = [g for g, row in summary.items() if g != "all" and any(v in row for v in variants)]
+    head = ("| step switched off | " + " | ".join(f"{g} F1" for g in groups)
+            + " | all F1 | s/page | time vs pipeline |")
+    lines = [head, "|" + "---|" * (len(groups) + 4)]
     for v in ["pipeline"] + variants:
         cells = []
-        for g in groups:
-            d = summary[g].get(v, {})
-            base = summary[g].get("pipeline", {})
+        for g in groups + ["all"]:
+            d, base = summary[g].get(v, {}), summary[g].get("pipeline", {})
             if "f1" in d and v != "pipeline" and "f1" in base:
                 cells.append(f"{d['f1']:.3f} ({d['f1'] - base['f1']:+.3f})")
             else:
                 cells.append(_fmt(d.get("f1"), ".3f"))
         secs = summary["all"].get(v, {}).get("seconds")
-        label = "none (all steps on)" if v == "pipeline" else v.split("-", 1)[1]
-        lines.append(f"| {label} | " + " | ".join(cells) + f" | {_fmt(secs, '.2f')} |")
+        base_secs = summary["all"].get("pipeline", {}).get("seconds")
+        ratio = secs / base_secs if secs and base_secs else None
+        lines.append(f"| {_variant_label(v)} | " + " | ".join(cells)
+                     + f" | {_fmt(secs, '.2f')} | {_fmt(ratio, '.2f')} |")
     return "\n".join(lines)
 
 
@@ -449,14 +506,19 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p for p in pages if any(p.group.startswith(g) for g in args.groups.split(","))]
     log(f"{len(pages)} pages ready in {time.time() - t0:.0f} s")
 
+    from ocr_pipeline.stages import ocr
+
+    global OCR_DPI_NOW
+    OCR_DPI_NOW = ocr.OCR_DPI
     main_methods = [f"bare {lang}" for lang in BARE_LANGS] + ["pipeline"]
-    variants = [] if args.no_ablation else [f"pipeline -{f}" for f in ABLATE]
+    variants = [] if args.no_ablation else (
+        [f"pipeline -{f}" for f in ABLATE] + [f"pipeline ocr@{d}" for d in OCR_DPIS])
     if args.methods:
         keep = args.methods.split(",")
         main_methods = [m for m in main_methods if m in keep]
         variants = [m for m in variants if m in keep]
     n_ab = args.ablation_pages or args.pages
-    ab_pages = {p.id for p in _per_group(pages, n_ab)}
+    ab_pages = {p.id for p in _per_group([p for p in pages if p.group != "ocrmypdf"], n_ab)}
     jobs = [(p, m) for p in pages for m in main_methods]
     jobs += [(p, v) for p in pages if p.id in ab_pages for v in variants]
     # interleave pages of different groups so that the load is even across methods
@@ -464,17 +526,21 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{len(jobs)} jobs on {args.jobs} processes")
     t1 = time.time()
     results = []
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_worker_init) as pool:
         for k, r in enumerate(pool.map(_run, jobs, chunksize=1), 1):
             results.append(r)
             if k % 25 == 0:
                 log(f"  {k}/{len(jobs)} jobs, {time.time() - t1:.0f} s")
-    summary = summarise(pages, results, main_methods + variants)
-    md = ["## OCR benchmark (" + args.set + f" pages; {args.jobs} processes)", "",
-          table_main(summary)]
+    summary = summarise(pages, results, main_methods)
+    md = [f"## OCR benchmark ({args.set} pages; {args.jobs} processes; OCR at {OCR_DPI_NOW} dpi)",
+          "", "### Word accuracy", "", table_accuracy(summary), "",
+          "### Time per page, side by side in one run", "", table_time(summary)]
+    ablation: dict[str, Any] = {}
     if variants:
-        md += ["", "### Ablation: pipeline word F1 with one cleanup step off", "",
-               table_ablation({g: r for g, r in summary.items()}, variants)]
+        ablation = summarise([p for p in pages if p.id in ab_pages], results,
+                             ["pipeline"] + variants)
+        md += ["", f"### Ablation: each cleanup step off in turn ({len(ab_pages)} pages)", "",
+               table_ablation(ablation, variants)]
     text = "\n".join(md)
     print(text)
     out = args.out or RESULTS / f"ocr_benchmark-{args.set}.json"
@@ -487,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
             r = by.get((p.id, m))
             if r is None:
                 continue
-            d: dict[str, Any] = {"seconds": round(r["seconds"], 3)}
+            d: dict[str, Any] = {"seconds": round(r["seconds"], 3), "cpu": round(r["cpu"], 3)}
             if p.truth is not None:
                 d["f1"] = round(f1_of(*match_counts(p.truth, r["text"]))[0], 4)
             if r["rotation"] is not None:
@@ -496,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
         per_page.append(row)
     out.write_text(json.dumps({"set": args.set, "jobs": args.jobs, "seeds": SEEDS,
                                "real_seeds": REAL_SEEDS, "pages_per_group": args.pages,
-                               "summary": summary, "pages": per_page, "markdown": text,
+                               "ocr_dpi": OCR_DPI_NOW, "summary": summary,
+                               "ablation": ablation, "pages": per_page, "markdown": text,
                                "wall_seconds": round(time.time() - t0, 1)}, indent=1))
     log(f"wrote {out} ({time.time() - t0:.0f} s in all)")
     return 0

@@ -95,15 +95,23 @@ def _limit_threads() -> None:
 
 
 def page_task(info: ingest.InputFile, page_no: int, config: RunConfig) -> OcrPage:
-    """Ingest, clean and read one page. OCR failures become a page without words and a warning.
+    """Ingest, clean and read one page. OCR failures (and a page cleanup cannot handle) become a page
+    without words and a warning.
 
     The cleaned grey page is kept in the work folder: the correction stage re-reads
     doubtful cells from it and the review crops are cut from it.
     """
     _limit_threads()
-    path, sha256 = str(info.path), info.sha256
+    path, sha256 = ingest.display_name(info.path), info.sha256
     for page in ingest.iter_pages(info, config.dpi, config.limits, (page_no,)):
-        clean = cleanup.clean_page(page, config.cleanup)
+        try:
+            clean = cleanup.clean_page(page, config.cleanup)
+        except Exception as exc:  # a bug on an odd page (all black, one pixel): the others are read (#8)
+            h, w = page.image.shape[:2]
+            why = f"the page could not be cleaned ({type(exc).__name__}: {' '.join(str(exc).split())})"
+            log.error("%s: page %d: %s", path, page_no, why, exc_info=log.isEnabledFor(logging.DEBUG))
+            return OcrPage(path, page_no, page.dpi, w, h, (), method="failed",
+                           warnings=(f"page {page_no}: OCR failed: {why}",))
         _write_work_image(work_image_path(config.out_dir, sha256, page_no), clean.gray)
         try:
             read = ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
@@ -231,9 +239,18 @@ def _place(doc: dict[str, Any], draft: documents.Draft, pages: _Pages) -> None:
 
 
 def split_file(pages: Sequence[OcrPage]) -> list[list[OcrPage]]:
-    """A file's pages grouped into its agreements, in order (cheap: no OCR, no images)."""
+    """A file's pages grouped into its agreements, in order (cheap: no OCR, no images).
+
+    Pages without a word (blank, or a picture only) make no agreement of their own: a
+    blank file has none (its manifest entry says so, see `_page_warnings`).
+    """
     groups = documents.split_agreements([documents.view_page(p) for p in pages])
-    return [[v.page for v in group] for group in groups]
+    return [[v.page for v in group] for group in groups if not all(_blank(v.page) for v in group)]
+
+
+def _blank(page: OcrPage) -> bool:
+    """A page read (not failed) on which no word was found."""
+    return not page.words and page.method != "failed"
 
 
 def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage], config: RunConfig
@@ -303,7 +320,28 @@ class Outcome:
              "seconds": round(self.seconds, 2), "pages_read": self.pages_read, "flagged_values": self.flagged}
         if self.note:
             d["note"] = self.note
+        warnings = _page_warnings(self)
+        if warnings:
+            d["warnings"] = warnings
         return d
+
+
+def _page_warnings(o: Outcome) -> list[str]:
+    """What an archivist should know of a file that did not fail (issue 8): pages without text,
+    pages OCR could not read, no agreement found. From `pages_read`, so a rerun says the same."""
+    if o.status != "ok" or o.note:
+        return []
+    out = []
+    blank, failed = o.pages_read.get("blank", []), o.pages_read.get("failed", [])
+    if blank:
+        out.append(f"no text found on page{'s' if len(blank) > 1 else ''} {', '.join(map(str, blank))} "
+                   "(blank, or a picture only)")
+    if failed:
+        out.append(f"page{'s' if len(failed) > 1 else ''} {', '.join(map(str, failed))} could not be read "
+                   "(see the agreement's warnings); a rerun tries again")
+    if not o.agreements:
+        out.append("no agreement in this file: nothing was extracted")
+    return out
 
 
 @dataclass(frozen=True)
@@ -323,7 +361,11 @@ class Summary:
     def exit_code(self) -> int:
         from .errors import ExitCode
 
-        return int(ExitCode.input_file if self.failed else ExitCode.ok)
+        if self.failed:
+            return int(ExitCode.input_file)
+        if any("failed" in o.pages_read for o in self.outcomes):  # written and flagged, but pages unread
+            return int(ExitCode.ocr_failed)
+        return int(ExitCode.ok)
 
     def line(self) -> str:
         done = f", {self.reused} already done" if self.reused else ""
@@ -375,21 +417,38 @@ class _LocalExecutor:
         pass
 
 
-def _init_worker() -> None:
-    """Set up a worker process of the local pool: one thread; die with the run.
+def _init_worker(run_pid: int | None = None) -> None:
+    """Set up a worker process of the local pool: one thread; end with the run's process.
 
-    Without the parent-death signal a worker of a run killed with `kill -9` would go on
-    reading its page and write into the output folder while a rerun cleans it.
+    A run killed with `kill -9` shuts no pool down, and its workers would wait for work
+    forever (they hold the task queue open themselves), keeping their fork server and
+    its memory alive, or go on writing into the output folder while a rerun cleans it.
+    A watchdog thread ends the worker as soon as the run's process is gone.
     """
     _limit_threads()
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
+    if run_pid is not None:
+        import threading
 
-        try:
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
-            pass
+        threading.Thread(target=_end_with, args=(run_pid,), name="ocr-pipeline-watchdog", daemon=True).start()
+
+
+def _end_with(pid: int) -> None:
+    """Exit this process when process `pid` has ended."""
+    try:
+        import select
+
+        fd = os.pidfd_open(pid)  # readable once the process has ended (Linux 5.3)
+        select.select([fd], [], [])
+    except (AttributeError, OSError):  # no pidfd: look every second
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            time.sleep(1.0)
+    os._exit(1)
 
 
 class _DaskExecutor:
@@ -461,7 +520,8 @@ def _make_executor(config: RunConfig) -> Any:
     # once, and do not inherit this process's threads (the progress bar's, a Dask client's).
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=_init_worker)
+    return ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(os.getpid(),))
 
 
 # --------------------------------------------------------------------------- the run
@@ -504,8 +564,8 @@ def run(inputs: Iterable[str | os.PathLike] | str | os.PathLike, config: RunConf
                 _write_views(out, outcomes, decisions)
         finally:
             ledger.close()
-        if not config.keep_work:
-            shutil.rmtree(out / WORK_DIR, ignore_errors=True)
+            if not config.keep_work:  # scratch: removed also when the run fails (a full disk, issue 8)
+                shutil.rmtree(out / WORK_DIR, ignore_errors=True)
     finally:
         _unlock(lock)
     agreements = sum(len(o.agreements) for o in outcomes if not o.note)
@@ -555,13 +615,12 @@ def _process(paths: Sequence[Path], config: RunConfig, out: Path, ledger: Ledger
     todo: list[tuple[Outcome, ingest.InputFile]] = []
     seen_sha: dict[str, Outcome] = {}
     for p in paths:
-        o = Outcome(str(p))
+        o = Outcome(ingest.display_name(p))  # a name that is not UTF-8 is written as \xNN (issue 8)
         outcomes.append(o)
-        try:
-            info = ingest.inspect(p, config.limits)
-        except PipelineError as exc:
-            o.status, o.error = "failed", str(exc)
-            log.error("%s", exc)
+        # every page's size is checked at the run's dpi before any work; whatever a library raises on
+        # a strange file fails that file only (issue 8)
+        info = _guard(o, ingest.inspect, p, config.limits, config.dpi)
+        if info is None:
             continue
         o.sha256, o.pages = info.sha256, info.pages
         if info.sha256 in seen_sha:
@@ -647,6 +706,9 @@ def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConf
             return
         ledger.forget(info.sha256)  # its files are rewritten from here on
         _remove_crops(out, info.sha256)
+        if not groups:  # every page blank: done, without an agreement (issue 8)
+            _finish_file([], o, info, out, ledger, key, version, started, config)
+            return
         agreements[o.file] = [None] * len(groups)
         for i, group in enumerate(groups, 1):
             submit("agreement", o, info, i, agreement_task, o.file, info.sha256, i, group, config)
@@ -688,6 +750,9 @@ def _methods(pages: Sequence[OcrPage]) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for p in pages:
         out.setdefault(p.method, []).append(p.page)
+    for p in pages:
+        if _blank(p):
+            out.setdefault("blank", []).append(p.page)  # read, but no word found
     return out
 
 
@@ -697,7 +762,9 @@ def _guard(o: Outcome, fn: Callable, *args: Any) -> Any:
         return fn(*args)
     except PipelineError as exc:
         o.status, o.error = "failed", str(exc)
-        log.error("%s", exc)
+        if os.path.basename(o.file) not in o.error:  # e.g. a full disk: name the input too (issue 8)
+            o.error = f"{o.file}: {o.error}"
+        log.error("%s", o.error)
     except Exception as exc:  # a bug or a library crash on one file: the others go on
         o.status, o.error = "failed", f"{o.file}: unexpected error: {type(exc).__name__}: {exc}"
         log.error("%s", o.error, exc_info=log.isEnabledFor(logging.DEBUG))
@@ -728,6 +795,8 @@ def _finish_file(docs: Sequence[dict[str, Any]], o: Outcome, info: ingest.InputF
         ledger.record(info.sha256, key, version, o.file, o.agreements, o.seconds, o.pages_read, o.flagged)
     if not config.keep_work:
         shutil.rmtree(Path(out) / WORK_DIR / info.sha256[:16], ignore_errors=True)
+    if "blank" in o.pages_read or not docs:  # issue 8: said on stderr too, not only in the manifest
+        log.warning("%s: %s", o.file, "; ".join(w for w in _page_warnings(o) if "could not be read" not in w))
     log.info("%s: %d agreements, %d pages, %.1f s", o.file, len(docs), info.pages, o.seconds)
 
 

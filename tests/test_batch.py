@@ -218,8 +218,34 @@ def test_ledger_keeps_one_row_per_input(tmp_path: Path) -> None:
     ledger.close()
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes under `pid` (Linux /proc)."""
+    parents = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                parents[int(d.name)] = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        kids = [p for p, pp in parents.items() if pp == parent]
+        out += kids
+        todo += kids
+    return out
+
+
+def running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 @pytest.mark.realdata
 @pytest.mark.tesseract
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
 def test_kill_9_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path: Path, corrections: Path) -> None:
     inputs = [str(BORN_DIGITAL / n) for n in KILL]
     whole = tmp_path / "whole"
@@ -235,11 +261,16 @@ def test_kill_9_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path: Path,
             assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
             assert time.monotonic() < deadline, "no agreement written in 120 s"
             time.sleep(0.01)
+        family = descendants(proc.pid)  # the fork server, its workers, the resource tracker
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     assert not (out / "manifest.json").exists(), "the run had ended before it was killed"
+    assert family, "the run had no worker processes"
+    while (alive := [pid for pid in family if running(pid)]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not alive, f"processes of the killed run still alive: {alive}"
 
     assert cli.main(["run", *inputs, "--out", str(out), "--workers", "2", "--corrections", str(corrections),
                      "-q"]) == 0

@@ -142,7 +142,7 @@ def reading_quality(words: Sequence[Word]) -> float:
 
 
 CELL_LINE_BASE = 10_000_000  # line ids of words read from table cells start here
-_GAP = 28  # white rows between crops of the mosaic
+_GAP = 0.19  # inches of white between crops of the mosaic (and around the text read)
 _INSET = 0.01  # inches kept clear of a cell's rules (more cuts the descenders of its last line)
 
 
@@ -202,7 +202,7 @@ def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0 or (grids and int(ink.sum()) <= 20):
         return []
-    pad = _GAP
+    pad = round((dpi or 300) * _GAP)
     y0, x0 = max(0, int(rows[0]) - pad), max(0, int(cols[0]) - pad)
     y1, x1 = min(rest.shape[0], int(rows[-1]) + pad + 1), min(rest.shape[1], int(cols[-1]) + pad + 1)
     words = tesseract.read_words(rest[y0:y1, x0:x1], lang=lang, psm=psm, timeout=timeout, dpi=dpi)
@@ -216,6 +216,7 @@ def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout:
                 dpi: int | None) -> list[Word]:
     """Words of the table cells, read as one mosaic (one Tesseract call, psm 6)."""
     inset = max(1, round((dpi or 300) * _INSET))
+    gap = round((dpi or 300) * _GAP)
     crops: list[tuple[int, int, np.ndarray]] = []
     for g in grids:
         for span in g.spans:
@@ -224,20 +225,20 @@ def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout:
                 crops.append(c)
     if not crops:
         return []
-    width = max(c[2].shape[1] for c in crops) + 2 * _GAP
-    height = sum(c[2].shape[0] + _GAP for c in crops) + _GAP
+    width = max(c[2].shape[1] for c in crops) + 2 * gap
+    height = sum(c[2].shape[0] + gap for c in crops) + gap
     mosaic = np.full((height, width), 255, np.uint8)
-    y = _GAP
+    y = gap
     placed = []
     for x, yy, im in crops:
-        mosaic[y:y + im.shape[0], _GAP:_GAP + im.shape[1]] = im
-        placed.append((y, y + im.shape[0], x - _GAP, yy - y))
-        y += im.shape[0] + _GAP
+        mosaic[y:y + im.shape[0], gap:gap + im.shape[1]] = im
+        placed.append((y, y + im.shape[0], x - gap, yy - y))
+        y += im.shape[0] + gap
     starts = [p[0] for p in placed]
     words = []
     for w in tesseract.read_words(mosaic, lang=lang, psm=6, timeout=timeout, dpi=dpi):
         i = bisect.bisect_right(starts, w.cy) - 1
-        if i < 0 or w.cy > placed[i][1] + _GAP / 2:
+        if i < 0 or w.cy > placed[i][1] + gap / 2:
             continue
         _, _, dx, dy = placed[i]
         words.append(Word(w.text, w.conf, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx,

@@ -1,0 +1,224 @@
+"""OCR: text layers, orientation settled by reading, re-reading, and Tesseract's failures.
+
+Tests that run Tesseract are marked `tesseract` and read small pages (a synthetic
+page at 200 dpi, OCRmyPDF's cardinal.pdf at 150 dpi); those that need
+../shared/realdata are marked `realdata`.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import stat
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pdfplumber
+import pytesseract
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr_pipeline._exec import tesseract
+from ocr_pipeline.config import Limits, OcrSettings
+from ocr_pipeline.errors import MissingDependencyError, OcrEngineError, OcrTimeoutError
+from ocr_pipeline.records import PageImage
+from ocr_pipeline.simulate.fonts import font_file
+from ocr_pipeline.simulate.scanner import LEVELS, ScanParams, scan_page
+from ocr_pipeline.stages import cleanup, ingest, ocr
+
+DPI = 200
+REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+LINES = ("PERJANJIAN KINERJA TAHUN 2026",
+         "Dalam rangka mewujudkan manajemen pemerintahan",
+         "yang efektif, transparan dan akuntabel serta",
+         "berorientasi pada hasil, kami yang bertanda tangan",
+         "di bawah ini berjanji akan mewujudkan target kinerja")
+MARK = (600, 700)  # where the word KUNCI is drawn, page pixels
+
+
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(font_file("LiberationSans-Bold.ttf" if bold else
+                                            "LiberationSans-Regular.ttf")), size)
+
+
+def _page() -> np.ndarray:
+    img = Image.new("L", (1100, 900), 255)
+    d = ImageDraw.Draw(img)
+    for i, line in enumerate(LINES):
+        d.text((80, 120 + 60 * i), line, font=_font(32, i == 0), fill=0)
+    d.text(MARK, "KUNCI", font=_font(44, True), fill=0)
+    return np.asarray(img)
+
+
+def _scan(rotation: int, skew: float):
+    scan = scan_page(_page(), LEVELS["clean"], seed=0, dpi_in=DPI, dpi_out=DPI,
+                     params=ScanParams(skew=skew, rotation=rotation))
+    return scan, PageImage("synthetic", 1, DPI, scan.image, None, "ocr: image file")
+
+
+def _words(read) -> set[str]:
+    return {w.text.strip(".,").upper() for w in read.words}
+
+
+# --------------------------------------------------------------------------- orientation
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_turned_synthetic_page_read_upright(rotation):
+    scan, page = _scan(rotation, 2.0)
+    read = ocr.read_page(cleanup.clean_page(page), timeout=60)
+    assert read.rotation == scan.rotation_to_upright
+    assert {"PERJANJIAN", "KINERJA", "MEWUJUDKAN", "KUNCI"} <= _words(read)
+
+
+@pytest.mark.tesseract
+def test_word_box_maps_back_onto_the_turned_and_skewed_scan():
+    scan, page = _scan(270, -3.0)
+    read = ocr.read_page(cleanup.clean_page(page), timeout=60)
+    word = next(w for w in read.words if w.text == "KUNCI")
+    x0, y0, x1, y1 = read.original_bbox(word.bbox)
+    a, b, c, d, e, f = scan.to_scan
+    # the centre of the word as drawn, through the scanner's own map
+    cx, cy = MARK[0] + 75, MARK[1] + 27
+    want = (a * cx + b * cy + c, d * cx + e * cy + f)
+    assert math.dist(((x0 + x1) / 2, (y0 + y1) / 2), want) < 15
+
+
+@pytest.mark.tesseract
+@pytest.mark.realdata
+def test_cardinal_pdf_every_turn_read_upright():
+    info = ingest.inspect(REAL / "ocrmypdf_scans" / "cardinal.pdf", Limits())
+    got = []
+    for page in ingest.iter_pages(info, 150, Limits()):
+        # the middle of the page, the same text in every turn (the whole dense page
+        # takes Tesseract seconds; a tenth of it is enough to tell up from down)
+        h, w = page.image.shape[:2]
+        middle = page.image[int(h * 0.36):int(h * 0.64), int(w * 0.3):int(w * 0.7)]
+        page = PageImage(page.source, page.page, page.dpi, np.ascontiguousarray(middle), None,
+                         page.text_layer_note)
+        read = ocr.read_page(cleanup.clean_page(page), timeout=60)
+        got.append(read.rotation)
+        assert {"TRACK", "SEQUENCE"} & _words(read)
+    # the pages show the scan upright, turned 90 clockwise, upside down, turned 90
+    # counter-clockwise: clockwise degrees that make each upright
+    assert got == [0, 270, 180, 90]
+
+
+# --------------------------------------------------------------------------- text layers
+
+
+@pytest.mark.realdata
+def test_born_digital_page_read_exactly_without_ocr(monkeypatch):
+    def no_ocr(*args, **kwargs):
+        raise AssertionError("a born-digital page must not be OCRed")
+
+    monkeypatch.setattr(tesseract, "read_words", no_ocr)
+    pdf = REAL / "pk_born_digital" / "PK KADIS 2017.pdf"
+    info = ingest.inspect(pdf, Limits())
+    page = next(iter(ingest.iter_pages(info, 150, Limits(), (2,))))
+    assert page.text_layer is not None
+    read = ocr.read_page(cleanup.clean_page(page))
+    assert read.method == "text-layer"
+    with pdfplumber.open(pdf) as doc:
+        want = [w["text"] for w in doc.pages[1].extract_words()]
+    assert sorted(w.text for w in read.words) == sorted(want)
+    assert all(w.conf == 1.0 for w in read.words)
+
+
+@pytest.mark.tesseract
+@pytest.mark.realdata
+def test_vendor_ocr_page_is_read_again():
+    pdf = REAL / "pk_scans_vendor_ocr" / "PK Kadis.pdf"
+    info = ingest.inspect(pdf, Limits())
+    page = next(iter(ingest.iter_pages(info, 200, Limits(), (1,))))
+    assert page.text_layer is None
+    assert "scanner OCR" in page.text_layer_note
+    read = ocr.read_page(cleanup.clean_page(page), timeout=120)
+    assert read.method == "ocr"
+    assert {"PERJANJIAN", "KINERJA"} <= _words(read)
+
+
+# --------------------------------------------------------------------------- re-reading
+
+
+@pytest.mark.tesseract
+def test_reread_a_crop_gives_the_digits_with_a_whitelist():
+    img = Image.new("L", (700, 200), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 60), "Target", font=_font(40), fill=0)
+    draw.text((260, 60), "1.250,75 %", font=_font(40), fill=0)
+    x0, y0, x1, y1 = draw.textbbox((260, 60), "1.250,75 %", font=_font(40))
+    got = ocr.reread(np.asarray(img), (x0, y0, x1, y1), lang="eng", whitelist=ocr.DIGITS, psm=7)
+    assert got.text.replace(" ", "") == "1.250,75%"
+    assert all(set(w.text) <= set(ocr.DIGITS) for w in got.words)
+    # the words come back in the page's pixels, where they were drawn
+    assert abs(got.words[0].bbox[0] - x0) < 6 and abs(got.words[-1].bbox[2] - x1) < 6
+
+
+# --------------------------------------------------------------------------- failures
+
+
+@pytest.mark.tesseract
+def test_missing_language_names_its_package():
+    with pytest.raises(MissingDependencyError, match="tesseract-ocr-xyz"):
+        tesseract.check("xyz")
+
+
+def test_missing_ind_reported_clearly(monkeypatch):
+    monkeypatch.setattr(tesseract, "languages", lambda: frozenset({"eng", "osd"}))
+    with pytest.raises(MissingDependencyError) as err:
+        tesseract.check("ind+eng")
+    msg = str(err.value)
+    assert "apt-get install tesseract-ocr-ind" in msg
+    assert "it has: eng, osd" in msg
+    assert err.value.exit_code == 3
+
+
+def _fake_tesseract(tmp_path: Path, body: str) -> str:
+    script = tmp_path / "tesseract"
+    script.write_text("#!/bin/sh\n"
+                      'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
+                      + body + "\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    return str(script)
+
+
+def test_a_tesseract_that_hangs_times_out(tmp_path, monkeypatch):
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd",
+                        _fake_tesseract(tmp_path, "exec sleep 30"))
+    image = np.full((60, 200), 255, np.uint8)
+    with pytest.raises(OcrTimeoutError, match="longer than 0.5 s"):
+        tesseract.read_words(image, lang="ind", timeout=0.5)
+
+
+def test_a_tesseract_that_fails_keeps_its_stderr(tmp_path, monkeypatch):
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd",
+                        _fake_tesseract(tmp_path, 'echo "Error: out of paper" >&2; exit 1'))
+    with pytest.raises(OcrEngineError, match="out of paper"):
+        tesseract.read_words(np.full((60, 200), 255, np.uint8), lang="ind", timeout=10)
+
+
+def test_no_tesseract_is_a_missing_dependency(tmp_path, monkeypatch):
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "nowhere"))
+    with pytest.raises(MissingDependencyError, match="apt-get install tesseract-ocr"):
+        tesseract.read_words(np.full((60, 200), 255, np.uint8), lang="ind", timeout=10)
+
+
+def test_ocr_settings_reject_a_bad_language():
+    from ocr_pipeline.errors import BadArgsError
+
+    with pytest.raises(BadArgsError):
+        OcrSettings(lang="ind;rm")
+
+
+@pytest.mark.tesseract
+def test_read_page_maps_words_of_a_reduced_view_back(monkeypatch):
+    # a 400 dpi page is read at ocr.OCR_DPI: boxes come back in the page's own pixels
+    big = cv2.resize(_page(), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    page = PageImage("big", 1, 400, big, None, "ocr: image file")
+    read = ocr.read_page(cleanup.clean_page(page), timeout=60)
+    word = next(w for w in read.words if w.text == "KUNCI")
+    assert abs(word.bbox[0] - 2 * MARK[0]) < 12 and abs(word.bbox[1] - 2 * (MARK[1] + 8)) < 20
+    assert os.environ.get("OMP_THREAD_LIMIT") == "1"
