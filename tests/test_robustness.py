@@ -849,3 +849,15 @@ def test_fuzzed_inputs_give_pages_or_an_input_error(tmp_path: Path) -> None:
             findings.append(f"{path.name}: {kind}: {detail}")
     assert not findings, "\n".join(findings)
     assert outcomes["pages"] > 0 and outcomes["input error"] > 0  # both ways were exercised
+
+
+def test_all_black_page_and_one_pixel_image_are_cleaned_not_crashed() -> None:
+    """Regression: estimate_skew failed on a page with no edges, _scale_to on a 1-pixel image."""
+    import numpy as np
+
+    from ocr_pipeline.records import PageImage
+    from ocr_pipeline.stages.cleanup import clean_page
+
+    for img in (np.zeros((660, 510), np.uint8), np.full((1, 1), 255, np.uint8)):
+        clean = clean_page(PageImage("x.png", 1, 60, img))
+        assert clean.skew == 0.0 and clean.rotation == 0

@@ -60,7 +60,7 @@ def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
 
 def _scale_to(image: np.ndarray, dpi: int, target_dpi: int) -> tuple[np.ndarray, float]:
     f = min(1.0, target_dpi / dpi)
-    if f >= 1.0:
+    if f >= 1.0 or min(image.shape[:2]) * f < 2:  # nothing to gain on a tiny image
         return image, 1.0
     return cv2.resize(image, None, fx=f, fy=f, interpolation=cv2.INTER_AREA), f
 
@@ -105,7 +105,7 @@ def whiten_margins(grey: np.ndarray, dpi: int) -> np.ndarray:
     mask = cv2.resize(mask, (grey.shape[1], grey.shape[0]), interpolation=cv2.INTER_LINEAR)
     mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * r + 1, 2 * r + 1)))
     out = grey.copy()
-    out[mask > 0] = np.uint8(np.median(small[dark == 0]))
+    out[mask > 0] = np.uint8(np.median(small[dark == 0])) if (dark == 0).any() else 255
     return out
 
 
@@ -323,6 +323,8 @@ def _edge_points(ink_small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _projection_score(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
     """Sharpness of the row histogram of the points turned by `angle` (as OpenCV turns)."""
+    if len(ys) == 0:  # no edges at all (an all-black or blank page): nothing to level
+        return 0.0
     a = math.radians(angle)
     rows = ys * math.cos(a) - xs * math.sin(a)
     bins = (rows - rows.min()).astype(np.int32)
@@ -334,6 +336,8 @@ def _projection_score(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
 def _best_angle(ys: np.ndarray, xs: np.ndarray, cands: np.ndarray) -> tuple[float, float]:
     """The best of `cands` refined by a parabola through its neighbours; and its score."""
     scores = [_projection_score(ys, xs, float(a)) for a in cands]
+    if max(scores) <= 0:  # nothing to go by: leave the page as it is
+        return 0.0, 0.0
     i = int(np.argmax(scores))
     angle = float(cands[i])
     if 0 < i < len(cands) - 1:
