@@ -350,6 +350,7 @@ class TableHeader:
     heading: TextBox | None = None  # the office line under 'PERJANJIAN KINERJA TAHUN ...'
     subunit: TextBox | None = None
     year: int | None = None
+    position: TextBox | None = None  # 'KEPALA BALAI ...' printed above the table
 
 
 def parse_table_header(view: PageView) -> TableHeader:
@@ -380,7 +381,13 @@ def parse_table_header(view: PageView) -> TableHeader:
         if len(block) > 1 and _UNIT_HEADING.match(block[1][1]):
             unit = _box([block[1][0]], view.number, block[1][1])
         break
-    return TableHeader(_labelled(view, _ORG, top), heading, _labelled(view, _SUB, top) or unit, year)
+    # a one-page agreement (a Lampiran) may name its first party's office above the table
+    position = next((_box([ln], view.number, _strip_junk(ln.text)) for ln in above
+                     if _POSITION_HEADING.match(_strip_junk(ln.text))), None)
+    return TableHeader(_labelled(view, _ORG, top), heading, _labelled(view, _SUB, top) or unit, year, position)
+
+
+_POSITION_HEADING = re.compile(r"^(kepala|sekretaris|kasubbag|kabid|kasi|direktur|inspektur)\b", re.I)
 
 
 _UNIT_HEADING = re.compile(r"^(bidang|seksi|sub\s*bag(ian)?|bagian|sekretariat|balai|uptd?|upt)\b", re.I)
@@ -479,6 +486,8 @@ def _rows(views: Sequence[PageView]) -> list[RawRow]:
 def draft_agreement(views: Sequence[PageView]) -> Draft:
     """Read one agreement from its pages."""
     letter = next((v for v in views if is_letter(v)), None)
+    table_views = [v for v in views if any(c is not None and c.kind == "targets" for _, c, _ in v.tables)]
+    th = parse_table_header(table_views[0]) if table_views else TableHeader()
     warnings: list[str] = []
     d: dict[str, object] = {}
     if letter is not None:
@@ -504,14 +513,14 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
                 d[f"{key}_name"] = party[0]
                 if party[1].text:
                     d[f"{key}_position"] = party[1]
+    if "first_position" not in d and th.position is not None:
+        d["first_position"] = th.position
     if "place" not in d:
         for v in reversed(views):
             pd = parse_place_date(v)
             if pd:
                 d["place"], d["date"] = pd
                 break
-    table_views = [v for v in views if any(c is not None and c.kind == "targets" for _, c, _ in v.tables)]
-    th = parse_table_header(table_views[0]) if table_views else TableHeader()
     # the organisation: as labelled, else the letterhead, else the heading over the table
     org = th.organization or (letterhead(letter) if letter is not None else None) or th.heading
     if org is not None:
