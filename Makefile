@@ -1,4 +1,4 @@
-.PHONY: setup sample test test-all scans
+.PHONY: setup sample test test-all fuzz scans
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,10 @@ test: setup
 # Everything, including the slow corpus tests.
 test-all: setup
 	.venv/bin/python -m pytest -q --runslow
+
+# The property tests with many fresh random examples each (parsers, names, catalogue).
+fuzz: setup
+	.venv/bin/python -m pytest -q --hypothesis-profile=explore -m "not slow" tests/test_values.py tests/test_catalogue.py
 
 # Re-create the sample scans in scans/ from the truth files (deterministic).
 scans: setup

@@ -1,4 +1,5 @@
-"""Shared test options: `--runslow` runs the tests marked slow (whole corpora)."""
+"""Shared test options: `--runslow` runs the tests marked slow (whole corpora); property tests are
+repeatable unless run with `--hypothesis-profile=explore`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# The test command is repeatable: property tests draw the same examples on every run, so a red CI
+# run is a change's fault, not the dice's. `make fuzz` explores new examples.
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", max_examples=2000, deadline=None)
+settings.load_profile("repeatable")
 
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"

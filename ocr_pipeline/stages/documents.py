@@ -174,8 +174,12 @@ def _stops(text: str) -> bool:
 
 
 def _clean_name(s: str) -> str:
-    s = clean_text(s).strip(" ,;:*'\"-–—|_")
-    return s.rstrip(".") if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1 else s
+    prev = None
+    while s != prev:  # stripping quotes can bare a table rule, and stripping the rule a quote
+        prev, s = s, clean_text(s).strip(" ,;:*'\"-–—|_")
+        if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1:
+            s = s[:-1]
+    return s
 
 
 _DATE_ONLY = re.compile(r"^(\d{1,2}\s*)?([A-Za-z]{3,12}\s*)?(19|20)\d{2}$")
