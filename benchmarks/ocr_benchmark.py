@@ -5,8 +5,9 @@
 Pages (all generated deterministically into benchmarks/results/ocr/, git-ignored):
 
 * ``sim/<level>``: simulator corpora at every scan level (clean, mild, medium, hard),
-  one drawn with the tuning seed and one with a different held-out seed; truth = the
-  plain text each page was drawn with (``NAME.scan.json``), plus its rotation and skew;
+  one drawn with the tuning seed and one with a different held-out seed, half of the
+  documents scanned in colour (every real vendor scan is); truth = the plain text
+  each page was drawn with (``NAME.scan.json``), plus its rotation and skew;
 * ``real/<level>``: born-digital Jawa Barat agreements (``pk_born_digital``) rasterised
   at 300 dpi and degraded by the simulator's scanner (`scan_pdf_pages`) at mild, medium
   and hard; truth = their exact text layer (pdfplumber). Held-out = the files of the
@@ -31,9 +32,16 @@ lower-cased, typographic quotes and dashes made ASCII, punctuation stripped from
 both ends (inner punctuation kept: ``1.250,00`` and ``s.t`` are words); matched =
 the multiset intersection of truth and OCR words; recall = matched / truth words,
 precision = matched / OCR words, F1 their harmonic mean. Word order and line
-breaks do not count. Orientation error = share of pages not turned upright; skew
-error = |skew removed - skew applied| in degrees. Seconds per page = wall time of
-each page's job, the ratio = pipeline seconds / bare seconds over the same pages.
+breaks do not count. Orientation error = pages not turned upright; skew error =
+|skew removed - skew applied| in degrees (for OCRmyPDF's copies of linn.pdf the
+applied skew is their image matrix's angle). Seconds per page = wall time of each
+page's job, ratio = pipeline seconds / bare seconds over the same pages; CPU seconds
+(the job's process and its Tesseract children) are printed too, as a check that
+does not depend on what else the machine runs.
+
+``--pages N`` pages per group (default 8: 65 held-out pages, about 10 minutes on two
+cores with the ablation); ``--no-ablation`` skips the ablation; ``--set tune`` scores
+the tuning pages instead (what the cleanup was tuned on).
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ import argparse
 import collections
 import json
 import math
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -68,6 +77,7 @@ REAL_SEEDS = {"tune": 5, "heldout": 17}  # scanner seeds of the degraded born-di
 LEVELS = ("clean", "mild", "medium", "hard")
 REAL_LEVELS = ("mild", "medium", "hard")
 DOCS_PER_LEVEL = 3
+COLOR_PROB = 0.5  # share of colour scans (every page of the real vendor scans is colour)
 BARE_LANGS = ("ind", "ind+eng")
 ABLATE = ("orientation", "deskew", "normalise_light", "remove_margins", "suppress_colour",
           "denoise", "remove_rules")
@@ -160,9 +170,10 @@ def sim_pages(which: str, n: int, jobs: int) -> list[Page]:
     from ocr_pipeline.simulate import corpus
 
     seed = SEEDS[which]
-    folder = RESULTS / f"corpus-{seed}"
+    folder = RESULTS / f"corpus-{seed}-c{round(COLOR_PROB * 100)}"
     template = corpus.load_template(TEMPLATE)
-    specs = corpus.corpus_specs(template, DOCS_PER_LEVEL * len(LEVELS), list(LEVELS), seed)
+    specs = corpus.corpus_specs(template, DOCS_PER_LEVEL * len(LEVELS), list(LEVELS), seed,
+                                color_prob=COLOR_PROB)
     todo = [s for s in specs if not (folder / f"{s.name}.scan.json").exists()]
     if todo:
         log(f"drawing {len(todo)} simulated documents (seed {seed}) into {folder}")
@@ -233,7 +244,8 @@ def real_pages(which: str, n: int, jobs: int) -> list[Page]:
     todo = [t for t in tasks if not Path(t[1]).with_suffix(".scan.json").exists()]
     if todo:
         log(f"degrading {len(todo)} born-digital files into {folder}")
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")
+                             ) as pool:  # spawned: see main()
         scans = dict(zip(tasks, pool.map(_scan_real, tasks), strict=True))
     for lv, d, seed, chosen in plan:
         for f, page_no in chosen:
@@ -325,12 +337,12 @@ def run_job(page: Page, method: str) -> dict[str, Any]:
     from ocr_pipeline.records import PageImage
     from ocr_pipeline.stages import cleanup, ocr
 
-    settings, ocr_dpi = CleanupSettings(), ocr.OCR_DPI
+    settings, ocr_dpi = CleanupSettings(), cleanup.OCR_DPI
     if method.startswith("pipeline -"):
         settings = replace(settings, **{method.split("-", 1)[1]: False})
     elif method.startswith("pipeline ocr@"):
         ocr_dpi = int(method.split("@", 1)[1])
-    saved, ocr.OCR_DPI = ocr.OCR_DPI, ocr_dpi
+    saved, cleanup.OCR_DPI = cleanup.OCR_DPI, ocr_dpi
     try:
         t0 = time.perf_counter()
         image = cv2.imread(page.png, cv2.IMREAD_UNCHANGED)
@@ -339,7 +351,7 @@ def run_job(page: Page, method: str) -> dict[str, Any]:
         read = ocr.read_page(clean, OcrSettings(), timeout=300)
         secs = time.perf_counter() - t0
     finally:
-        ocr.OCR_DPI = saved
+        cleanup.OCR_DPI = saved
     lines: dict[int, list[Any]] = collections.defaultdict(list)
     for w in read.words:
         lines[w.line].append(w)
@@ -506,10 +518,10 @@ def main(argv: list[str] | None = None) -> int:
         pages = [p for p in pages if any(p.group.startswith(g) for g in args.groups.split(","))]
     log(f"{len(pages)} pages ready in {time.time() - t0:.0f} s")
 
-    from ocr_pipeline.stages import ocr
+    from ocr_pipeline.stages import cleanup
 
     global OCR_DPI_NOW
-    OCR_DPI_NOW = ocr.OCR_DPI
+    OCR_DPI_NOW = cleanup.OCR_DPI
     main_methods = [f"bare {lang}" for lang in BARE_LANGS] + ["pipeline"]
     variants = [] if args.no_ablation else (
         [f"pipeline -{f}" for f in ABLATE] + [f"pipeline ocr@{d}" for d in OCR_DPIS])
@@ -526,7 +538,11 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{len(jobs)} jobs on {args.jobs} processes")
     t1 = time.time()
     results = []
-    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_worker_init) as pool:
+    # spawned, not forked: a child forked after OpenCV's thread pool has run (drawing
+    # the corpus) can hang on its lock
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=args.jobs, mp_context=ctx,
+                             initializer=_worker_init) as pool:
         for k, r in enumerate(pool.map(_run, jobs, chunksize=1), 1):
             results.append(r)
             if k % 25 == 0:

@@ -165,7 +165,8 @@ def test_no_rules_on_plain_text():
 def test_shaded_header_row_is_paper_and_its_text_ink():
     _, page = scanned(synthetic_page(shade=170), skew=0.0)
     clean = cleanup.clean_page(page)
-    header = clean.ocr_image[575:630, 100:1000]  # inside the header row, off its rules
+    f = clean.ocr_image.shape[1] / clean.gray.shape[1]  # OCR reads a reduced page
+    header = clean.ocr_image[int(575 * f):int(630 * f), int(100 * f):int(1000 * f)]  # in the row
     assert (header < 128).mean() < 0.25  # the fill is paper (it was all "ink" to Otsu)
     assert (header < 128).sum() > 500  # "No", "Sasaran", "Indikator", "Target" are ink
 
@@ -195,7 +196,9 @@ def test_table_rules_are_not_in_the_image_ocr_reads():
     _, page = scanned(synthetic_page(), skew=0.0)
     clean = cleanup.clean_page(page)
     assert clean.ocr_image is not None
-    row = clean.ocr_image[640, 100:1000]  # along the second horizontal rule
+    f = clean.ocr_image.shape[1] / clean.gray.shape[1]
+    assert abs(f - cleanup.OCR_DPI / DPI) < 0.01
+    row = clean.ocr_image[round(640 * f), int(100 * f):int(1000 * f)]  # the second rule
     assert (row < 128).mean() < 0.05
     assert (clean.gray[640, 100:1000] < 128).mean() > 0.9
 
@@ -293,3 +296,29 @@ def test_cardinal_pdf_sideways_pages_turned_a_quarter():
     # page 1 upright, 2 turned 90 clockwise, 3 upside down, 4 turned 90 counter-clockwise:
     # the sideways ones are turned a quarter; up and down are left to OCR
     assert turned == [0, 90, 0, 90]
+
+
+# --------------------------------------------------------------------------- the benchmark's scans
+
+
+def test_scan_pdf_pages_degrades_a_pdf_deterministically(tmp_path):
+    from ocr_pipeline.simulate.scanner import scan_pdf_pages
+
+    src = tmp_path / "born.pdf"
+    pages = [Image.fromarray(synthetic_page()), Image.fromarray(synthetic_page(table=False))]
+    pages[0].save(src, "PDF", save_all=True, append_images=pages[1:], resolution=DPI)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    rec = scan_pdf_pages(src, a, level="hard", seed=3, dpi=100)
+    assert scan_pdf_pages(src, b, level="hard", seed=3, dpi=100) == rec
+    assert a.read_bytes() == b.read_bytes()
+    assert [r["page"] for r in rec] == [1, 2] and all(r["level"] == "hard" for r in rec)
+    assert all(1.5 <= abs(r["skew_degrees"]) <= 5.0 for r in rec)
+    doc = pdfium.PdfDocument(str(a))
+    try:
+        assert len(doc) == 2
+        short, long = sorted(doc[0].get_size())  # a page fed sideways keeps its size
+        assert abs(short - 5.5 * 72) < 1 and abs(long - 7 * 72) < 1
+    finally:
+        doc.close()
+    with pytest.raises(ValueError, match="unknown scan level"):
+        scan_pdf_pages(src, b, level="awful", seed=3)

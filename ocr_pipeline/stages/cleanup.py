@@ -1,21 +1,26 @@
 """Image cleanup: a raw page raster becomes an upright, deskewed, clean page.
 
-Steps (each switchable in `CleanupSettings`, each measured by the benchmark):
+Steps (each switchable in `CleanupSettings`, each measured by benchmarks/ocr_benchmark.py;
+docs/ocr.md has the table):
 
 1. colour suppression: saturated ink (blue/purple/red stamps and signatures) is
    turned to background so black text under a stamp survives;
-2. dark scanner margins are whitened;
-3. orientation: sideways pages are found from the direction of the text lines and
-   turned a quarter; whether a page is upside down is settled by OCR (see `ocr.py`);
-4. illumination: the page is divided by its own background estimate, which flattens
+2. dark scanner margins are whitened (bands touching an edge, ragged edge and all);
+3. illumination: the page is divided by its own background estimate, which flattens
    uneven light, grey or yellowish paper and bleed-through;
-5. deskew: the angle that makes the text lines and ruling lines sharpest in the row
-   projection, coarse to fine;
-6. binarisation (Otsu on the flattened page) and despeckling (tiny isolated specks);
-7. ruling lines go to their own list of segments (for the table stage) and are
-   removed from the image OCR reads.
+4. orientation: sideways pages are found from the direction of the text lines and
+   turned a quarter; whether a page is upside down is settled by OCR (see `ocr.py`);
+5. deskew: the angle that makes the row histogram of the ink's bottom edges sharpest,
+   coarse to fine (within 0.05 degree on the benchmark pages); the quarter turn and
+   the skew are one resampling of the page;
+6. the image OCR reads is made at `OCR_DPI` (150): Otsu's ink, shaded table rows
+   made paper, tiny isolated specks removed (`denoise`), the rules of tables taken
+   out (`remove_rules`), and the ink kept in its own shades (`soft_ink`);
+7. ruling lines go to their own list of segments (for the table stage).
 
-`CleanPage.to_original` maps cleaned-page pixels back to the original page.
+Orientation and skew are judged on a 150 dpi copy of the page. `CleanPage.gray` is the
+upright, level, flattened page at full resolution (the work image re-reading and the
+review crops use); `CleanPage.to_original` maps its pixels back to the original page.
 """
 
 from __future__ import annotations
@@ -39,20 +44,30 @@ IDENTITY: Affine = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 # --------------------------------------------------------------------------- small helpers
 
 
+COLOURED = 60  # chroma (max - min of R, G, B) of coloured ink; yellowed paper is ~35
+
+
 def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
-    """Grey page; with `suppress_colour`, saturated ink (stamps, signatures) becomes paper."""
+    """Grey page; with `suppress_colour`, coloured ink (stamps, signatures) becomes paper.
+
+    Coloured is judged by chroma, the spread of R, G and B (over 3 x 3 pixels, which
+    evens out JPEG's colour noise), not by HSV saturation: the saturation of a dark
+    pixel is a ratio of small numbers, and JPEG's colour noise made the strokes of
+    black text "saturated" (the tuning pages' medium colour scans lost half their words).
+    """
     if image.ndim == 2:
         return image
     grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     if not suppress_colour:
         return grey
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    sat, val = hsv[..., 1], hsv[..., 2]
-    coloured = (sat > 70) & (val > 40)
+    b, g, r = cv2.split(image)
+    chroma = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
+    coloured = (cv2.blur(chroma, (3, 3)) > COLOURED).astype(np.uint8)
     if not coloured.any():
         return grey
+    coloured = cv2.dilate(coloured, np.ones((3, 3), np.uint8)) > 0  # and the strokes' soft edges
     # paper level from the brightest part of the page
-    paper = np.uint8(np.percentile(grey, 95))
+    paper = np.uint8(np.percentile(grey[::4, ::4], 95))
     out = grey.copy()
     out[coloured] = paper
     return out
@@ -483,6 +498,44 @@ def _table_zone(rules: tuple[Rule, ...], shape: tuple[int, ...], dpi: int) -> np
     return zone
 
 
+OCR_DPI = 150  # the image OCR reads is made at this resolution (a coarser page: at its own)
+
+
+def text_image(grey: np.ndarray, dpi: int, rules: tuple[Rule, ...], rule_px: np.ndarray,
+               s: CleanupSettings) -> np.ndarray:
+    """The image OCR reads, at `OCR_DPI`: the page's ink in its own shades on white paper.
+
+    Made at the resolution Tesseract reads (a quarter of the pixels of a 300 dpi page
+    to binarise and clean): Otsu's ink, shaded table rows made paper (`unshade`),
+    specks removed, the rules of tables taken out, then `soft_ink` (tuning pages, word
+    F1: ink made black 0.965, ink in its shades 0.972; docs/ocr.md). With neither
+    denoise nor remove_rules, the flattened grey page itself.
+    """
+    f = min(1.0, OCR_DPI / dpi)
+    h, w = grey.shape[:2]
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    if not (s.denoise or s.remove_rules):
+        return small
+    fx, fy = size[0] / w, size[1] / h
+    sdpi = max(1, round(dpi * f))
+    ink = binarise(small)
+    # shaded header rows are table things: elsewhere (bleed-through, a dark vignette)
+    # the same test would take faint text for a fill (measured: -10 F1 on hard scans)
+    for x0, y0, x1, y1 in _table_boxes(rules, dpi):
+        a, b, c, d = int(x0 * fx), int(y0 * fy), int(np.ceil(x1 * fx)), int(np.ceil(y1 * fy))
+        ink[b:d, a:c] = unshade(ink[b:d, a:c], small[b:d, a:c], sdpi)
+    if s.denoise:
+        ink = despeckle(ink, sdpi)
+    if s.remove_rules and rules:
+        px = cv2.resize(rule_px, size, interpolation=cv2.INTER_AREA) if f < 1.0 else rule_px
+        px = cv2.dilate((px > 0).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
+        scaled = tuple(Rule(r.x0 * fx, r.y0 * fy, r.x1 * fx, r.y1 * fy) for r in rules)
+        px = cv2.bitwise_and(px, _table_zone(scaled, small.shape, sdpi))
+        ink = cv2.bitwise_and(ink, cv2.bitwise_not(px))
+    return soft_ink(small, ink)
+
+
 def _table_boxes(rules: tuple[Rule, ...], dpi: int) -> list[tuple[int, int, int, int]]:
     """Pixel boxes (x0, y0, x1, y1) of the groups of rules that form tables."""
     from .tables import TableSettings, group_rules
@@ -533,22 +586,8 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
             skew = 0.0
     if rotation or skew:  # one resampling of the page for both
         grey, forward = turn_and_level(grey, rotation, skew)
-    ink = binarise(grey)
     rules, rule_px = find_rules(line_ink(grey, dpi), dpi)
-    # shaded header rows are table things: elsewhere (bleed-through, a dark vignette)
-    # the same test would take faint text for a fill (measured: -10 F1 on hard scans)
-    for x0, y0, x1, y1 in _table_boxes(rules, dpi):
-        ink[y0:y1, x0:x1] = unshade(ink[y0:y1, x0:x1], grey[y0:y1, x0:x1], dpi)
-    if s.denoise:
-        ink = despeckle(ink, dpi)
-    if s.remove_rules and rules:
-        rule_px = cv2.bitwise_and(cv2.dilate(rule_px, np.ones((3, 3), np.uint8)), _table_zone(rules, grey.shape, dpi))
-        text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rule_px))
-    else:
-        text_ink = ink
-    # OCR reads the clean ink in its own shades (tuning pages, word F1: ink made black
-    # 0.965, ink in its shades 0.972; docs/ocr.md)
-    ocr_image = soft_ink(grey, text_ink) if (s.denoise or s.remove_rules) else grey
+    ocr_image = text_image(grey, dpi, rules, rule_px, s)
     back = np.linalg.inv(forward)
     log.debug("%s p%d: rotation %d, skew %.2f, %d rules", page.source, page.page, rotation,
               skew, len(rules))
