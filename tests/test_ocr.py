@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr_pipeline._exec import tesseract
 from ocr_pipeline.config import Limits, OcrSettings
 from ocr_pipeline.errors import MissingDependencyError, OcrEngineError, OcrTimeoutError
-from ocr_pipeline.records import PageImage
+from ocr_pipeline.records import PageImage, Word
 from ocr_pipeline.simulate.fonts import font_file
 from ocr_pipeline.simulate.scanner import LEVELS, ScanParams, scan_page
 from ocr_pipeline.stages import cleanup, ingest, ocr
@@ -155,6 +155,54 @@ def test_reread_a_crop_gives_the_digits_with_a_whitelist():
     assert all(set(w.text) <= set(ocr.DIGITS) for w in got.words)
     # the words come back in the page's pixels, where they were drawn
     assert abs(got.words[0].bbox[0] - x0) < 6 and abs(got.words[-1].bbox[2] - x1) < 6
+
+
+# --------------------------------------------------------------------------- letters the layout lost
+
+
+def _line_image() -> np.ndarray:
+    img = Image.new("L", (1000, 260), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "PERJANJIAN KINERJA TAHUN 2026", font=_font(32, True), fill=0)
+    d.text((40, 150), "Sekretariat Komisi Pemilihan Umum", font=_font(32), fill=0)
+    return np.asarray(img)
+
+
+@pytest.mark.tesseract
+def test_letters_the_layout_analysis_lost_are_read_back():
+    image = _line_image()
+    words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
+    assert "PERJANJIAN" in [w.text for w in words]
+    # what Tesseract's column guess does to a line: the middle of a word lost at the cut
+    per = next(w for w in words if w.text == "PERJANJIAN")
+    x0, y0, x1, y1 = per.bbox
+    cut = [w for w in words if w is not per] + [
+        Word("PERJ", per.conf, (x0, y0, x0 + 0.38 * (x1 - x0), y1), per.line, per.block),
+        Word("JIAN", per.conf, (x0 + 0.62 * (x1 - x0), y0, x1, y1), per.line, per.block)]
+    second = [w for w in words if w.cy > 120]
+    lines = [w for w in cut if w.cy > 120]  # and a whole line lost
+    cut = [w for w in cut if w.cy <= 120]
+    got = ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)
+    texts = [w.text for w in got]
+    assert "PERJANJIAN" in texts and "PERJ" not in texts and "JIAN" not in texts
+    assert {"Sekretariat", "Komisi", "Pemilihan", "Umum"} <= set(texts)
+    back = [w for w in got if w.text == "PERJANJIAN"][0]
+    assert back.line == per.line and abs(back.bbox[0] - x0) < 8  # in its line, where it was drawn
+    assert lines == second  # (the test's own bookkeeping)
+
+
+@pytest.mark.tesseract
+def test_a_logo_on_a_line_of_its_own_is_not_read_as_words():
+    img = Image.new("L", (1000, 400), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "Komisi Pemilihan Umum", font=_font(32), fill=0)
+    for i in range(6):  # letter-sized marks of a seal, side by side
+        d.ellipse((60 + 40 * i, 250, 84 + 40 * i, 274), outline=0, width=3)
+    image = np.asarray(img)
+    words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
+    words = [w for w in words if w.cy < 150]  # as if the layout analysis left the marks out
+    got = ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)
+    assert [w.text for w in got] == [w.text for w in words]
 
 
 # --------------------------------------------------------------------------- failures

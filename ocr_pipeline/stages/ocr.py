@@ -220,10 +220,10 @@ def _read_cells(view: _View, s: OcrSettings, timeout: float) -> list[Word]:
     return _cell_words(view.image, view.grids, lang=s.lang, timeout=timeout, dpi=view.dpi)
 
 
-def _quality(words: Sequence[Word]) -> float | None:
-    """Mean confidence of the words of three letters or more; None below five such words."""
+def _quality(words: Sequence[Word], least: int = 5) -> float | None:
+    """Mean confidence of the words of three letters or more; None below `least` such words."""
     confs = [w.conf for w in words if sum(ch.isalpha() for ch in w.text) >= 3]
-    return sum(confs) / len(confs) if len(confs) >= 5 else None
+    return sum(confs) / len(confs) if confs and len(confs) >= least else None
 
 
 def reading_quality(words: Sequence[Word]) -> float:
@@ -296,26 +296,164 @@ def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int
     pad = round((dpi or 300) * _GAP)
     y0, x0 = max(0, int(rows[0]) - pad), max(0, int(cols[0]) - pad)
     y1, x1 = min(rest.shape[0], int(rows[-1]) + pad + 1), min(rest.shape[1], int(cols[-1]) + pad + 1)
-    words = tesseract.read_words(rest[y0:y1, x0:x1], lang=lang, psm=psm, timeout=timeout, dpi=dpi)
+    part = rest[y0:y1, x0:x1]
+    words = tesseract.read_words(part, lang=lang, psm=psm, timeout=timeout, dpi=dpi)
+    words = _recover_dropped(part, list(words), lang=lang, timeout=timeout, dpi=dpi or 300)
     if x0 == 0 and y0 == 0:
         return list(words)
     return [replace(w, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
             for w in words]
 
 
+def _uncovered_letters(image: np.ndarray, words: Sequence[Word], dpi: int) -> list[BBox]:
+    """Letter-sized blobs of ink inside no word's box (what the layout analysis dropped)."""
+    ink = (image < 128).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    lo, hi, thin = dpi * 0.06, dpi * 0.45, dpi * 0.012  # an l is two pixels wide at 150 dpi
+    boxes = np.array([w.bbox for w in words], dtype=np.float64).reshape(-1, 4)
+    out: list[BBox] = []
+    for x, y, w, h, _ in stats[1:]:
+        if not lo <= h <= hi or w < thin or w > 3 * h:
+            continue
+        cx, cy = x + w / 2, y + h / 2
+        inside = ((boxes[:, 0] - 2 <= cx) & (cx <= boxes[:, 2] + 2)
+                  & (boxes[:, 1] - 2 <= cy) & (cy <= boxes[:, 3] + 2))
+        if not inside.any():
+            out.append((float(x), float(y), float(x + w), float(y + h)))
+    return out
+
+
+LOST_LINE_BLOBS = 4  # letter blobs side by side that make a line worth reading when it has no words
+
+
+def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout: float,
+                     dpi: int) -> list[Word]:
+    """Letters that Tesseract's page layout analysis lost, read back line by line.
+
+    With page segmentation, Tesseract sometimes cuts a line into blocks where it
+    guesses a column edge and loses the letters at the cut (`PERJANJIAN` read
+    `PERJ` and `JIAN`; which lines suffer changes with the crop). A letter-sized
+    blob of ink that no word covers marks such a cut: the cut (its blobs no more than
+    a third of an inch apart) and the words either side of it are read again as one
+    line (all the cuts of a page in one call, `_read_mosaic`), and the new reading
+    replaces those words when it covers the lost letters and has no fewer letters. A line lost whole (four blobs or more side by side, no word)
+    is kept only when it reads back as plain text with confidence: the blobs of a logo,
+    a stamp or a signature do not.
+    """
+    lost = _uncovered_letters(image, words, dpi)
+    if not lost or not words:
+        return words
+    reach = dpi / 3
+    segments: list[tuple[list[float], set[int], set[int]]] = []  # box, word indices, blobs
+    done: set[int] = set()
+    for k, blob in enumerate(lost):
+        if k in done:
+            continue
+        cy = (blob[1] + blob[3]) / 2
+        box, blobs = list(blob), {k}
+        grew = True
+        while grew:  # the blobs of one cut, side by side
+            grew = False
+            for j, o in enumerate(lost):
+                if (j not in blobs and o[1] <= cy <= o[3]
+                        and o[0] - reach <= box[2] and box[0] <= o[2] + reach):
+                    blobs.add(j)
+                    box = _union(box, o)
+                    grew = True
+        done |= blobs
+        members = {i for i, w in enumerate(words) if w.bbox[1] <= cy <= w.bbox[3]
+                   and w.bbox[0] - reach <= box[2] and box[0] <= w.bbox[2] + reach}
+        for i in members:  # and the words either side of it
+            box = _union(box, words[i].bbox)
+        if not members and len(blobs) < LOST_LINE_BLOBS:
+            continue
+        for seg in segments:  # two cuts with a word between them: one stretch
+            if seg[1] & members:
+                seg[0][:] = _union(seg[0], box)
+                seg[1].update(members)
+                seg[2].update(blobs)
+                break
+        else:
+            segments.append((box, members, blobs))
+    if not segments:
+        return words
+    pad = max(2, dpi // 30)
+    h, w = image.shape[:2]
+    crops = []
+    for box, _, _ in segments:
+        x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
+        x1, y1 = min(w, int(box[2]) + pad + 1), min(h, int(box[3]) + pad + 1)
+        crops.append((x0, y0, image[y0:y1, x0:x1]))
+    readings = _read_mosaic(crops, lang=lang, timeout=timeout, dpi=dpi)
+    gone: set[int] = set()
+    put: dict[int, list[Word]] = {}  # new words, before the word of this index
+    line, block = max(w.line for w in words), max(w.block for w in words)
+    for (box, members, blobs), again in zip(segments, readings, strict=True):
+        old = [words[i] for i in members]
+        if _covered(blobs, lost, again) <= 0 or _letters(again) < _letters(old):
+            continue
+        if not old and (_letters(again) < len(blobs) or (_quality(again, 1) or 0.0) < POOR_READING):
+            continue  # a whole line lost must read back as plain text, not a stamp's or logo's
+        log.debug("layout lost letters: %r read again as %r", " ".join(w.text for w in old),
+                  " ".join(w.text for w in again))
+        if old:
+            first = min(old, key=lambda w: (w.bbox[0], w.bbox[1]))
+            ln, bl, at = first.line, first.block, min(members)  # in reading order
+        else:
+            line, block = line + 1, block + 1
+            ln, bl = line, block
+            cy = (box[1] + box[3]) / 2
+            at = next((i for i, w in enumerate(words) if w.cy > cy), len(words))
+        gone |= members
+        put.setdefault(at, []).extend(Word(w.text, w.conf, w.bbox, ln, bl) for w in again)
+    out: list[Word] = []
+    for i, word in enumerate(words):
+        out.extend(put.get(i, ()))
+        if i not in gone:
+            out.append(word)
+    out.extend(put.get(len(words), ()))
+    return out
+
+
+def _union(a: Sequence[float], b: Sequence[float]) -> list[float]:
+    return [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+
+
+def _covered(blobs: set[int], lost: Sequence[BBox], words: Sequence[Word]) -> int:
+    """How many of the `blobs` lie inside a box of `words`."""
+    return sum(any(w.bbox[0] - 2 <= (lost[j][0] + lost[j][2]) / 2 <= w.bbox[2] + 2
+                   and w.bbox[1] - 2 <= (lost[j][1] + lost[j][3]) / 2 <= w.bbox[3] + 2 for w in words)
+               for j in blobs)
+
+
+def _letters(words: Sequence[Word]) -> int:
+    return sum(ch.isalnum() for w in words for ch in w.text)
+
+
 def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout: float,
                 dpi: int | None) -> list[Word]:
     """Words of the table cells, read as one mosaic (one Tesseract call, psm 6)."""
     inset = max(1, round((dpi or 300) * _INSET))
-    gap = round((dpi or 300) * _GAP)
     crops: list[tuple[int, int, np.ndarray]] = []
     for g in grids:
         for span in g.spans:
             c = _ink_crop(image, g.cell_bbox(span), inset)
             if c is not None and not any(_same_ink(c, k) for k in crops):  # overlapping grids
                 crops.append(c)
+    return [replace(w, line=CELL_LINE_BASE + w.line)
+            for cell in _read_mosaic(crops, lang=lang, timeout=timeout, dpi=dpi) for w in cell]
+
+
+def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, timeout: float,
+                 dpi: int | None) -> list[list[Word]]:
+    """Crops `(x, y, image)` of a page stacked with white gaps and read in one call (psm 6).
+
+    Returns the words of each crop in the page's pixels; one Tesseract call however
+    many crops (each call costs the loading of the language data).
+    """
     if not crops:
         return []
+    gap = round((dpi or 300) * _GAP)
     width = max(c[2].shape[1] for c in crops) + 2 * gap
     height = sum(c[2].shape[0] + gap for c in crops) + gap
     mosaic = np.full((height, width), 255, np.uint8)
@@ -326,15 +464,15 @@ def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout:
         placed.append((y, y + im.shape[0], x - gap, yy - y))
         y += im.shape[0] + gap
     starts = [p[0] for p in placed]
-    words = []
+    out: list[list[Word]] = [[] for _ in crops]
     for w in tesseract.read_words(mosaic, lang=lang, psm=6, timeout=timeout, dpi=dpi):
         i = bisect.bisect_right(starts, w.cy) - 1
         if i < 0 or w.cy > placed[i][1] + gap / 2:
             continue
         _, _, dx, dy = placed[i]
-        words.append(Word(w.text, w.conf, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx,
-                                           w.bbox[3] + dy), CELL_LINE_BASE + w.line, w.block))
-    return words
+        out[i].append(Word(w.text, w.conf, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx,
+                                            w.bbox[3] + dy), w.line, w.block))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
