@@ -115,3 +115,15 @@ def test_thresholds_are_settings() -> None:
     doc = finalize(d, agreement_id="x-01", file="x.pdf", sha256="0" * 64, knowledge=KNOWLEDGE,
                    settings=strict).to_json()
     assert doc["targets"][0]["indicator_id"] is None
+
+
+def test_a_number_made_of_letters_is_read_again_and_flagged_when_the_readings_disagree() -> None:
+    ind = "Jumlah kegiatan pendidikan pemilih yang dilaksanakan"
+    doc = run(draft(row(ind, "S5 Kegiatan")), reader=lambda page, bbox, digits: ["5 Kegiatan", "5"])
+    t = doc["targets"][0]
+    assert t["target"]["value"] == 5  # two readings agree: the S was not a 5
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["rule", "reocr"]
+    doc = run(draft(row(ind, "S5 Kegiatan")), reader=lambda page, bbox, digits: ["55"] if digits else ["5 Kegiatan"])
+    t = doc["targets"][0]
+    assert t["target"]["value"] == 55 and t["needs_review"]
+    assert any("letters read as digits" in r for r in t["review_reasons"])

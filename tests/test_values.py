@@ -96,6 +96,9 @@ def test_dates(raw: str, iso: str | None, kept: str) -> None:
         ("a.Ratio kematian ibu", "a.", "Ratio kematian ibu"),
         ("Persentase Pegawai", "", "Persentase Pegawai"),
         ("Dr.H. Dedi", "", "Dr.H. Dedi"),
+        ("«Sapi potong", "«", "Sapi potong"),  # a bullet OCR read as « or “, glued to its item
+        ("“Telur", "“", "Telur"),
+        ("oKe", "", "oKe"),
     ],
 )
 def test_enumerators(text: str, enum: str, body: str) -> None:
@@ -314,3 +317,17 @@ def test_more_parsers_never_raise(text: str) -> None:
         rows.role_of(text)
     except PipelineError:
         pass
+
+
+@pytest.mark.parametrize(("text", "kind", "name"), [
+    ("A Program Dukungan Manajemen", "program", "Program Dukungan Manajemen"),  # the period lost
+    ("II Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),
+    ("Ada Program Baru", "activity", "Ada Program Baru"),
+])
+def test_a_heading_letter_without_its_period(text: str, kind: str, name: str) -> None:
+    assert rows.section_kind(text) == kind
+    assert values.split_heading(text)[1] == name
+
+
+def test_percent_in_parentheses_read_as_ge() -> None:
+    assert values.fix_percent("sesuai SNI (Ge) :") == "sesuai SNI (%) :"

@@ -249,7 +249,7 @@ def _segments(mask: np.ndarray, horizontal: bool, dpi: int, ink: np.ndarray | No
     # the outer contour of each 8-connected component (its holes are second-level
     # contours): the components' boxes twenty times faster than connectedComponentsWithStats
     contours, hier = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    outer = [c for c, link in zip(contours, hier[0]) if link[3] < 0] if hier is not None else []
+    outer = [c for c, link in zip(contours, hier[0], strict=True) if link[3] < 0] if hier is not None else []
     segs: list[tuple[float, float, float, float]] = []
     kept = []
     for c in outer:

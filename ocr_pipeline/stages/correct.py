@@ -31,7 +31,13 @@ from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Sou
 from .documents import Draft
 from .rows import RawRow, TextBox
 from .values import (
-    ParsedTarget, fix_digits, fix_percent, parse_target, rupiah_grouping_ok, split_enumerator, unit_word,
+    ParsedTarget,
+    fix_digits,
+    fix_percent,
+    parse_target,
+    rupiah_grouping_ok,
+    split_heading,
+    unit_word,
 )
 
 log = logging.getLogger(__name__)
@@ -85,7 +91,7 @@ def _audit(box: TextBox | None, *extra: TextBox | None) -> Audit:
 
 
 def _section_name(text: str) -> str:
-    _, body = split_enumerator(text)
+    _, body = split_heading(text)
     return body.lstrip("-–• ").strip()
 
 
@@ -285,6 +291,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     reasons += d
     raw = r.target.text
     fixed = join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon)
+    # letters taken for digits ('S5' -> 55) make a number that was not printed as such: check it
+    guessed = re.sub(r"\D", "", fixed) != re.sub(r"\D", "", raw)
     if fixed != raw:
         fixes.append(Correction("target", raw, fixed, "rule"))
         raw = fixed
@@ -294,9 +302,11 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                               parsed.note)
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = (parsed.value is None or _plausible(parsed, entry, indicator) is not None
-             or (r.target.words and low < s.min_conf))
+             or (r.target.words and low < s.min_conf) or guessed)
     if doubt and not ctx.exact:
         got = _reread_target(r, parsed, entry, ctx, indicator)
+        if got is None and guessed and parsed.value is not None:
+            reasons.append(f"number made of letters read as digits: {r.target.text!r} taken as {raw!r}")
         if got is not None:
             new_raw, new, how = got
             if (new.value, new.unit) != (parsed.value, parsed.unit):

@@ -442,7 +442,7 @@ def inherit_columns(views: Sequence[PageView]) -> list[PageView]:
             if cols is None:
                 tol = 0.25 * v.page.dpi
                 for kt, kc in reversed(known):
-                    if kt.n_cols == t.n_cols and all(abs(a - b) <= tol for a, b in zip(kt.col_edges, t.col_edges)):
+                    if kt.n_cols == t.n_cols and all(abs(a - b) <= tol for a, b in zip(kt.col_edges, t.col_edges, strict=True)):
                         cols = kc
                         break
             elif cols.kind in ("targets", "budget"):

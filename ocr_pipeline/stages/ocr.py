@@ -392,7 +392,7 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         old = [words[i] for i in members]
         if _covered(blobs, lost, again) <= 0 or _letters(again) < _letters(old):
             continue
-        if not old and (_letters(again) < len(blobs) or (_quality(again, 1) or 0.0) < POOR_READING):
+        if not old and (2 * _letters(again) < len(blobs) or (_quality(again, 1) or 0.0) < POOR_READING):
             continue  # a whole line lost must read back as plain text, not a stamp's or logo's
         log.debug("layout lost letters: %r read again as %r", " ".join(w.text for w in old),
                   " ".join(w.text for w in again))

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
-from .values import enumerator_kind, split_enumerator, starts_value
+from .values import enumerator_kind, split_enumerator, split_heading
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
 _HEADER_WORDS = {
@@ -210,12 +210,12 @@ def _words_in_row(cell: Cell, table: Table, r: int) -> tuple[Word, ...]:
     return tuple(w for w in cell.words if y0 <= w.cy < y1)
 
 
-_SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.)]\s*\S|^\s*\d{1,2}\s*[.)]?\s+[A-Z]|^\s*[-–•]\s*Program\b|^\s*Program\b",
+_SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.)]\s*\S|^\s*\d{1,2}\s*[.)]?\s+[A-Z]|^\s*[-–•]\s*Program\b|^\s*(?:(?:[A-H]|[IVX]{1,4})\s+)?Program\b",
                       re.I)
 
 
 def section_kind(text: str) -> str:
-    enum, body = split_enumerator(text)
+    enum, body = split_heading(text)
     kind = enumerator_kind(enum) if enum else None
     if kind in ("letter", "roman") or body.lower().startswith("program"):
         return "program"

@@ -102,7 +102,7 @@ def parse_target(raw: str) -> ParsedTarget:
 
 PERCENT_MISREADS = re.compile(
     r"(?<=\d)\s?(Yo|YO|Y6|y6|%o|o/o|0/0|/o)(?=\W|$)|^(Yo|YO|Y6|%o|o/o|0/0)$"
-    r"|(?<=\()(9c|96|9o|Yo|Y6)(?=\))|(?<=/ )9(?=\))"  # '(%)' read '(9c)', 'prevalensi/ %)' read '/ 9)'
+    r"|(?<=\()(9c|96|9o|Yo|Y6|Ge|Gc)(?=\))|(?<=/ )9(?=\))"  # '(%)' read '(9c)', 'prevalensi/ %)' read '/ 9)'
 )
 """How Tesseract's `ind` model reads a printed '%' (after a number, or alone in a unit cell)."""
 
@@ -209,7 +209,7 @@ def parse_date(raw: str) -> ParsedDate:
 
 _ENUM = re.compile(
     r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]?"
-    r"|(?P<bullet>[-–—•·*▪●o+«»“”„°>¢©®]))(?:\s+|(?<=[.)])(?=[A-Z]))"  # OCR reads • as + « “ ...
+    r"|(?P<bullet>[-–—•·*▪●o+«»“”„°>¢©®]))(?:\s+|(?<=[.)])(?=[A-Z])|(?<=[-–—•·*▪●«»“”„°>])(?=[A-Z][a-z]))"  # OCR reads • as + « “ ...
 )
 
 
@@ -219,6 +219,21 @@ def split_enumerator(text: str) -> tuple[str, str]:
     if not m:
         return "", text.strip()
     return m.group(0).strip(), text[m.end():].strip()
+
+
+_BARE_LETTER = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s+(?=[A-Z])")
+
+
+def split_heading(text: str) -> tuple[str, str]:
+    """`split_enumerator` for a section heading, whose letter may have lost its period
+    to OCR or to a cell rule ('A Program Dukungan' is 'A. Program Dukungan')."""
+    enum, body = split_enumerator(text)
+    if enum:
+        return enum, body
+    m = _BARE_LETTER.match(text)
+    if m:
+        return m.group(0).strip() + ".", text[m.end():].strip()
+    return "", text.strip()
 
 
 def enumerator_kind(enum: str) -> str | None:
