@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -458,6 +459,44 @@ def agreement_regions(draft: Draft) -> list[str]:
     return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
 
 
+def _word_key(word: str) -> str:
+    return word.strip(".,;:()'\"").casefold()
+
+
+def _document_words(draft: Draft) -> Counter[str]:
+    """How often each word occurs in the agreement as read (header, goals, indicators)."""
+    boxes = [draft.title, draft.organization, draft.subunit, draft.first_name, draft.first_position,
+             draft.second_name, draft.second_position, draft.place]
+    texts = [b.text for b in boxes if b is not None]
+    texts += [t.text for r in draft.rows for t in (r.goal, r.indicator)]
+    return Counter(k for text in texts for k in map(_word_key, text.split()) if k)
+
+
+NEAR_MISS = 80.0  # rapidfuzz ratio of a word to a more frequent word of the same agreement
+
+
+def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[str, str]]:
+    """Words of a header field that look like a misreading of a word the agreement prints
+    more often ('Samannda' where 'Samarinda' is in the organisation and every position).
+
+    Only flagged, never changed: a word the lexicon knows is taken as meant
+    ('Sekretaris' beside 'Sekretariat'), words under four letters are left alone, and
+    names of people are not checked (a 'Dian' is not a misread 'dan').
+    """
+    from rapidfuzz import fuzz
+
+    out = []
+    for word in text.split():
+        k = _word_key(word)
+        if len(k) < 4 or not k.isalpha() or k in lexicon:
+            continue
+        best = max(((fuzz.ratio(k, o), o) for o, n in seen.items()
+                    if n > seen[k] and n >= 2 and o != k and o.isalpha()), default=None)
+        if best is not None and best[0] >= NEAR_MISS:
+            out.append((word.strip(".,;:()'\""), best[1]))
+    return out
+
+
 def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
              knowledge: Knowledge | None = None, reader: Reader | None = None,
              settings: ReviewSettings | None = None, exact: bool = False) -> Agreement:
@@ -469,6 +508,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected)
     needs: list[str] = []
     warnings = list(draft.warnings)
+    seen = _document_words(draft)
 
     def text(box: TextBox | None, path: str) -> str | None:
         if box is None or not box.text:
@@ -478,6 +518,11 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         if box.words and not exact and min(w.conf for w in box.words) < s.min_conf:
             needs.append(path)
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in box.words):.2f})")
+        odd = [] if exact or path.endswith(".name") else _near_misses(box.text, seen, ctx.knowledge.lexicon)
+        if odd:
+            needs.append(path)
+            warnings.append(f"{path}: " + "; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement"
+                                                     for a, b in odd))
         if path.endswith(".name") or path == "signed_place":
             return box.text  # names of people and places are never corrected
         fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
