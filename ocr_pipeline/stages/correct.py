@@ -547,8 +547,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     lines = budget(draft, ctx)
     if not draft.has_table:
         needs.append("targets")
-    if draft.has_table and not lines:
-        warnings.append("budget: no budget list found after the target table")
+    if not lines:  # the budget list is looked for after the target table
+        warnings.append("budget: no budget list found after the target table" if draft.has_table
+                        else "budget: no budget list found (nor the target table it follows)")
     return Agreement(
         agreement_id=agreement_id,
         source=Source(file, sha256, draft.pages),
