@@ -296,12 +296,15 @@ def line_ink(grey: np.ndarray, dpi: int) -> np.ndarray:
     A shaded area (a grey header row) is not ink itself: inside it only what is
     clearly darker than the shading (its rules and text) counts.
     """
-    paper = float(np.percentile(grey[::4, ::4], 90))
+    paper, ink = (float(v) for v in np.percentile(grey[::4, ::4], (90, 0.5)))
     # hysteresis: faint pixels count where they touch clearly dark ones, so a faded rule
-    # is kept whole while show-through from the other side (faint only) is not
+    # is kept whole while show-through from the other side (faint only) is not. Clearly
+    # dark: 70 levels under the paper, or, on a page whose toner faded (its darkest ink
+    # itself light), half way from its darkest ink to the paper
     _, weak = cv2.threshold(grey, max(0.0, paper - 25), 255, cv2.THRESH_BINARY_INV)
     n, labels = cv2.connectedComponents(weak, connectivity=8)
-    keep = np.bincount(labels[grey < paper - 70], minlength=n) > 0  # (bincount: no sort)
+    strong = min(paper - 25, max(paper - 70, (ink + paper) / 2))
+    keep = np.bincount(labels[grey < strong], minlength=n) > 0  # (bincount: no sort)
     keep[0] = False
     out = (keep.astype(np.uint8) * 255)[labels]
     k = max(5, int(dpi * 0.05))
