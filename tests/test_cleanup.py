@@ -322,3 +322,27 @@ def test_scan_pdf_pages_degrades_a_pdf_deterministically(tmp_path):
         doc.close()
     with pytest.raises(ValueError, match="unknown scan level"):
         scan_pdf_pages(src, b, level="awful", seed=3)
+
+
+def test_a_table_whose_rules_broke_into_pieces_is_one_grid():
+    from ocr_pipeline.records import Rule
+
+    # a 3-column, 3-row table as faded toner leaves it: each rule in pieces, the pieces of
+    # the top rows' columns and of the bottom rows' columns held together by nothing but
+    # the broken rules between them
+    xs, ys = (100, 400, 800, 1100), (100, 200, 300, 400)
+    rules = [Rule(a, y, b, y) for y in ys for a, b in ((100, 500), (560, 1100))]  # 60 px gaps
+    rules += [Rule(x, 100, x, 200) for x in xs[:2]] + [Rule(x, 200, x, 400) for x in xs[2:]]
+    grids = table_grids(tuple(rules), 300)
+    assert len(grids) == 1
+    assert grids[0].rows == ys and grids[0].cols == xs
+
+
+def test_tables_one_above_the_other_stay_two_grids():
+    from ocr_pipeline.records import Rule
+
+    rules = []
+    for top in (100, 500):  # two ruled tables, 100 px apart, the same columns
+        rules += [Rule(100, top + d, 1100, top + d) for d in (0, 150, 300)]
+        rules += [Rule(x, top, x, top + 300) for x in (100, 600, 1100)]
+    assert len(table_grids(tuple(rules), 300)) == 2

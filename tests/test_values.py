@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocr_pipeline.errors import PipelineError
-from ocr_pipeline.records import OcrPage, Word
+from ocr_pipeline.records import OcrPage, Rule, Word
 from ocr_pipeline.stages import documents, rows, values
 from ocr_pipeline.stages.values import (
     find_amount,
@@ -331,3 +331,63 @@ def test_a_heading_letter_without_its_period(text: str, kind: str, name: str) ->
 
 def test_percent_in_parentheses_read_as_ge() -> None:
     assert values.fix_percent("sesuai SNI (Ge) :") == "sesuai SNI (%) :"
+
+
+# --------------------------------------------------------------------------- rows that may be missing
+
+_COLS = (100.0, 250.0, 900.0, 1700.0, 2000.0)
+
+
+def _grid(top: float, rows: list[list[str]], merged: set[int] = frozenset()) -> tuple[list[Rule], list[Word]]:
+    """Rules and words of a ruled target table; a row in `merged` has no rule between its
+    indicator and target cells (its text written across both)."""
+    rules, words = [], []
+    edges = [top + 100.0 * i for i in range(len(rows) + 1)]
+    for y in edges:
+        rules.append(Rule(_COLS[0], y, _COLS[-1], y))
+    for i, x in enumerate(_COLS):
+        for r in range(len(rows)):
+            if not (r in merged and i == 3):
+                rules.append(Rule(x, edges[r], x, edges[r + 1]))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            x = _COLS[c] + 15
+            for t in text.split():
+                words.append(Word(t, 0.95, (x, edges[r] + 30, x + 20.0 * len(t), edges[r] + 70), line=100 * r + c + 1000 * int(top)))
+                x += 20.0 * len(t) + 15
+    return rules, words
+
+
+def _table_page(parts: list[tuple[list[Rule], list[Word]]], loose: list[str] = ()) -> OcrPage:
+    rules = [r for p in parts for r in p[0]]
+    words = [w for p in parts for w in p[1]]
+    for n, line in enumerate(loose):  # text lines between the tables
+        x = 300.0
+        for t in line.split():
+            words.append(Word(t, 0.95, (x, 1000.0 + 60 * n, x + 20.0 * len(t), 1040.0 + 60 * n), line=9000 + n))
+            x += 20.0 * len(t) + 15
+    return OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words), rules=tuple(rules), method="text-layer")
+
+
+HEADER = ["No", "Sasaran Strategis", "Indikator Kinerja", "Target"]
+
+
+def test_a_merged_cell_holding_a_target_is_reported_not_read_as_a_heading() -> None:
+    page = _table_page([_grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"],
+                                      ["2", "Meningkatnya arsip", "Persentase arsip tertata 85%", ""]],
+                              merged={2})])
+    draft = documents.draft_agreement([documents.view_page(page)])
+    assert [r.indicator.text for r in draft.rows] == ["Persentase layanan"]
+    assert any(w.startswith("targets: a row on page 1 is neither a target nor a heading") and "85%" in w
+               for w in draft.warnings)
+
+
+def test_text_between_pieces_of_a_table_is_reported() -> None:
+    top = _grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
+    bottom = _grid(1400.0, [["3", "Meningkatnya mutu", "Indeks mutu", "75"]])
+    page = _table_page([top, bottom], loose=["2 Meningkatnya arsip Persentase arsip tertata 85%"])
+    draft = documents.draft_agreement([documents.view_page(page)])
+    assert [r.indicator.text for r in draft.rows] == ["Persentase layanan", "Indeks mutu"]
+    assert any("lie in the table but in no cell read" in w and "tertata" in w for w in draft.warnings)
+    alone = documents.draft_agreement([documents.view_page(_table_page([top, bottom]))])
+    assert not any(w.startswith("targets:") for w in alone.warnings)

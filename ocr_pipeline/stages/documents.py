@@ -479,12 +479,45 @@ def _budget(views: Sequence[PageView]) -> list[RawBudget]:
     return budget_lines(lines, pages)
 
 
-def _rows(views: Sequence[PageView]) -> list[RawRow]:
+def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
+    """The target rows of an agreement, and warnings for table text that made no row."""
     rows: list[RawRow] = []
-    for t, cols, skip in resolved_tables(views):
+    read = resolved_tables(views)
+    for t, cols, skip in read:
         if cols.kind == "targets":
             rows.extend(table_rows(t, cols, skip))
-    return stitch_rows(rows)
+    warnings = list(dict.fromkeys(  # a merged cell is met once per row it spans
+        f"targets: a row on page {r.page} is neither a target nor a heading: {r.section[:60]!r}"
+        for r in rows if r.kind == "unread"))
+    warnings += [w for v in views if (w := _orphan_text(v, read))]
+    return stitch_rows([r for r in rows if r.kind != "unread"]), warnings
+
+
+ORPHAN_WORDS = 4  # words in a page's target-table area but in no table read that make a warning
+
+
+def _orphan_text(view: PageView, read: Sequence[tuple[Table, Columns, int]]) -> str | None:
+    """Text lying where the page's target tables are but in none of the tables read.
+
+    A table whose rules were found only in pieces (faded toner, heavy skew) leaves the
+    text between the pieces, or in pieces whose columns were not recognised, out of
+    every table: those rows are missing, and said so.
+    """
+    mine = [(t.bbox, cols.kind) for t, cols, _ in read if t.page == view.number]
+    area = [b for b, kind in mine if kind == "targets"]
+    if not area:
+        return None
+    x0, y0 = min(b[0] for b in area), min(b[1] for b in area)
+    x1, y1 = max(b[2] for b in area), max(b[3] for b in area)
+    boxes = [b for b, kind in mine if kind in ("targets", "budget")]
+    lost = [w for w in view.page.words
+            if x0 <= w.cx <= x1 and y0 <= w.cy <= y1 and sum(ch.isalnum() for ch in w.text) >= 2
+            and not any(b[0] <= w.cx <= b[2] and b[1] <= w.cy <= b[3] for b in boxes)]
+    if len(lost) < ORPHAN_WORDS:
+        return None
+    sample = " ".join(w.text for w in lost[:8])
+    return (f"targets: {len(lost)} words on page {view.number} lie in the table but in no cell read "
+            f"(its rules were found in pieces): rows may be missing: {sample!r}")
 
 
 def draft_agreement(views: Sequence[PageView]) -> Draft:
@@ -546,7 +579,8 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
     if year is None and isinstance(d.get("date"), ParsedDate):
         year = d["date"].year  # type: ignore[union-attr]
     d["year"] = year
-    rows = _rows(views)
+    rows, lost = _rows(views)
+    warnings += lost
     if not table_views:
         warnings.append("targets: no target table found for this agreement")
     budget = _budget(views)

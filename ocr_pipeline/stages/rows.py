@@ -62,7 +62,7 @@ EMPTY = TextBox("", 0)
 class RawRow:
     """One row of a target table as read, before values are parsed and corrected."""
 
-    kind: str  # "data", "program" or "activity"
+    kind: str  # "data", "program", "activity"; "unread": text in a row that is neither
     page: int
     goal: TextBox = EMPTY
     indicator: TextBox = EMPTY
@@ -212,6 +212,9 @@ def _words_in_row(cell: Cell, table: Table, r: int) -> tuple[Word, ...]:
 
 _SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.)]\s*\S|^\s*\d{1,2}\s*[.)]?\s+[A-Z]|^\s*[-–•]\s*Program\b|^\s*(?:(?:[A-H]|[IVX]{1,4})\s+)?Program\b",
                       re.I)
+
+
+_TARGET_IN_TEXT = re.compile(r"\d\s?%")
 
 
 def section_kind(text: str) -> str:
@@ -389,8 +392,13 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
         row_words = [w for role in ("no", "goal", "indicator", "target", "unit") for w in by_role.get(role, [])]
         uniq = list({id(w): w for w in row_words}.values())
         if spans_body:
-            text = join_lines(ln.text for ln in words_to_lines(uniq))
-            if text:
+            lines = words_to_lines(uniq)
+            text = join_lines(ln.text for ln in lines)
+            if text and (len(lines) > 3 or _TARGET_IN_TEXT.search(text)):
+                # a heading does not run on or hold a target: cells merged where the rules
+                # between them were not found
+                out.append(RawRow("unread", table.page, section=text))
+            elif text:
                 out.append(RawRow(section_kind(text), table.page, section=text,
                                   target=box_of(uniq, table.page)))
             continue
@@ -404,6 +412,8 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             if text and _SECTION.match(text) and not _goal_cell_spans(table, r, c_goal):
                 out.append(RawRow(section_kind(text), table.page, section=text,
                                   target=box_of(by_role.get("no", []) + goal_w, table.page)))
+            elif text and not _goal_cell_spans(table, r, c_goal):
+                out.append(RawRow("unread", table.page, section=text))  # neither heading nor row
             continue
         goal = box_of(goal_w, table.page)
         tgt_cell = _span_bbox(table, r, c_tgt)

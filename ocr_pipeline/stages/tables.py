@@ -35,6 +35,7 @@ class TableSettings:
     min_rule: float = 0.3  # shorter rules do not make tables
     min_cell: float = 0.07  # narrower rows/columns are noise (double rules)
     coverage: float = 0.3  # fraction of a cell side that must be ruled to separate cells (dashed rules too)
+    bridge: float = 0.5  # pieces of one horizontal rule this far apart still hold one table together
 
 
 def _cluster(values: Sequence[float], tol: float) -> list[float]:
@@ -68,8 +69,18 @@ def _touch(h: Rule, v: Rule, tol: float) -> bool:
             and min(v.y0, v.y1) - tol <= h.y0 <= max(v.y0, v.y1) + tol)
 
 
+def _row_gap(a: Rule, b: Rule, snap: float) -> float:
+    """The gap between two horizontal rules on one line (`inf` when not on one line)."""
+    if abs((a.y0 + a.y1) / 2 - (b.y0 + b.y1) / 2) > snap:
+        return float("inf")
+    lo, hi = sorted(((min(a.x0, a.x1), max(a.x0, a.x1)), (min(b.x0, b.x1), max(b.x0, b.x1))))
+    return max(0.0, hi[0] - lo[1])
+
+
 def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[Rule]]:
-    """Rules that touch, transitively: one group per table candidate."""
+    """Rules that touch, or continue one another across a short gap, transitively: one
+    group per table candidate. (The gap only groups: cells are still cut by the rules
+    as printed, so a section row that no vertical rule crosses stays one cell.)"""
     min_len = s.min_rule * dpi
     rs = [r for r in rules if max(abs(r.x1 - r.x0), abs(r.y1 - r.y0)) >= min_len]
     hs = [i for i, r in enumerate(rs) if r.horizontal]
@@ -79,6 +90,13 @@ def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[
     for i in hs:
         for j in vs:
             if _touch(rs[i], rs[j], tol):
+                uf.union(i, j)
+    # pieces of one broken horizontal rule (faded toner, a stamp across it) hold their table
+    # together; vertical pieces do not: two tables one above the other share their columns
+    bridge, snap = s.bridge * dpi, s.snap * dpi
+    for a, i in enumerate(hs):
+        for j in hs[a + 1:]:
+            if _row_gap(rs[i], rs[j], snap) <= bridge:
                 uf.union(i, j)
     groups: dict[int, list[Rule]] = {}
     for i, r in enumerate(rs):
