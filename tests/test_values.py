@@ -391,3 +391,22 @@ def test_text_between_pieces_of_a_table_is_reported() -> None:
     assert any("lie in the table but in no cell read" in w and "tertata" in w for w in draft.warnings)
     alone = documents.draft_agreement([documents.view_page(_table_page([top, bottom]))])
     assert not any(w.startswith("targets:") for w in alone.warnings)
+
+
+@pytest.mark.parametrize(("under", "unit"), [
+    ("Keuangan, Umum dan Logistik", "Keuangan, Umum dan Logistik"),  # a whole office name above it
+    ("KEPALA BALAI PENGELOLAAN", None),  # a position, not a unit
+])
+def test_the_line_under_the_office_heading(under: str, unit: str | None) -> None:
+    top = _grid(700.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
+    words = []
+    for n, line in enumerate(["PERJANJIAN KINERJA TAHUN 2026", "Sekretariat KPU Kabupaten Berau", under]):
+        x = 800.0
+        for t in line.split():
+            words.append(Word(t, 0.95, (x, 300.0 + 60 * n, x + 20.0 * len(t), 340.0 + 60 * n), line=n + 1))
+            x += 20.0 * len(t) + 15
+    page = OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words) + tuple(top[1]), rules=tuple(top[0]),
+                   method="text-layer")
+    th = documents.parse_table_header(documents.view_page(page))
+    assert th.heading.text == "Sekretariat KPU Kabupaten Berau"
+    assert (th.subunit.text if th.subunit else None) == unit

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from ..catalogue import regions_in
 from ..records import OcrPage, Table
 from .budget import RawBudget, budget_lines, table_budget
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
@@ -382,7 +383,12 @@ def parse_table_header(view: PageView) -> TableHeader:
             prev = nxt
         if block:
             heading = _box([block[0][0]], view.number, block[0][1])
-        if len(block) > 1 and _UNIT_HEADING.match(block[1][1]):
+        # the line under the office is its unit when it says so ('Bidang ...') or when the
+        # office line is a whole office name, ending in its region ('... KPU Kabupaten Berau'),
+        # and it is neither a position ('KEPALA BALAI ...') nor the rest of the title
+        if len(block) > 1 and (_UNIT_HEADING.match(block[1][1]) or (
+                _ends_in_region(block[0][1]) and not _POSITION_HEADING.match(block[1][1])
+                and not re.search(r"\b(kinerja|tahun\w*|perjanjian)\b", block[1][1], re.I))):
             unit = _box([block[1][0]], view.number, block[1][1])
         break
     # a one-page agreement (a Lampiran) may name its first party's office above the table
@@ -395,6 +401,10 @@ _POSITION_HEADING = re.compile(r"^(kepala|sekretaris|kasubbag|kabid|kasi|direktu
 
 
 _UNIT_HEADING = re.compile(r"^(bidang|seksi|sub\s*bag(ian)?|bagian|sekretariat|balai|uptd?|upt)\b", re.I)
+
+
+def _ends_in_region(text: str) -> bool:
+    return any(text.lower().endswith(r.lower()) for r in regions_in(text))
 
 
 def _strip_junk(text: str) -> str:
