@@ -322,6 +322,8 @@ def test_more_parsers_never_raise(text: str) -> None:
 @pytest.mark.parametrize(("text", "kind", "name"), [
     ("A Program Dukungan Manajemen", "program", "Program Dukungan Manajemen"),  # the period lost
     ("II Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),
+    ("A, Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),  # '.' read ','
+    ("1, Penguatan Kualitas Peraturan", "activity", "Penguatan Kualitas Peraturan"),
     ("Ada Program Baru", "activity", "Ada Program Baru"),
 ])
 def test_a_heading_letter_without_its_period(text: str, kind: str, name: str) -> None:

@@ -114,10 +114,14 @@ def _words_box(words: Sequence, page: int, text: str) -> TextBox:
                    min((w.conf for w in words), default=0.0), tuple(words))
 
 
+_READ_COLON = re.compile(r"^[:;>|1l!]{1,2}\s+(?=\S)")  # the label's colon read as '1' or '>' ('1 Agus')
+
+
 def _value_words(line: Line, rx: re.Pattern[str]) -> tuple[str, list]:
     """The value of 'Label : value' and its words (without the label and separators)."""
     m = rx.match(clean_text(line.text))
     value = (m.group("v").strip() if m else "").lstrip(":;.,*'\" ")
+    value = _READ_COLON.sub("", value)
     if not value:
         return "", []
     n = len(value.split(" "))

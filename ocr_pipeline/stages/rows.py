@@ -210,7 +210,7 @@ def _words_in_row(cell: Cell, table: Table, r: int) -> tuple[Word, ...]:
     return tuple(w for w in cell.words if y0 <= w.cy < y1)
 
 
-_SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.)]\s*\S|^\s*\d{1,2}\s*[.)]?\s+[A-Z]|^\s*[-–•]\s*Program\b|^\s*(?:(?:[A-H]|[IVX]{1,4})\s+)?Program\b",
+_SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.),]\s*\S|^\s*\d{1,2}\s*[.),]?\s+[A-Z]|^\s*[-–•]\s*Program\b|^\s*(?:(?:[A-H]|[IVX]{1,4})\s+)?Program\b",
                       re.I)
 
 

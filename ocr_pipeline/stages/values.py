@@ -221,18 +221,19 @@ def split_enumerator(text: str) -> tuple[str, str]:
     return m.group(0).strip(), text[m.end():].strip()
 
 
-_BARE_LETTER = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s+(?=[A-Z])")
+_BARE_LETTER = re.compile(r"^\s*(?:(?:[A-H]|[IVX]{1,4})\s*,?|\d{1,2}\s*,)\s+(?=[A-Z])")
 
 
 def split_heading(text: str) -> tuple[str, str]:
     """`split_enumerator` for a section heading, whose letter may have lost its period
-    to OCR or to a cell rule ('A Program Dukungan' is 'A. Program Dukungan')."""
+    to OCR or to a cell rule, or had it read as a comma ('A Program Dukungan' and
+    'A, Program Dukungan' are 'A. Program Dukungan')."""
     enum, body = split_enumerator(text)
     if enum:
         return enum, body
     m = _BARE_LETTER.match(text)
     if m:
-        return m.group(0).strip() + ".", text[m.end():].strip()
+        return m.group(0).strip(" ,") + ".", text[m.end():].strip()
     return "", text.strip()
 
 
