@@ -99,6 +99,8 @@ def test_dates(raw: str, iso: str | None, kept: str) -> None:
         ("«Sapi potong", "«", "Sapi potong"),  # a bullet OCR read as « or “, glued to its item
         ("“Telur", "“", "Telur"),
         ("oKe", "", "oKe"),
+        ("Ll. Persentase arsip", "Ll.", "Persentase arsip"),  # "1." read "Ll."
+        ("ll Jumlah", "", "ll Jumlah"),
     ],
 )
 def test_enumerators(text: str, enum: str, body: str) -> None:

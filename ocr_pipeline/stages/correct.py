@@ -37,6 +37,7 @@ from .values import (
     fix_percent,
     parse_target,
     rupiah_grouping_ok,
+    split_enumerator,
     split_heading,
     unit_word,
 )
@@ -365,7 +366,7 @@ def _unsure_words(r: RawRow, entry: Entry | None, target_low: float, ctx: _Ctx) 
 
     def counts(w) -> bool:  # bullets, list numbers and stray marks do not reach the output
         core = w.text.strip(".,;:()")
-        return sum(ch.isalnum() for ch in core) >= 2 and not re.fullmatch(r"\d{1,2}(\.\d{1,2})*[.)]", w.text)
+        return sum(ch.isalnum() for ch in core) >= 2 and not (w.text[-1] in ".)" and split_enumerator(w.text + " X")[0])
 
     out = []
     if target_low < s.min_conf:

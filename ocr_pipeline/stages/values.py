@@ -208,7 +208,7 @@ def parse_date(raw: str) -> ParsedDate:
 
 
 _ENUM = re.compile(
-    r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*)[.)]?"
+    r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*|[lL|][l1|](?=[.)]))[.)]?"
     r"|(?P<bullet>[-–—•·*▪●o+«»“”„°>¢©®]))(?:\s+|(?<=[.)])(?=[A-Z])|(?<=[-–—•·*▪●«»“”„°>])(?=[A-Z][a-z]))"  # OCR reads • as + « “ ...
 )
 
