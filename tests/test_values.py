@@ -214,7 +214,7 @@ _NAMES = st.builds(lambda title, words, degree: title + " ".join(words) + degree
                    st.sampled_from(["", ", M.Si", ", S.H., M.H", ", MM"]))
 
 
-@given(_NAMES, st.sampled_from(["", ": ", " : ", ":", "; "]), st.sampled_from(["", " ", ",", ";", " -", "*"]))
+@given(_NAMES, st.sampled_from(["", ": ", " : ", ":", "; "]), st.sampled_from(["", " ", ",", ";", " -", "*", " ."]))
 def test_a_name_is_kept_without_the_label_marks_around_it(name: str, before: str, after: str) -> None:
     assert documents._clean_name(before + name + after) == name
 

@@ -181,7 +181,7 @@ def _stops(text: str) -> bool:
 def _clean_name(s: str) -> str:
     prev = None
     while s != prev:  # stripping quotes can bare a table rule, and stripping the rule a quote
-        prev, s = s, clean_text(s).strip(" ,;:*'\"-–—|_")
+        prev, s = s, re.sub(r"\s+[.,;:]+$", "", clean_text(s)).strip(" ,;:*'\"-–—|_")  # 'Puji Astuti .'
         if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1:
             s = s[:-1]
     return s
