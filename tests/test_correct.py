@@ -140,3 +140,10 @@ def test_a_header_word_like_a_misreading_of_the_agreements_own_word_is_flagged_n
     assert any("'Samannda' may be 'samarinda'" in w for w in doc["warnings"])
     assert "second_party.name" not in doc["needs_review"]  # a name is not checked against words
     assert "second_party.position" not in doc["needs_review"]
+
+
+def test_rows_cut_by_position_mark_the_row_set_as_uncertain() -> None:
+    cut = replace(row("Indeks kepuasan masyarakat", "80%"), split_by_position=True)
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), cut))
+    assert any(w.startswith("targets: cells on page 1 held several indicators") for w in doc["warnings"])
+    assert not any(w.startswith("targets:") for w in run(draft(row("Indeks Reformasi Birokrasi", "85")))["warnings"])

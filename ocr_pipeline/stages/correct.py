@@ -545,6 +545,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if draft.year is None:
         needs.append("year")
     rows = target_rows(draft, ctx)
+    cut = sorted({r.page for r in draft.rows if r.split_by_position})
+    if cut:  # the count of rows is a guess there: say so for the row set, not only per row
+        warnings.append(f"targets: cells on page {', '.join(map(str, cut))} held several indicators "
+                        "with no mark between them, cut by position: rows may be missing or merged")
     lines = budget(draft, ctx)
     if not draft.has_table:
         needs.append("targets")
