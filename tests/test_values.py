@@ -414,3 +414,36 @@ def test_the_line_under_the_office_heading(under: str, unit: str | None) -> None
     th = documents.parse_table_header(documents.view_page(page))
     assert th.heading.text == "Sekretariat KPU Kabupaten Berau"
     assert (th.subunit.text if th.subunit else None) == unit
+
+
+def _cell_words(lines: list[tuple[str, float]], x: float) -> list[Word]:
+    out = []
+    for n, (text, y) in enumerate(lines):
+        xx = x
+        for t in text.split():
+            out.append(Word(t, 0.95, (xx, y, xx + 20.0 * len(t), y + 40), line=n + 1))
+            xx += 20.0 * len(t) + 15
+    return out
+
+
+def test_list_items_are_paired_with_the_targets_level_with_them() -> None:
+    # a heading whose number OCR read '1,2.' and three items, each with its target on its line
+    ind = _cell_words([("1,2. Jumlah populasi ternak (ekor) :", 100.0), ("- Sapi potong", 160.0),
+                       ("- Kerbau", 220.0), ("- Domba", 280.0)], 1000.0)
+    tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0), ("2.483.772", 280.0)], 2000.0)
+    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
+    assert [(i.text, t.text, parent) for i, t, _, parent, _ in got] == [
+        ("- Sapi potong", "444.820", "1,2. Jumlah populasi ternak (ekor) :"),
+        ("- Kerbau", "127.679", "1,2. Jumlah populasi ternak (ekor) :"),
+        ("- Domba", "2.483.772", "1,2. Jumlah populasi ternak (ekor) :")]
+
+
+def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
+    # a heading without its colon or marker, then two items OCR read as one line: as many
+    # "items" as targets, but pairing them in order would shift every target by one row
+    ind = _cell_words([("Jumlah populasi ternak", 100.0), ("- Sapi potong - Kerbau", 160.0)], 1000.0)
+    tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0)], 2000.0)
+    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
+    assert [t.text for _, t, _, _, _ in got] == ["444.820", "127.679"]
+    assert all(guessed for *_, guessed in got)  # cut by position: flagged for a person
+    assert "Jumlah" not in got[0][0].text  # the heading is not the first item

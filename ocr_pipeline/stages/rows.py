@@ -311,6 +311,19 @@ def _items_by_start_words(words: Sequence[Word], k: int) -> list[list[Word]] | N
     return [ordered[bounds[j]:bounds[j + 1]] for j in range(k)]
 
 
+def _aligned(items: Sequence[Sequence[Word]], groups: Sequence[Sequence[Word]]) -> bool:
+    """Whether each item stands level with its target, paired in order (a heading taken
+    for an item, or two items read as one, shifts every target by one row)."""
+    for item, g in zip(items, groups, strict=True):
+        if not item:
+            return False
+        h = sorted(w.bbox[3] - w.bbox[1] for w in item)[len(item) // 2]
+        cy = sum(w.cy for w in g) / len(g)
+        if not min(w.bbox[1] for w in item) - h / 2 <= cy <= max(w.bbox[3] for w in item) + h / 2:
+            return False
+    return True
+
+
 def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
                      page: int, ind_width: float = 0.0, tgt_width: float = 0.0,
                      ) -> list[tuple[TextBox, TextBox, TextBox, str | None, bool]] | None:
@@ -333,7 +346,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         parent = join_lines(ln.text for ln in head)
     item_words: list[list[Word]]
     guessed = False
-    if len(items) == k:
+    if len(items) == k and _aligned([[w for ln in it for w in ln.words] for it in items], groups):
         item_words = [[w for ln in it for w in ln.words] for it in items]
     elif (by_words := _items_by_start_words(ind_words, k)) is not None and parent is None:
         item_words = by_words
