@@ -62,7 +62,9 @@ second_party.name, which compare case-folded (names are printed in capitals in s
 places). `year`, `target.value` and budget `amount` compare as numbers (|a - b| <=
 1e-9; a number in a string is wrong). `signed_date` compares as text. `target.raw` is
 informational only (reported, never in silent errors or false alarms), and compares
-with the space before `%` dropped: `100 %` equals `100%`.
+with the space before `%` dropped: `100 %` equals `100%`. `indicator_parent` compares
+without the colon that closes a list heading (`Jumlah populasi ternak (ekor) :` equals
+`Jumlah populasi ternak (ekor)`): it introduces the list, it is not the heading's text.
 
 Figures (`to_json()`: `summary`, and the same blocks per agreement in `agreements`)
 ----------------------------------------------------------------------------------
@@ -290,6 +292,8 @@ def text_key(field: str, value: str | None) -> str | None:
     text = collapse(value)
     if field == "target.raw":
         text = re.sub(r"\s+%", "%", text)
+    if field == "indicator_parent":
+        text = re.sub(r"\s*:$", "", text)
     if field in FOLDED_FIELDS:
         text = text.casefold()
     return text or None

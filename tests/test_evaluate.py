@@ -286,6 +286,17 @@ def test_raw_target_is_informational_and_ignores_the_space_before_percent(tmp_pa
     assert silent(s) == 0
 
 
+def test_a_list_heading_compares_without_its_closing_colon(tmp_path):
+    truth = truth_docs()
+    truth[0]["targets"][0]["indicator_parent"] = "Jumlah populasi ternak (ekor) :"
+    docs = copy.deepcopy(truth)
+    docs[0]["targets"][0]["indicator_parent"] = "Jumlah populasi ternak (ekor)"
+    docs[0]["targets"][1]["indicator_parent"] = "Jumlah populasi ternak (ekor)"  # truth: none
+    s = evaluate(write_output(tmp_path, docs), [write_truth(tmp_path, truth)]).to_json()["summary"]
+    assert s["targets"]["right"]["indicator_parent"] == 5
+    assert silent(s) == 1
+
+
 def test_wrong_budget_amount_unflagged_is_silent(tmp_path):
     docs = truth_docs()
     docs[0]["budget"][1]["amount"] = 4105373
