@@ -447,3 +447,20 @@ def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     assert [t.text for _, t, _, _, _ in got] == ["444.820", "127.679"]
     assert all(guessed for *_, guessed in got)  # cut by position: flagged for a person
     assert "Jumlah" not in got[0][0].text  # the heading is not the first item
+
+
+def test_a_position_wrapped_onto_a_double_spaced_line_is_whole() -> None:
+    rows_ = [("Nama : RUDI HARTONO", 356.0), ("Jabatan : KEPALA DINAS PEMUDA PROVINSI JAWA", 356.0),
+             ("BARAT", 748.0), ("Selanjutnya disebut PIHAK KESATU", 356.0),
+             ("Nama : DAENG MAREWA", 356.0), ("Jabatan : GUBERNUR JAWA BARAT", 356.0),
+             ("Selaku atasan PIHAK KESATU, selanjutnya disebut PIHAK KEDUA", 356.0)]
+    words = []
+    for n, (line, x) in enumerate(rows_):
+        top = 1000.0 + 74 * n  # 36 px letters, 38 px of white between lines
+        for t in line.split():
+            words.append(Word(t, 0.95, (x, top, x + 20.0 * len(t), top + 36), line=n + 1))
+            x += 20.0 * len(t) + 15
+    page = OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words), method="text-layer")
+    got = documents.parse_parties(documents.view_page(page))
+    assert [(n.text, p.text) for n, p in got] == [("RUDI HARTONO", "KEPALA DINAS PEMUDA PROVINSI JAWA BARAT"),
+                                                  ("DAENG MAREWA", "GUBERNUR JAWA BARAT")]

@@ -156,11 +156,13 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
             if got is not None:
                 p = p.replace(core, _match_case(got[0], core))
         out.append(p)
+    fixed = " ".join(out)
+    fixes = [] if fixed == text else [Correction(field, text, fixed, "lexicon")]
     # a lone dash between two lower-case words is noise read off a justified line
-    new = re.sub(r"(?<=[a-z]) [–—] (?=[a-z])", " ", " ".join(out))
-    if new == text:
-        return text, []
-    return new, [Correction(field, text, new, "lexicon")]
+    new = re.sub(r"(?<=[a-z]) [–—] (?=[a-z])", " ", fixed)
+    if new != fixed:
+        fixes.append(Correction(field, fixed, new, "rule"))
+    return new, fixes
 
 
 def _diff(c: Correction) -> str:

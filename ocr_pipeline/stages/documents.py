@@ -151,7 +151,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
                 k = j + 1
                 while k < len(lines) and not _stops(lines[k].text):
                     if (lines[k].left < label_left - 0.05 * view.page.dpi
-                            or lines[k].top - used[-1].bottom > 1.0 * lines[k].height):
+                            or lines[k].top - used[-1].bottom > 1.5 * lines[k].height):  # double spacing
                         break
                     parts.append(lines[k].text)
                     used.append(lines[k])
