@@ -378,11 +378,11 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     if not segments:
         return words
     pad = max(2, dpi // 30)
-    h, w = image.shape[:2]
+    height, width = image.shape[:2]
     crops = []
     for box, _, _ in segments:
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
-        x1, y1 = min(w, int(box[2]) + pad + 1), min(h, int(box[3]) + pad + 1)
+        x1, y1 = min(width, int(box[2]) + pad + 1), min(height, int(box[3]) + pad + 1)
         crops.append((x0, y0, image[y0:y1, x0:x1]))
     readings = _read_mosaic(crops, lang=lang, timeout=timeout, dpi=dpi)
     gone: set[int] = set()
