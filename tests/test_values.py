@@ -464,3 +464,22 @@ def test_a_position_wrapped_onto_a_double_spaced_line_is_whole() -> None:
     got = documents.parse_parties(documents.view_page(page))
     assert [(n.text, p.text) for n, p in got] == [("RUDI HARTONO", "KEPALA DINAS PEMUDA PROVINSI JAWA BARAT"),
                                                   ("DAENG MAREWA", "GUBERNUR JAWA BARAT")]
+
+
+def test_a_header_above_the_first_rule_found_names_the_columns() -> None:
+    # faded top rules: the grid starts under the header and the column numbers
+    rules, words = _grid(500.0, [["1", "Meningkatnya layanan", "Persentase layanan", "90%"],
+                                 ["2", "Meningkatnya arsip", "Persentase arsip tertata", "85%"]])
+    for n, cells in enumerate([HEADER, ["(1)", "(2)", "(3)", "(4)"]]):
+        for c, text in enumerate(cells):
+            x = _COLS[c] + 15
+            for t in text.split():
+                words.append(Word(t, 0.95, (x, 330.0 + 80 * n, x + 20.0 * len(t), 370.0 + 80 * n), line=50 + n))
+                x += 20.0 * len(t) + 15
+    page = OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words), rules=tuple(rules), method="text-layer")
+    view = documents.view_page(page)
+    (table, cols, skip), = view.tables
+    assert cols is not None and cols.kind == "targets" and skip == 2
+    draft = documents.draft_agreement([view])
+    assert [(r.indicator.text, r.target.text) for r in draft.rows] == [
+        ("Persentase layanan", "90%"), ("Persentase arsip tertata", "85%")]

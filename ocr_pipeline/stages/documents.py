@@ -18,15 +18,15 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 
 from ..catalogue import regions_in
-from ..records import OcrPage, Table
+from ..records import Cell, OcrPage, Table
 from .budget import RawBudget, budget_lines, table_budget
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
-from .rows import Columns, RawRow, TextBox, header_columns, stitch_rows, table_rows
+from .rows import Columns, RawRow, TextBox, header_columns, role_of, stitch_rows, table_rows
 from .tables import TableSettings, find_tables
 from .values import ParsedDate, parse_date
 
@@ -72,11 +72,49 @@ class Draft:
 
 
 def view_page(page: OcrPage, settings: TableSettings | None = None) -> PageView:
+    lines = words_to_lines(page.words)
     tables = []
     for t in find_tables(page, settings):
         cols, skip = header_columns(t)
+        if cols is None and (above := _with_header_above(t, lines, page.dpi)) is not None:
+            got, n = header_columns(above)
+            if got is not None:
+                t, cols, skip = above, got, n
         tables.append((t, cols, skip))
-    return PageView(page, words_to_lines(page.words), tuple(tables))
+    return PageView(page, lines, tuple(tables))
+
+
+def _with_header_above(table: Table, lines: Sequence[Line], dpi: int) -> Table | None:
+    """The table grown upwards over the lines between its header and its first rule found.
+
+    On a faded or stamped page the top rules of a table may not be found: the grid
+    then starts below its header (and below the column numbers and the first section
+    row). A line less than an inch and a half above the grid that names two columns
+    ('No', 'Sasaran Strategis', 'Indikator Kinerja', 'Target') is taken as the header,
+    and it and every line under it become rows of the table, their words put in
+    columns by position, so the columns get their roles.
+    """
+    x0, top, x1, _ = table.bbox
+    near = [ln for ln in lines if top - 1.5 * dpi <= ln.top and ln.cy < top
+            and ln.right > x0 and ln.left < x1]
+    edges = table.col_edges
+    for i, ln in enumerate(near):
+        parts = [[w for w in ln.words if edges[c] <= w.cx < edges[c + 1]] for c in range(table.n_cols)]
+        if sum(role_of(" ".join(w.text for w in p)) is not None for p in parts if p) < 2:
+            continue
+        new = near[i:]
+        cells = []
+        for r, row in enumerate(new):
+            for c in range(table.n_cols):
+                ws = tuple(w for w in row.words if edges[c] <= w.cx < edges[c + 1])
+                bottom = new[r + 1].top - 1 if r + 1 < len(new) else top
+                cells.append(Cell(r, c, (edges[c], row.top - 1, edges[c + 1], bottom), ws))
+        k = len(new)
+        cells += [replace(c, row=c.row + k) for c in table.cells]
+        rows = tuple(ln.top - 1 for ln in new) + table.row_edges
+        return replace(table, bbox=(x0, new[0].top - 1, x1, table.bbox[3]), n_rows=table.n_rows + k,
+                       cells=tuple(cells), row_edges=rows)
+    return None
 
 
 # --------------------------------------------------------------------------- letters
