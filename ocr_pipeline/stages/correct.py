@@ -296,7 +296,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     raw = r.target.text
     fixed = join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon)
     # letters taken for digits ('S5' -> 55) make a number that was not printed as such: check it
-    guessed = re.sub(r"\D", "", fixed) != re.sub(r"\D", "", raw)
+    guessed = (sum(ch.isdigit() for ch in " ".join(fix_digits(t) for t in raw.split(" ")))
+               > sum(ch.isdigit() for ch in raw))
     if fixed != raw:
         fixes.append(Correction("target", raw, fixed, "rule"))
         raw = fixed
