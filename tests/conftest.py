@@ -19,6 +19,22 @@ ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"
 
 
+def copy_corrections(d: Path) -> Path:
+    """A private copy of the catalogue and lexicon in `d` (tests may edit it; others may edit
+    corrections/ meanwhile)."""
+    d.mkdir(parents=True, exist_ok=True)
+    for name in ("catalogue.csv", "lexicon.txt"):
+        if (ROOT / "corrections" / name).exists():
+            shutil.copy(ROOT / "corrections" / name, d / name)
+    return d
+
+
+@pytest.fixture(scope="module")
+def corrections(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`copy_corrections` once per test module."""
+    return copy_corrections(tmp_path_factory.mktemp("corrections"))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--runslow", action="store_true", default=False, help="run the slow corpus tests")
     parser.addoption("--update-golden", action="store_true", default=False,

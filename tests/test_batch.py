@@ -38,16 +38,6 @@ SAME_BYTES = ("targets.csv", "budget.csv", "review.csv")
 
 
 @pytest.fixture(scope="module")
-def corrections(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the catalogue and lexicon: others may edit corrections/ meanwhile."""
-    d = tmp_path_factory.mktemp("corrections")
-    for name in ("catalogue.csv", "lexicon.txt"):
-        if (ROOT / "corrections" / name).exists():
-            shutil.copy(ROOT / "corrections" / name, d / name)
-    return d
-
-
-@pytest.fixture(scope="module")
 def scan_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Page 2 of a sample scan (a target table) as a one-page PDF: the OCR path."""
     import pypdfium2 as pdfium

@@ -17,16 +17,6 @@ BORN_DIGITAL = ROOT.parent / "shared" / "realdata" / "pk_born_digital"
 ONE_PAGE = BORN_DIGITAL / "PK BANDING.pdf"
 
 
-@pytest.fixture
-def corrections(tmp_path: Path) -> Path:
-    d = tmp_path / "corrections"
-    d.mkdir()
-    for name in ("catalogue.csv", "lexicon.txt"):
-        if (ROOT / "corrections" / name).exists():
-            shutil.copy(ROOT / "corrections" / name, d / name)
-    return d
-
-
 def test_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"ocr-pipeline {__version__}"

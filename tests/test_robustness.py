@@ -76,16 +76,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return make_corpus(tmp_path_factory.mktemp("corpus") / "in")
 
 
-@pytest.fixture(scope="module")
-def corrections(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the catalogue and lexicon: others may edit corrections/ meanwhile."""
-    d = tmp_path_factory.mktemp("corrections")
-    for name in ("catalogue.csv", "lexicon.txt"):
-        if (ROOT / "corrections" / name).exists():
-            shutil.copy(ROOT / "corrections" / name, d / name)
-    return d
-
-
 # --------------------------------------------------------------------------- the corpus
 
 
