@@ -4,8 +4,10 @@ Work is split into tasks that run in worker processes (or on a Dask cluster):
 
 * `page_task(path, page, config)`: ingest one page, clean it, OCR it -> `OcrPage`
   (the cleaned image goes to the work folder for later re-reading);
-* `file_task(path, pages, config)`: split the file's pages into agreements, read
-  their tables, budgets and headers, correct and flag -> agreements (JSON).
+* once a file's pages are read, `split_file` tells its agreements apart (cheap, in the
+  main process), and `agreement_task(path, sha256, index, pages, config)` reads one
+  agreement's tables, budget and header, corrects and flags -> agreement (JSON).
+  (`file_task` does a file's agreements one after the other, for tools.)
 
 Every input is keyed in the resume ledger by its content hash, the pipeline version
 and the settings that change results; a rerun skips what is done. Each agreement
@@ -112,12 +114,12 @@ def page_task(info: ingest.InputFile, page_no: int, config: RunConfig) -> OcrPag
             log.error("%s: page %d: %s", path, page_no, why, exc_info=log.isEnabledFor(logging.DEBUG))
             return OcrPage(path, page_no, page.dpi, w, h, (), method="failed",
                            warnings=(f"page {page_no}: OCR failed: {why}",))
-        _write_work_image(work_image_path(config.out_dir, sha256, page_no), clean.gray)
+        work = work_image_path(config.out_dir, sha256, page_no)
+        _write_work_image(work, clean.gray)
         try:
             read = ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
             if config.keep_work:  # the words too: later stages can be rerun without OCR
-                export.atomic_write(work_image_path(config.out_dir, sha256, page_no).with_suffix(".ocr.json"),
-                                    export.dumps(read.to_json()))
+                export.atomic_write(work.with_suffix(".ocr.json"), export.dumps(read.to_json()))
             return read
         except OcrError as exc:
             h, w = clean.gray.shape[:2]

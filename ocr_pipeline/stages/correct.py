@@ -487,17 +487,18 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     ('Sekretaris' beside 'Sekretariat'), words under four letters are left alone, and
     names of people are not checked (a 'Dian' is not a misread 'dan').
     """
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
+    common = [o for o, n in seen.items() if n >= 2 and o.isalpha()]
     out = []
     for word in text.split():
         k = _word_key(word)
         if len(k) < 4 or not k.isalpha() or k in lexicon:
             continue
-        best = max(((fuzz.ratio(k, o), o) for o, n in seen.items()
-                    if n > seen[k] and n >= 2 and o != k and o.isalpha()), default=None)
-        if best is not None and best[0] >= NEAR_MISS:
-            out.append((word.strip(".,;:()'\""), best[1]))
+        got = process.extractOne(k, [o for o in common if seen[o] > seen[k] and o != k], scorer=fuzz.ratio,
+                                 score_cutoff=NEAR_MISS)
+        if got is not None:
+            out.append((word.strip(".,;:()'\""), got[0]))
     return out
 
 
