@@ -107,12 +107,13 @@ def _scans(spec: DocSpec, lay: Layout) -> Iterator[tuple[PageLayout, PageScan]]:
         yield page, scan
 
 
-def _pdf_bytes(images: Sequence[Image.Image], spec: DocSpec) -> bytes:
-    """One JPEG image per page, page size = pixels / dpi (Pillow's PDF writer)."""
+def image_pdf(images: Sequence[Image.Image], dpi: float, quality: int, title: str) -> bytes:
+    """An image-only PDF: one JPEG per page, page size = pixels / dpi (Pillow's PDF writer),
+    fixed dates (the same images give the same bytes)."""
     buf = io.BytesIO()
     images[0].save(buf, "PDF", save_all=True, append_images=list(images[1:]),
-                   resolution=float(spec.dpi), quality=spec.quality, optimize=True,
-                   title=spec.name, producer="ocr_pipeline.simulate", creator="ocr_pipeline",
+                   resolution=float(dpi), quality=quality, optimize=True,
+                   title=title, producer="ocr_pipeline.simulate", creator="ocr_pipeline",
                    creationDate=PDF_DATE, modDate=PDF_DATE)
     return buf.getvalue()
 
@@ -156,7 +157,7 @@ def write_document(spec: DocSpec, out_dir: Path) -> Written:
     for page, scan in _scans(spec, lay):
         images.append(Image.fromarray(scan.image, "RGB" if spec.color else "L"))
         records.append(_page_record(page, scan, spec))
-    pdf = _pdf_bytes(images, spec)
+    pdf = image_pdf(images, spec.dpi, spec.quality, spec.name)
     sha = hashlib.sha256(pdf).hexdigest()
     truth = _finish_truth(lay, spec, sha)
     paths = (out_dir / f"{spec.name}.pdf", out_dir / f"{spec.name}.truth.json",

@@ -411,12 +411,11 @@ def scan_pdf_pages(src: Path, dst: Path, *, level: str, seed: int, dpi: int = 30
     by level, fixed dates: a seed gives the same bytes). Returns each page's
     `PageScan.to_json()` (rotation, skew, effects).
     """
-    import io
 
     import pypdfium2 as pdfium
     from PIL import Image
 
-    from .corpus import PDF_DATE, PDF_QUALITY
+    from .corpus import PDF_QUALITY, image_pdf
 
     if level not in LEVELS:
         raise ValueError(f"unknown scan level {level!r}; use one of {', '.join(LEVELS)}")
@@ -449,11 +448,6 @@ def scan_pdf_pages(src: Path, dst: Path, *, level: str, seed: int, dpi: int = 30
         doc.close()
     if not images:
         raise ValueError(f"{src}: the PDF has no pages")
-    buf = io.BytesIO()
-    images[0].save(buf, "PDF", save_all=True, append_images=images[1:], resolution=float(out_dpi),
-                   quality=PDF_QUALITY[lv.name], optimize=True, title=Path(src).stem,
-                   producer="ocr_pipeline.simulate", creator="ocr_pipeline",
-                   creationDate=PDF_DATE, modDate=PDF_DATE)
     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-    Path(dst).write_bytes(buf.getvalue())
+    Path(dst).write_bytes(image_pdf(images, out_dpi, PDF_QUALITY[lv.name], Path(src).stem))
     return tuple(records)

@@ -163,9 +163,10 @@ def cascades(head: dict[str, Any], sub: dict[str, Any]) -> bool:
     return found >= 0.5 * len(rows)
 
 
-def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
+def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], whole: bool) -> None:
+    """Rows of `subs` (agreements the head's takes over) against the head's; with `whole`
+    (they are all at hand) a head row of a delegated activity in none of them is flagged."""
     hid = head["agreement_id"]
-    subs = [s for s in subs if cascades(head, s)]
     delegated = {_norm(r.get("activity")) for s in subs for r in s.get("targets", ()) if r.get("activity")}
     matched: set[int] = set()
     for sub in subs:
@@ -185,7 +186,7 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> 
                 _take(h, row, sid)
             elif _doubtful_target(row) and not _doubtful_target(h):
                 _take(row, h, hid)
-    if complete(head, subs):
+    if whole:
         for h in head.get("targets", ()):
             if id(h) not in matched and _norm(h.get("activity")) in delegated and h.get("activity"):
                 _flag(h, "not found in any subordinate's agreement of the same activity")
@@ -241,8 +242,9 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         _strip_header(d)
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
-        _reconcile_targets(head, subs)
         cascading = [s for s in subs if cascades(head, s)]
-        if complete(head, cascading):
+        whole = complete(head, cascading)
+        _reconcile_targets(head, cascading, whole)
+        if whole:
             _reconcile_budget(head, cascading)
     return out
