@@ -42,7 +42,7 @@ from ._exec import tesseract
 from .config import RunConfig
 from .errors import BadArgsError, InputFileError, MissingDependencyError, OcrError, OutputError, PipelineError
 from .ledger import Ledger
-from .records import OcrPage
+from .records import Agreement, OcrPage
 from .stages import cleanup, correct, documents, export, ingest, ocr
 from .stages.reconcile import reconcile
 
@@ -195,22 +195,36 @@ class _Pages:
         export.atomic_write(self.out_dir / rel, buf.tobytes())
         return rel
 
-    def reread(self, page: int, bbox, digits: bool) -> list[str]:
-        """Several readings of one region of a cleaned page (the correction stage's re-read)."""
-        img = self.image(page)
-        if img is None:
-            return []
-        try:
-            if digits:
-                got = [ocr.reread(img, bbox, lang="eng", whitelist=ocr.DIGITS, psm=7, scale=2.0,
-                                  timeout=self.timeout)]
-            else:
-                got = [ocr.reread(img, bbox, lang=self.lang, psm=6, scale=s, timeout=self.timeout)
-                       for s in (2.0, 3.0)]
-        except OcrError as exc:
-            log.warning("re-reading page %d failed: %s", page, exc)
-            return []
-        return [g.text for g in got if g.text]
+    def reread(self, wanted: Sequence[tuple[int, tuple[float, ...], bool]]
+               ) -> dict[tuple[int, tuple[float, ...], bool], list[str]]:
+        """Readings of regions `(page, bbox, digits)` of the cleaned pages, read again.
+
+        Two Tesseract calls for all of them (the language data is loaded once a call):
+        text at two scales, and digits only (a whitelist, one line). A region of a page
+        whose image is gone gets no readings.
+        """
+        got: dict[tuple[int, tuple[float, ...], bool], list[str]] = {key: [] for key in wanted}
+        for digits in (False, True):
+            keys, regions = [], []
+            for key in sorted((k for k in got if k[2] == digits), key=lambda k: k[0]):
+                img = self.image(key[0])
+                if img is not None:
+                    keys.append(key)
+                    regions.append((img, key[1]))
+            if not keys:
+                continue
+            try:
+                if digits:
+                    read = ocr.reread(regions, lang="eng", whitelist=ocr.DIGITS, psm=7, scales=(2.0,),
+                                      timeout=self.timeout)
+                else:
+                    read = ocr.reread(regions, lang=self.lang, psm=6, scales=(2.0, 3.0), timeout=self.timeout)
+            except OcrError as exc:
+                log.warning("re-reading %d regions failed: %s", len(keys), exc)
+                continue
+            for key, readings in zip(keys, read, strict=True):
+                got[key] = [r.text for r in readings if r.text]
+        return got
 
     def to_original(self, page: int, bbox):
         p = self.by_page.get(page)
@@ -269,8 +283,23 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
     draft = documents.draft_agreement(views)
     exact = all(v.page.method == "text-layer" for v in views)
-    agreement = correct.finalize(draft, agreement_id=agreement_id(sha256, index), file=path, sha256=sha256,
-                                 knowledge=knowledge, reader=geometry.reread, exact=exact)
+    # Correction runs twice when it doubts values: the first run names the regions to
+    # read again, which are read together (a Tesseract call costs the loading of its
+    # language data); the second gets their readings. Rows are corrected each on its
+    # own, so the second run asks for the same regions.
+    wanted: dict[tuple[int, tuple[float, ...], bool], list[str]] = {}
+
+    def reader(page: int, bbox, digits: bool) -> list[str]:
+        return wanted.setdefault((page, tuple(bbox), digits), [])
+
+    def agreement_now() -> Agreement:
+        return correct.finalize(draft, agreement_id=agreement_id(sha256, index), file=path, sha256=sha256,
+                                knowledge=knowledge, reader=reader, exact=exact)
+
+    agreement = agreement_now()
+    if wanted:
+        wanted.update(geometry.reread(list(wanted)))
+        agreement = agreement_now()
     doc = agreement.to_json()
     mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]
     if mine:

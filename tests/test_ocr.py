@@ -114,7 +114,7 @@ def test_born_digital_page_read_exactly_without_ocr(monkeypatch):
     def no_ocr(*args, **kwargs):
         raise AssertionError("a born-digital page must not be OCRed")
 
-    monkeypatch.setattr(tesseract, "read_words", no_ocr)
+    monkeypatch.setattr(tesseract, "_run", no_ocr)
     pdf = REAL / "pk_born_digital" / "PK KADIS 2017.pdf"
     info = ingest.inspect(pdf, Limits())
     page = next(iter(ingest.iter_pages(info, 150, Limits(), (2,))))
@@ -144,14 +144,19 @@ def test_vendor_ocr_page_is_read_again():
 
 
 @pytest.mark.tesseract
-def test_reread_a_crop_gives_the_digits_with_a_whitelist():
+def test_reread_crops_give_the_digits_with_a_whitelist():
     img = Image.new("L", (700, 200), 255)
     draw = ImageDraw.Draw(img)
     draw.text((60, 60), "Target", font=_font(40), fill=0)
     draw.text((260, 60), "1.250,75 %", font=_font(40), fill=0)
+    draw.text((60, 130), "92,5%", font=_font(40), fill=0)
     x0, y0, x1, y1 = draw.textbbox((260, 60), "1.250,75 %", font=_font(40))
-    got = ocr.reread(np.asarray(img), (x0, y0, x1, y1), lang="eng", whitelist=ocr.DIGITS, psm=7)
+    page = np.asarray(img)
+    (got,), (other,), (empty,) = ocr.reread([(page, (x0, y0, x1, y1)), (page, draw.textbbox((60, 130), "92,5%", font=_font(40))),
+                                    (page, (800, 10, 900, 50))], lang="eng", whitelist=ocr.DIGITS, psm=7)
     assert got.text.replace(" ", "") == "1.250,75%"
+    assert other.text.replace(" ", "") == "92,5%"  # each region read as alone, in the order given
+    assert empty.text == "" and empty.words == ()
     assert all(set(w.text) <= set(ocr.DIGITS) for w in got.words)
     # the words come back in the page's pixels, where they were drawn
     assert abs(got.words[0].bbox[0] - x0) < 6 and abs(got.words[-1].bbox[2] - x1) < 6
@@ -180,7 +185,7 @@ def test_letters_the_layout_analysis_lost_are_read_back():
         Word("PERJ", per.conf, (x0, y0, x0 + 0.38 * (x1 - x0), y1), per.line, per.block),
         Word("JIAN", per.conf, (x0 + 0.62 * (x1 - x0), y0, x1, y1), per.line, per.block)]
     cut = [w for w in cut if w.cy <= 120]  # and the second line lost whole
-    got = ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)
+    got, _ = ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)
     texts = [w.text for w in got]
     assert "PERJANJIAN" in texts and "PERJ" not in texts and "JIAN" not in texts
     assert {"Sekretariat", "Komisi", "Pemilihan", "Umum"} <= set(texts)
@@ -198,7 +203,7 @@ def test_a_logo_on_a_line_of_its_own_is_not_read_as_words():
     image = np.asarray(img)
     words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
     words = [w for w in words if w.cy < 150]  # as if the layout analysis left the marks out
-    got = ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)
+    got, _ = ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)
     assert [w.text for w in got] == [w.text for w in words]
 
 

@@ -3,13 +3,16 @@
 Born-digital pages keep their exact text-layer words (no OCR). Scanned pages are
 read by Tesseract (`OcrSettings.lang`, `ind+eng` by default) from the image cleanup
 made for it (at 150 dpi, ruling lines of tables removed), in two calls: the page
-without its tables, and a mosaic of the table cells (`read_regions`). Up and down are
+without its tables, and a mosaic of the table cells (cells cut to their ink, stacked
+with white gaps, read as one block: columns stay apart and short lone values are not
+dropped as noise) together with the stretches of lines the first call's layout
+analysis lost (`_recover_dropped`). Up and down are
 settled here (`_read_upright`): a glance at a band of text read both ways up when the
 letters do not plainly stand upright, and the confidence of the reading. Word boxes
 are returned in the pixels of the cleaned page (`CleanPage.gray`).
 
-`reread` reads one region again (a crop, upscaled, a single-line mode, an optional
-character whitelist) for the correction stage to call on doubtful cells.
+`reread` reads regions again (a crop, upscaled, a single-line mode, an optional
+character whitelist; all of them in one call) for the correction stage's doubtful cells.
 """
 
 from __future__ import annotations
@@ -74,21 +77,21 @@ def _read_upright(clean: CleanPage, s: OcrSettings, timeout: float, tables: Tabl
         clean = turn_around(clean)
         view = _view(clean, tables)
     rest = _read_rest(view, s, timeout)
-    q = _quality(rest)
+    q = _quality(rest[0])
     if may_turn and q is not None and q < POOR_READING:
         turned = turn_around(clean)
         view2 = _view(turned, tables)
         rest2 = _read_rest(view2, s, timeout)
-        q2 = _quality(rest2)
+        q2 = _quality(rest2[0])
         if q2 is not None and q2 > q + BETTER_BY:
             log.info("%s p%d: read upside down, turned", clean.source, clean.page)
             clean, view, rest = turned, view2, rest2
         may_turn = False
-    words = _to_page(view, rest + _read_cells(view, s, timeout))
+    words = _to_page(view, _with_cells(view, *rest, s, timeout))
     if may_turn and q is None and reading_quality(words) < POOR_READING:
         turned = turn_around(clean)
         view2 = _view(turned, tables)
-        words2 = _to_page(view2, _read_rest(view2, s, timeout) + _read_cells(view2, s, timeout))
+        words2 = _to_page(view2, _with_cells(view2, *_read_rest(view2, s, timeout), s, timeout))
         if reading_quality(words2) > reading_quality(words) + BETTER_BY:
             log.info("%s p%d: read upside down, turned", clean.source, clean.page)
             clean, words = turned, words2
@@ -211,13 +214,19 @@ def _to_page(view: _View, words: Sequence[Word]) -> tuple[Word, ...]:
     return tuple(out)
 
 
-def _read_rest(view: _View, s: OcrSettings, timeout: float) -> list[Word]:
+def _read_rest(view: _View, s: OcrSettings, timeout: float) -> tuple[list[Word], np.ndarray]:
     return _rest_words(view.image, view.grids, lang=s.lang, psm=s.psm, timeout=timeout,
                        dpi=view.dpi)
 
 
-def _read_cells(view: _View, s: OcrSettings, timeout: float) -> list[Word]:
-    return _cell_words(view.image, view.grids, lang=s.lang, timeout=timeout, dpi=view.dpi)
+def _with_cells(view: _View, rest: list[Word], rest_image: np.ndarray, s: OcrSettings, timeout: float
+                ) -> list[Word]:
+    """The words outside the tables with what the layout analysis lost read back, and the
+    words of the table cells: both read in one mosaic (one call)."""
+    cells = _cell_crops(view.image, view.grids, view.dpi)
+    rest, readings = _recover_dropped(rest_image, rest, lang=s.lang, timeout=timeout, dpi=view.dpi,
+                                      also=cells)
+    return rest + [replace(w, line=CELL_LINE_BASE + w.line) for cell in readings for w in cell]
 
 
 def _quality(words: Sequence[Word], least: int = 5) -> float | None:
@@ -261,24 +270,10 @@ def _ink_crop(image: np.ndarray, box: BBox, inset: int = 3) -> tuple[int, int, n
     return x0 + b, y0 + a, cell[a:a2, b:b2]
 
 
-def read_regions(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int,
-                 timeout: float, dpi: int | None = None) -> tuple[Word, ...]:
-    """OCR a page in two calls: the page without its tables, and a mosaic of table cells.
-
-    Cells are cut to their ink, stacked one under the other with white gaps, read as
-    one uniform block (psm 6), and every word is mapped back to the page. Reading cell
-    by cell keeps columns apart and finds short isolated values (a lone "5", a row
-    number) that page segmentation drops.
-    """
-    words = _rest_words(image, grids, lang=lang, psm=psm, timeout=timeout, dpi=dpi)
-    words += _cell_words(image, grids, lang=lang, timeout=timeout, dpi=dpi)
-    words.sort(key=lambda w: (w.bbox[1], w.bbox[0]))
-    return tuple(words)
-
-
 def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int,
-                timeout: float, dpi: int | None) -> list[Word]:
-    """Words of the page with its tables blanked out (one Tesseract call, `psm`).
+                timeout: float, dpi: int | None) -> tuple[list[Word], np.ndarray]:
+    """Words of the page with its tables blanked out (one Tesseract call, `psm`), and
+    that page.
 
     Tesseract gets only the part of the page that has ink (plus a margin): blank
     margins cost it time, not words.
@@ -292,17 +287,13 @@ def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int
     ink = rest < 128
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if len(rows) == 0 or (grids and int(ink.sum()) <= 20):
-        return []
+        return [], rest
     pad = round((dpi or 300) * _GAP)
     y0, x0 = max(0, int(rows[0]) - pad), max(0, int(cols[0]) - pad)
     y1, x1 = min(rest.shape[0], int(rows[-1]) + pad + 1), min(rest.shape[1], int(cols[-1]) + pad + 1)
-    part = rest[y0:y1, x0:x1]
-    words = tesseract.read_words(part, lang=lang, psm=psm, timeout=timeout, dpi=dpi)
-    words = _recover_dropped(part, list(words), lang=lang, timeout=timeout, dpi=dpi or 300)
-    if x0 == 0 and y0 == 0:
-        return list(words)
+    words = tesseract.read_words(rest[y0:y1, x0:x1], lang=lang, psm=psm, timeout=timeout, dpi=dpi)
     return [replace(w, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
-            for w in words]
+            for w in words], rest
 
 
 def _uncovered_letters(image: np.ndarray, words: Sequence[Word], dpi: int) -> list[BBox]:
@@ -326,9 +317,10 @@ def _uncovered_letters(image: np.ndarray, words: Sequence[Word], dpi: int) -> li
 LOST_LINE_BLOBS = 4  # letter blobs side by side that make a line worth reading when it has no words
 
 
-def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout: float,
-                     dpi: int) -> list[Word]:
-    """Letters that Tesseract's page layout analysis lost, read back line by line.
+def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout: float, dpi: int,
+                     also: Sequence[tuple[int, int, np.ndarray]] = ()) -> tuple[list[Word], list[list[Word]]]:
+    """Letters that Tesseract's page layout analysis lost, read back line by line; and
+    the words of the crops `also` (the table cells), read in the same call.
 
     With page segmentation, Tesseract sometimes cuts a line into blocks where it
     guesses a column edge and loses the letters at the cut (`PERJANJIAN` read
@@ -336,13 +328,12 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     blob of ink that no word covers marks such a cut: the cut (its blobs no more than
     a third of an inch apart) and the words either side of it are read again as one
     line (all the cuts of a page in one call, `_read_mosaic`), and the new reading
-    replaces those words when it covers the lost letters and has no fewer letters. A line lost whole (four blobs or more side by side, no word)
+    replaces those words when it covers the lost letters and has no fewer letters. A line
+    lost whole (four blobs or more side by side, no word)
     is kept only when it reads back as plain text with confidence: the blobs of a logo,
     a stamp or a signature do not.
     """
-    lost = _uncovered_letters(image, words, dpi)
-    if not lost or not words:
-        return words
+    lost = _uncovered_letters(image, words, dpi) if words else []
     reach = dpi / 3
     segments: list[tuple[list[float], set[int], set[int]]] = []  # box, word indices, blobs
     done: set[int] = set()
@@ -375,8 +366,6 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
                 break
         else:
             segments.append((box, members, blobs))
-    if not segments:
-        return words
     pad = max(2, dpi // 30)
     height, width = image.shape[:2]
     crops = []
@@ -384,7 +373,10 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
         x1, y1 = min(width, int(box[2]) + pad + 1), min(height, int(box[3]) + pad + 1)
         crops.append((x0, y0, image[y0:y1, x0:x1]))
-    readings = _read_mosaic(crops, lang=lang, timeout=timeout, dpi=dpi)
+    readings = _read_mosaic(crops + list(also), lang=lang, timeout=timeout, dpi=dpi)
+    readings, others = readings[:len(crops)], readings[len(crops):]
+    if not segments:
+        return words, others
     gone: set[int] = set()
     put: dict[int, list[Word]] = {}  # new words, before the word of this index
     line, block = max(w.line for w in words), max(w.block for w in words)
@@ -412,7 +404,7 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         if i not in gone:
             out.append(word)
     out.extend(put.get(len(words), ()))
-    return out
+    return out, others
 
 
 def _union(a: Sequence[float], b: Sequence[float]) -> list[float]:
@@ -430,9 +422,8 @@ def _letters(words: Sequence[Word]) -> int:
     return sum(ch.isalnum() for w in words for ch in w.text)
 
 
-def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout: float,
-                dpi: int | None) -> list[Word]:
-    """Words of the table cells, read as one mosaic (one Tesseract call, psm 6)."""
+def _cell_crops(image: np.ndarray, grids: Sequence[Grid], dpi: int | None) -> list[tuple[int, int, np.ndarray]]:
+    """The table cells of a page cut to their ink, `(x, y, image)`, each cell once."""
     inset = max(1, round((dpi or 300) * _INSET))
     crops: list[tuple[int, int, np.ndarray]] = []
     for g in grids:
@@ -440,8 +431,7 @@ def _cell_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, timeout:
             c = _ink_crop(image, g.cell_bbox(span), inset)
             if c is not None and not any(_same_ink(c, k) for k in crops):  # overlapping grids
                 crops.append(c)
-    return [replace(w, line=CELL_LINE_BASE + w.line)
-            for cell in _read_mosaic(crops, lang=lang, timeout=timeout, dpi=dpi) for w in cell]
+    return crops
 
 
 def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, timeout: float,
@@ -488,33 +478,47 @@ class Reading:
 DIGITS = "0123456789.,%"
 
 
-def reread(image: np.ndarray, bbox: BBox, *, lang: str = "ind", whitelist: str | None = None,
-           psm: int = 7, scale: float = 2.0, pad: int = 6, timeout: float = 30.0) -> Reading:
-    """Read one region of a cleaned page again: crop, upscale, single-line mode.
+def reread(regions: Sequence[tuple[np.ndarray, BBox]], *, lang: str = "ind", whitelist: str | None = None,
+           psm: int = 7, scales: Sequence[float] = (2.0,), pad: int = 6, timeout: float = 30.0
+           ) -> list[list[Reading]]:
+    """Read regions `(page image, box)` again: crop, upscale, single-line mode.
 
-    Box coordinates of the returned words are in the page's pixels.
+    Each region at each of `scales`, all in one Tesseract call (each crop read as
+    alone): the readings of region i are `[i][k]` for `scales[k]`. `timeout` is per
+    crop. Box coordinates of the returned words are in the page's pixels.
     """
-    hgt, wid = image.shape[:2]
-    x0 = max(0, int(bbox[0]) - pad)
-    y0 = max(0, int(bbox[1]) - pad)
-    x1 = min(wid, int(bbox[2]) + pad)
-    y1 = min(hgt, int(bbox[3]) + pad)
-    if x1 <= x0 or y1 <= y0:
-        return Reading("", 0.0, (), "empty region")
-    crop = image[y0:y1, x0:x1]
-    if scale != 1.0:
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
     border = 20
-    crop = cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT,
-                              value=255 if crop.ndim == 2 else (255, 255, 255))
-    words = tesseract.read_words(crop, lang=lang, psm=psm, timeout=timeout, whitelist=whitelist)
-    mapped = tuple(
-        Word(w.text, w.conf,
-             ((w.bbox[0] - border) / scale + x0, (w.bbox[1] - border) / scale + y0,
-              (w.bbox[2] - border) / scale + x0, (w.bbox[3] - border) / scale + y0), w.line, w.block)
-        for w in words
-    )
-    text = " ".join(w.text for w in mapped)
-    conf = min((w.conf for w in mapped), default=0.0)
-    how = f"reocr psm{psm} x{scale:g}" + (" whitelist" if whitelist else "")
-    return Reading(text, conf, mapped, how)
+    crops, places = [], []
+    for image, bbox in regions:
+        hgt, wid = image.shape[:2]
+        x0, y0 = max(0, int(bbox[0]) - pad), max(0, int(bbox[1]) - pad)
+        x1, y1 = min(wid, int(bbox[2]) + pad), min(hgt, int(bbox[3]) + pad)
+        for scale in scales:
+            if x1 <= x0 or y1 <= y0:
+                places.append(None)
+                continue
+            crop = image[y0:y1, x0:x1]
+            if scale != 1.0:
+                crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            crops.append(cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT,
+                                            value=255 if crop.ndim == 2 else (255, 255, 255)))
+            places.append((x0, y0, scale))
+    read = iter(tesseract.read_many(crops, lang=lang, psm=psm, timeout=timeout * max(1, len(crops)),
+                                    whitelist=whitelist))
+    readings = []
+    for place in places:
+        if place is None:
+            readings.append(Reading("", 0.0, (), "empty region"))
+            continue
+        x0, y0, scale = place
+        mapped = tuple(
+            Word(w.text, w.conf,
+                 ((w.bbox[0] - border) / scale + x0, (w.bbox[1] - border) / scale + y0,
+                  (w.bbox[2] - border) / scale + x0, (w.bbox[3] - border) / scale + y0), w.line, w.block)
+            for w in next(read)
+        )
+        how = f"reocr psm{psm} x{scale:g}" + (" whitelist" if whitelist else "")
+        readings.append(Reading(" ".join(w.text for w in mapped), min((w.conf for w in mapped), default=0.0),
+                                mapped, how))
+    n = len(scales)
+    return [readings[i:i + n] for i in range(0, len(readings), n)]
