@@ -195,35 +195,43 @@ class _Pages:
         export.atomic_write(self.out_dir / rel, buf.tobytes())
         return rel
 
-    def reread(self, wanted: Sequence[tuple[int, tuple[float, ...], bool]]
-               ) -> dict[tuple[int, tuple[float, ...], bool], list[str]]:
-        """Readings of regions `(page, bbox, digits)` of the cleaned pages, read again.
+    # how each kind of region is read again: Tesseract settings, and the scales read at
+    _REREAD = {
+        "text": ({"psm": 6}, (2.0, 3.0)),  # a doubtful target: read large, twice
+        "line": ({"psm": 6}, (1.0,)),  # a header value: the full-resolution page, as it is
+        "digits": ({"lang": "eng", "whitelist": ocr.DIGITS, "psm": 7}, (2.0,)),
+    }
 
-        Two Tesseract calls for all of them (the language data is loaded once a call):
-        text at two scales, and digits only (a whitelist, one line). A region of a page
-        whose image is gone gets no readings.
+    def reread(self, wanted: Sequence[correct.ReadKey]) -> dict[correct.ReadKey, list[str]]:
+        """Readings of regions `(page, bbox, kind)` of the cleaned pages, read again.
+
+        A call to Tesseract for each set of settings, however many regions (the
+        language data is loaded once a call): text and header lines in one, digits
+        in the other. A region of a page whose image is gone gets no readings.
         """
-        got: dict[tuple[int, tuple[float, ...], bool], list[str]] = {key: [] for key in wanted}
-        for digits in (False, True):
-            keys, regions = [], []
-            for key in sorted((k for k in got if k[2] == digits), key=lambda k: k[0]):
-                img = self.image(key[0])
-                if img is not None:
-                    keys.append(key)
-                    regions.append((img, key[1]))
-            if not keys:
+        got: dict[correct.ReadKey, list[str]] = {key: [] for key in wanted}
+        calls: dict[tuple, list[tuple[correct.ReadKey, tuple]]] = {}
+        for key in sorted(got, key=lambda k: k[0]):
+            page, bbox, kind = key
+            img = self.image(page)
+            if img is None:
                 continue
+            settings, scales = self._REREAD[kind]
+            if kind == "line":  # the marks at a value's ends that the first reading left out
+                reach = 0.06 * self.by_page[page].dpi
+                bbox = (bbox[0] - reach, bbox[1], bbox[2] + reach, bbox[3])
+            group = calls.setdefault(tuple(sorted(settings.items())), [])
+            group.extend((key, (img, bbox, scale)) for scale in scales)
+        for settings, jobs in calls.items():
+            kw = {"lang": self.lang, **dict(settings)}
             try:
-                if digits:
-                    read = ocr.reread(regions, lang="eng", whitelist=ocr.DIGITS, psm=7, scales=(2.0,),
-                                      timeout=self.timeout)
-                else:
-                    read = ocr.reread(regions, lang=self.lang, psm=6, scales=(2.0, 3.0), timeout=self.timeout)
+                read = ocr.reread([region for _, region in jobs], timeout=self.timeout, **kw)
             except OcrError as exc:
-                log.warning("re-reading %d regions failed: %s", len(keys), exc)
+                log.warning("re-reading %d regions failed: %s", len(jobs), exc)
                 continue
-            for key, readings in zip(keys, read, strict=True):
-                got[key] = [r.text for r in readings if r.text]
+            for (key, _), reading in zip(jobs, read, strict=True):
+                if reading.text:
+                    got[key].append(reading.text)
         return got
 
     def to_original(self, page: int, bbox):
@@ -287,10 +295,10 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     # read again, which are read together (a Tesseract call costs the loading of its
     # language data); the second gets their readings. Rows are corrected each on its
     # own, so the second run asks for the same regions.
-    wanted: dict[tuple[int, tuple[float, ...], bool], list[str]] = {}
+    wanted: dict[correct.ReadKey, list[str]] = {}
 
-    def reader(page: int, bbox, digits: bool) -> list[str]:
-        return wanted.setdefault((page, tuple(bbox), digits), [])
+    def reader(page: int, bbox, kind: str) -> list[str]:
+        return wanted.setdefault((page, tuple(bbox), kind), [])
 
     def agreement_now() -> Agreement:
         return correct.finalize(draft, agreement_id=agreement_id(sha256, index), file=path, sha256=sha256,

@@ -76,12 +76,41 @@ def test_names_of_people_are_never_corrected() -> None:
     assert doc["first_party"]["name"] == "Pegawal Rahmadhany"
 
 
+def test_the_comma_after_a_degree_read_as_a_period_is_put_back_and_said() -> None:
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="NURLELA ST..MM Dipl.. SE.. MT"))
+    assert doc["first_party"]["name"] == "NURLELA ST.,MM Dipl., SE., MT"
+    assert any("first_party.name: corrected (rule)" in w for w in doc["warnings"])
+    exact = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="A. B..C"), exact=True)
+    assert exact["first_party"]["name"] == "A. B..C"  # a text layer is as printed
+
+
+def test_a_name_takes_the_punctuation_of_its_full_resolution_reading_never_other_letters() -> None:
+    lines = {"Dr. HENING WIDIATMOKO MA": ": Dr. HENING WIDIATMOKO MA.",
+             "Muzarroby Renfly": "Muzarroby Renfiy"}
+
+    def reader(page, bbox, kind):
+        assert kind == "line"
+        return [next(v for k, v in lines.items() if bbox[1] == names[k])]
+
+    names = {"Dr. HENING WIDIATMOKO MA": 100.0, "Muzarroby Renfly": 300.0}
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("Dr. HENING WIDIATMOKO MA", y=100.0),
+                second_name=box("Muzarroby Renfly", y=300.0))
+    doc = run(d, reader)
+    assert doc["first_party"]["name"] == "Dr. HENING WIDIATMOKO MA."  # the period OCR lost, not the label's colon
+    assert any("first_party.name: corrected (read again at full resolution)" in w for w in doc["warnings"])
+    assert "first_party.name" not in doc["needs_review"]
+    # letters that differ are not taken: the name stays as read, flagged with both readings
+    assert doc["second_party"]["name"] == "Muzarroby Renfly"
+    assert "second_party.name" in doc["needs_review"]
+    assert any("'Muzarroby Renfly'" in w and "'Muzarroby Renfiy'" in w for w in doc["warnings"])
+
+
 def test_an_implausible_target_is_read_again_and_fixed_by_agreeing_readings() -> None:
     calls = []
 
-    def reader(page, bbox, digits):
-        calls.append(digits)
-        return ["90%"] if digits else ["90%", "90 %"]
+    def reader(page, bbox, kind):
+        calls.append(kind)
+        return {"digits": ["90%"], "text": ["90%", "90 %"]}.get(kind, [])
 
     doc = run(draft(row("Persentase tingkat kepuasan terhadap layanan bidang pengelolaan keuangan", "0%")), reader)
     t = doc["targets"][0]
@@ -92,7 +121,7 @@ def test_an_implausible_target_is_read_again_and_fixed_by_agreeing_readings() ->
 
 def test_a_value_still_in_doubt_is_flagged_never_replaced_by_the_catalogue() -> None:
     doc = run(draft(row("Persentase tingkat kepuasan terhadap layanan bidang pengelolaan keuangan", "0%")),
-              reader=lambda page, bbox, digits: ["0%", "6%"])
+              reader=lambda page, bbox, kind: ["0%", "6%"] if kind != "line" else [])
     t = doc["targets"][0]
     assert t["target"]["value"] == 0
     assert t["needs_review"] and any("outside the catalogue's range" in r for r in t["review_reasons"])
@@ -120,11 +149,11 @@ def test_thresholds_are_settings() -> None:
 
 def test_a_number_made_of_letters_is_read_again_and_flagged_when_the_readings_disagree() -> None:
     ind = "Jumlah kegiatan pendidikan pemilih yang dilaksanakan"
-    doc = run(draft(row(ind, "S5 Kegiatan")), reader=lambda page, bbox, digits: ["5 Kegiatan", "5"])
+    doc = run(draft(row(ind, "S5 Kegiatan")), reader=lambda page, bbox, kind: ["5 Kegiatan", "5"] if kind != "line" else [])
     t = doc["targets"][0]
     assert t["target"]["value"] == 5  # two readings agree: the S was not a 5
     assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["rule", "reocr"]
-    doc = run(draft(row(ind, "S5 Kegiatan")), reader=lambda page, bbox, digits: ["55"] if digits else ["5 Kegiatan"])
+    doc = run(draft(row(ind, "S5 Kegiatan")), reader=lambda page, bbox, kind: {"digits": ["55"], "text": ["5 Kegiatan"]}.get(kind, []))
     t = doc["targets"][0]
     assert t["target"]["value"] == 55 and t["needs_review"]
     assert any("letters read as digits" in r for r in t["review_reasons"])

@@ -152,8 +152,9 @@ def test_reread_crops_give_the_digits_with_a_whitelist():
     draw.text((60, 130), "92,5%", font=_font(40), fill=0)
     x0, y0, x1, y1 = draw.textbbox((260, 60), "1.250,75 %", font=_font(40))
     page = np.asarray(img)
-    (got,), (other,), (empty,) = ocr.reread([(page, (x0, y0, x1, y1)), (page, draw.textbbox((60, 130), "92,5%", font=_font(40))),
-                                    (page, (800, 10, 900, 50))], lang="eng", whitelist=ocr.DIGITS, psm=7)
+    got, other, empty = ocr.reread([(page, (x0, y0, x1, y1), 2.0),
+                                    (page, draw.textbbox((60, 130), "92,5%", font=_font(40)), 2.0),
+                                    (page, (800, 10, 900, 50), 2.0)], lang="eng", whitelist=ocr.DIGITS, psm=7)
     assert got.text.replace(" ", "") == "1.250,75%"
     assert other.text.replace(" ", "") == "92,5%"  # each region read as alone, in the order given
     assert empty.text == "" and empty.words == ()

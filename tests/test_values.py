@@ -216,13 +216,13 @@ _NAMES = st.builds(lambda title, words, degree: title + " ".join(words) + degree
 
 @given(_NAMES, st.sampled_from(["", ": ", " : ", ":", "; "]), st.sampled_from(["", " ", ",", ";", " -", "*", " ."]))
 def test_a_name_is_kept_without_the_label_marks_around_it(name: str, before: str, after: str) -> None:
-    assert documents._clean_name(before + name + after) == name
+    assert documents.clean_name(before + name + after) == name
 
 
 @given(st.text())
 def test_clean_name_is_idempotent(text: str) -> None:
-    once = documents._clean_name(text)
-    assert documents._clean_name(once) == once
+    once = documents.clean_name(text)
+    assert documents.clean_name(once) == once
 
 
 def _letter_page(lines: list[str], dpi: int = 300) -> OcrPage:
@@ -315,7 +315,7 @@ def test_more_parsers_never_raise(text: str) -> None:
         values.fix_percent(text)
         values.rupiah_grouping_ok(text)
         values.starts_value(text)
-        documents._clean_name(text)
+        documents.clean_name(text)
         rows.role_of(text)
     except PipelineError:
         pass

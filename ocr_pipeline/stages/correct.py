@@ -27,9 +27,11 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
 from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
-from .documents import Draft
+from .documents import Draft, clean_name
 from .rows import RawRow, TextBox
 from .values import (
     ParsedTarget,
@@ -44,8 +46,14 @@ from .values import (
 
 log = logging.getLogger(__name__)
 
-Reader = Callable[[int, BBox, bool], list[str]]
-"""reread(page, bbox, digits_only) -> the texts of several readings of that region."""
+Reader = Callable[[int, BBox, str], list[str]]
+"""reread(page, bbox, kind) -> the texts of the readings of that region, read again.
+
+`kind`: "text" (a doubtful target, read large), "digits" (the same, digits only),
+"line" (a header value, read at the page's full resolution)."""
+
+ReadKey = tuple[int, tuple[float, ...], str]
+"""A region to read again: (page, bbox, kind)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +173,49 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     return new, fixes
 
 
+def name_punctuation(name: str) -> str:
+    """The comma after a degree's period, which OCR reads as a second period.
+
+    Names carry degrees as 'NURLELA ST.,MM' or 'SH., MM'; a doubled period inside a
+    name is always that comma ('ST..MM', 'SH.. MM'), never an ellipsis. Only the
+    punctuation changes: the letters of a name are never corrected.
+    """
+    return re.sub(r"(?<=\w)\.\.(?=\s*\w)", ".,", name)
+
+
+SAME_NAME = 80.0  # two readings this alike (letters only) are of one name: flag the difference
+
+
+def name_read_again(box: TextBox, ctx: _Ctx) -> tuple[str, str, str | None]:
+    """A person's name with the punctuation of its degrees as the page shows it: (name,
+    how it was corrected, a doubt for a person or None).
+
+    Names are read at OCR resolution, where a degree's last period or the comma after
+    it is often lost or taken for a period ('MA' for 'MA.', 'ST..MM' for 'ST.,MM').
+    The name is read again at the page's full resolution: when the two readings have
+    the same letters, the second one's punctuation is kept; when their letters differ
+    a little, the first reading stays and the name is flagged with both. The letters
+    of a name are never changed.
+    """
+    text, how = name_punctuation(box.text), "rule"
+    if ctx.reader is None or box.bbox is None or box.page is None:
+        return text, how, None
+    letters = _letters(text)
+    for again in ctx.reader(box.page, box.bbox, "line"):
+        again = name_punctuation(clean_name(again))
+        if text[:1].isalnum():  # a mark left of the name (the label's colon) is not of it
+            again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
+        if _letters(again) == letters:
+            return again, "read again at full resolution", None
+        if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
+            return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
+    return text, how, None
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
 def _diff(c: Correction) -> str:
     """The words a correction changed: 'Pegawal -> Pegawai'."""
     a, b = c.before.split(), c.after.split()
@@ -258,7 +309,7 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     if ctx.reader is None or box is None:
         return None
     page = r.target.page or r.page
-    texts = ctx.reader(page, box, False) + ctx.reader(page, box, True)
+    texts = ctx.reader(page, box, "text") + ctx.reader(page, box, "digits")
     votes: dict[tuple[float | None, str | None], list[str]] = {}
     for t in texts:
         p = parse_target(_digits_fixed(t))
@@ -528,8 +579,16 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             needs.append(path)
             warnings.append(f"{path}: " + "; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement"
                                                      for a, b in odd))
+        if path.endswith(".name") and not exact:
+            fixed, how, doubt = name_read_again(box, ctx)
+            if fixed != box.text:
+                warnings.append(f"{path}: corrected ({how}): {box.text!r} -> {fixed!r}")
+            if doubt:
+                needs.append(path)
+                warnings.append(f"{path}: {doubt}")
+            return fixed
         if path.endswith(".name") or path == "signed_place":
-            return box.text  # names of people and places are never corrected
+            return box.text  # names of people and places are never corrected from words
         fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
         for c in fixes:
             warnings.append(f"{path}: corrected from the lexicon: {c.before!r} -> {c.after!r}")
@@ -569,4 +628,4 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     )
 
 
-__all__ = ["Knowledge", "Reader", "ReviewSettings", "finalize", "lexicon_fix", "load_knowledge"]
+__all__ = ["Knowledge", "ReadKey", "Reader", "ReviewSettings", "finalize", "lexicon_fix", "load_knowledge"]

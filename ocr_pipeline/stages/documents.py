@@ -178,7 +178,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
             i += 1
             continue
         name, name_words = _value_words(lines[i], _LABEL["nama"])
-        name_box = _words_box(name_words, view.number, _clean_name(name))
+        name_box = _words_box(name_words, view.number, clean_name(name))
         pos_box = TextBox("", view.number)
         j = i + 1
         while j < len(lines) and j <= i + 3:
@@ -216,7 +216,7 @@ def _stops(text: str) -> bool:
     return any(fuzz.partial_ratio(p, low) >= 80 for p in _STOP_PHRASES if len(low) >= 8)
 
 
-def _clean_name(s: str) -> str:
+def clean_name(s: str) -> str:
     prev = None
     while s != prev:  # stripping quotes can bare a table rule, and stripping the rule a quote
         prev, s = s, re.sub(r"\s+[.,;:]+$", "", clean_text(s)).strip(" ,;:*'\"-–—|_")  # 'Puji Astuti .'

@@ -478,37 +478,34 @@ class Reading:
 DIGITS = "0123456789.,%"
 
 
-def reread(regions: Sequence[tuple[np.ndarray, BBox]], *, lang: str = "ind", whitelist: str | None = None,
-           psm: int = 7, scales: Sequence[float] = (2.0,), pad: int = 6, timeout: float = 30.0
-           ) -> list[list[Reading]]:
-    """Read regions `(page image, box)` again: crop, upscale, single-line mode.
+def reread(regions: Sequence[tuple[np.ndarray, BBox, float]], *, lang: str = "ind",
+           whitelist: str | None = None, psm: int = 7, pad: int = 6, timeout: float = 30.0) -> list[Reading]:
+    """Read regions `(page image, box, scale)` again: crop, upscale, single-line mode.
 
-    Each region at each of `scales`, all in one Tesseract call (each crop read as
-    alone): the readings of region i are `[i][k]` for `scales[k]`. `timeout` is per
-    crop. Box coordinates of the returned words are in the page's pixels.
+    All in one Tesseract call, each crop read as alone; `timeout` is per crop. Box
+    coordinates of the returned words are in the page's pixels.
     """
     border = 20
     crops, places = [], []
-    for image, bbox in regions:
+    for image, bbox, scale in regions:
         hgt, wid = image.shape[:2]
         x0, y0 = max(0, int(bbox[0]) - pad), max(0, int(bbox[1]) - pad)
         x1, y1 = min(wid, int(bbox[2]) + pad), min(hgt, int(bbox[3]) + pad)
-        for scale in scales:
-            if x1 <= x0 or y1 <= y0:
-                places.append(None)
-                continue
-            crop = image[y0:y1, x0:x1]
-            if scale != 1.0:
-                crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-            crops.append(cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT,
-                                            value=255 if crop.ndim == 2 else (255, 255, 255)))
-            places.append((x0, y0, scale))
+        if x1 <= x0 or y1 <= y0:
+            places.append(None)
+            continue
+        crop = image[y0:y1, x0:x1]
+        if scale != 1.0:
+            crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        crops.append(cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT,
+                                        value=255 if crop.ndim == 2 else (255, 255, 255)))
+        places.append((x0, y0, scale))
     read = iter(tesseract.read_many(crops, lang=lang, psm=psm, timeout=timeout * max(1, len(crops)),
                                     whitelist=whitelist))
-    readings = []
+    out = []
     for place in places:
         if place is None:
-            readings.append(Reading("", 0.0, (), "empty region"))
+            out.append(Reading("", 0.0, (), "empty region"))
             continue
         x0, y0, scale = place
         mapped = tuple(
@@ -518,7 +515,6 @@ def reread(regions: Sequence[tuple[np.ndarray, BBox]], *, lang: str = "ind", whi
             for w in next(read)
         )
         how = f"reocr psm{psm} x{scale:g}" + (" whitelist" if whitelist else "")
-        readings.append(Reading(" ".join(w.text for w in mapped), min((w.conf for w in mapped), default=0.0),
-                                mapped, how))
-    n = len(scales)
-    return [readings[i:i + n] for i in range(0, len(readings), n)]
+        out.append(Reading(" ".join(w.text for w in mapped), min((w.conf for w in mapped), default=0.0),
+                           mapped, how))
+    return out
