@@ -246,6 +246,11 @@ class Lexicon:
         return got[0][0], int(best)
 
 
+    def near(self, word: str, score: float) -> bool:
+        """Whether a lexicon word is this alike (`fuzz.ratio`, lower case) to `word`."""
+        return process.extractOne(word.lower(), self._list, scorer=fuzz.ratio, score_cutoff=score) is not None
+
+
 def load_lexicon(folder: Path, catalogue: Catalogue | None = None) -> Lexicon:
     """`lexicon.txt` of the corrections folder plus every word of the catalogue."""
     words: set[str] = set()

@@ -198,7 +198,7 @@ class _Pages:
     # how each kind of region is read again: Tesseract settings, and the scales read at
     _REREAD = {
         "text": ({"psm": 6}, (2.0, 3.0)),  # a doubtful target: read large, twice
-        "line": ({"psm": 6}, (1.0,)),  # a header value: the full-resolution page, as it is
+        "line": ({"psm": 6}, (1.0,)),  # a name, a cell's text: the full-resolution page, as it is
         "digits": ({"lang": "eng", "whitelist": ocr.DIGITS, "psm": 7}, (2.0,)),
     }
 
@@ -217,9 +217,6 @@ class _Pages:
             if img is None:
                 continue
             settings, scales = self._REREAD[kind]
-            if kind == "line":  # the marks at a value's ends that the first reading left out
-                reach = 0.06 * self.by_page[page].dpi
-                bbox = (bbox[0] - reach, bbox[1], bbox[2] + reach, bbox[3])
             group = calls.setdefault(tuple(sorted(settings.items())), [])
             group.extend((key, (img, bbox, scale)) for scale in scales)
         for settings, jobs in calls.items():

@@ -105,6 +105,26 @@ def test_a_name_takes_the_punctuation_of_its_full_resolution_reading_never_other
     assert any("'Muzarroby Renfly'" in w and "'Muzarroby Renfiy'" in w for w in doc["warnings"])
 
 
+def test_a_confident_misreading_is_corrected_only_by_a_second_reading_of_the_page() -> None:
+    read = "Persentase Sistem Fiektronik yang Terkelola"
+
+    def reader(again):
+        return lambda page, bbox, kind: [again] if kind == "line" else []
+
+    doc = run(draft(row(read, "75%")), reader("Persentase Sistem Elektronik yang Terkelola :"))
+    t = doc["targets"][0]
+    assert t["indicator"] == "Persentase Sistem Elektronik yang Terkelola"
+    assert [(c["from"], c["to"], c["method"]) for c in t["corrections"] if c["field"] == "indicator"] == [
+        (read, "Persentase Sistem Elektronik yang Terkelola", "reocr")]
+    far = run(draft(row("Jumlah Layanan bitormasi Publik", "4 Layanan")), reader("Jumlah Layanan Informasi Publik"))
+    assert far["targets"][0]["indicator"] == "Jumlah Layanan Informasi Publik"  # three letters misread
+    # the second reading says the same, or something that is no word: the text stays as read
+    for again in (read, "Persentase Sistem Fiektronlk yang Terkelola"):
+        assert run(draft(row(read, "75%")), reader(again))["targets"][0]["indicator"] == read
+    # without a second reading (exact text, no images) nothing is guessed
+    assert run(draft(row(read, "75%")))["targets"][0]["indicator"] == read
+
+
 def test_an_implausible_target_is_read_again_and_fixed_by_agreeing_readings() -> None:
     calls = []
 

@@ -19,6 +19,7 @@ Thresholds are calibrated on simulated scans (benchmarks/calibrate_catalogue.py)
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections import Counter
@@ -50,7 +51,7 @@ Reader = Callable[[int, BBox, str], list[str]]
 """reread(page, bbox, kind) -> the texts of the readings of that region, read again.
 
 `kind`: "text" (a doubtful target, read large), "digits" (the same, digits only),
-"line" (a header value, read at the page's full resolution)."""
+"line" (a name, a cell's text: read at the page's full resolution)."""
 
 ReadKey = tuple[int, tuple[float, ...], str]
 """A region to read again: (page, bbox, kind)."""
@@ -201,7 +202,9 @@ def name_read_again(box: TextBox, ctx: _Ctx) -> tuple[str, str, str | None]:
     if ctx.reader is None or box.bbox is None or box.page is None:
         return text, how, None
     letters = _letters(text)
-    for again in ctx.reader(box.page, box.bbox, "line"):
+    x0, y0, x1, y1 = box.bbox
+    reach = (y1 - y0) / 2  # the marks at the ends the first reading left out: 'MA' for 'MA.'
+    for again in ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line"):
         again = name_punctuation(clean_name(again))
         if text[:1].isalnum():  # a mark left of the name (the label's colon) is not of it
             again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
@@ -210,6 +213,48 @@ def name_read_again(box: TextBox, ctx: _Ctx) -> tuple[str, str, str | None]:
         if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
             return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
     return text, how, None
+
+
+SUSPECT = 75.0  # a word in no lexicon this like a lexicon word (fuzz.ratio) may be misread
+SAME_WORD = 50.0  # ... and the second reading's word must be this like it to replace it
+
+
+def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction]]:
+    """Words of free text that look misread, as a reading at full resolution gives them.
+
+    OCR at its working resolution misreads some words with confidence ('Fiektronik',
+    'bitormasi'). A word in no lexicon but like a lexicon word (`SUSPECT`) is a
+    suspect; a text with suspects is read again at the page's full resolution, the two
+    readings are aligned word by word, and a suspect whose counterpart is a lexicon
+    word becomes that word (method `reocr`). Only the page's own evidence changes a
+    word; a suspect the second reading does not confirm stays as read (and may still
+    be corrected from the lexicon when OCR was unsure of it).
+    """
+    lexicon = ctx.knowledge.lexicon
+    if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None or len(lexicon) == 0:
+        return box, []
+    protected = ctx.protected or {}
+    parts = box.text.split(" ")
+    cores = [p.strip(".,;:()'\"") for p in parts]
+    suspects = {i for i, c in enumerate(cores) if len(c) >= 4 and c.isalpha() and c.lower() not in lexicon
+                and c.lower() not in protected and lexicon.near(c, SUSPECT)}
+    if not suspects:
+        return box, []
+    for again in ctx.reader(box.page, box.bbox, "line"):
+        new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
+        match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
+        for op, a0, a1, b0, b1 in match.get_opcodes():
+            if op != "replace" or a1 - a0 != b1 - b0:
+                continue
+            for i, j in zip(range(a0, a1), range(b0, b1), strict=True):
+                if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
+                        and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
+                    parts[i] = parts[i].replace(cores[i], new[j])
+        break
+    text = " ".join(parts)
+    if text == box.text:
+        return box, []
+    return replace(box, text=text), [Correction(field, box.text, text, "reocr")]
 
 
 def _letters(text: str) -> str:
@@ -257,8 +302,9 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
     if m is not None and m.score >= s.accept and m.margin >= s.margin:
         fixes = rule + ([] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)])
         return m.text, m.entry, fixes, []
+    box, again = words_read_again(box, field, ctx)
     text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact, ctx.protected)
-    fixes = rule + fixes
+    fixes = rule + again + fixes
     doubts = []
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
@@ -480,8 +526,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
     for b in (b for b in draft.budget if not b.total):
-        name, fixes = lexicon_fix(b.name, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
-        audit = _audit(b.amount_text, b.name).corrected(*fixes)
+        box, again = words_read_again(b.name, "name", ctx)
+        name, fixes = lexicon_fix(box, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
+        audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
         reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes]
         if b.amount is None:
             reasons.append(f"amount could not be read: {b.amount_text.text!r}")
