@@ -288,10 +288,11 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
     draft = documents.draft_agreement(views)
     exact = all(v.page.method == "text-layer" for v in views)
-    # Correction runs twice when it doubts values: the first run names the regions to
-    # read again, which are read together (a Tesseract call costs the loading of its
-    # language data); the second gets their readings. Rows are corrected each on its
-    # own, so the second run asks for the same regions.
+    # Correction runs twice when it wants regions read again (doubtful values, names,
+    # words that look misread): the first run names them, they are read together (a
+    # Tesseract call costs the loading of its language data), the second run gets their
+    # readings. Each value asks for its own regions whatever others read, so the second
+    # run asks for the same ones.
     wanted: dict[correct.ReadKey, list[str]] = {}
 
     def reader(page: int, bbox, kind: str) -> list[str]:

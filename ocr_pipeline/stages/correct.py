@@ -7,7 +7,10 @@ For every row:
   runner-up by `margin`) snaps the text to the canonical one, the document's own
   region kept, and sets `indicator_id`; a near match (score >= `doubt`) keeps the text
   as read and is flagged; anything else is "not in catalogue": kept as read, with
-  word-level fixes from the lexicon only. Names of people are never corrected;
+  word-level fixes only: a word that looks misread taken from a second reading at full
+  resolution when that is a lexicon word (`words_read_again`), a word OCR was unsure
+  of from the lexicon. The letters of people's names are never corrected (their
+  punctuation is: `name_read_again`);
 * the target is parsed; digit confusions inside numbers are undone; a value that is
   unreadable, read with low confidence, or implausible for its catalogue entry (unit,
   range) is read again from the cleaned image (several ways, by vote). A value still
