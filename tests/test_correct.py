@@ -105,6 +105,21 @@ def test_a_name_takes_the_punctuation_of_its_full_resolution_reading_never_other
     assert any("'Muzarroby Renfly'" in w and "'Muzarroby Renfiy'" in w for w in doc["warnings"])
 
 
+def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the_same_letters() -> None:
+    read = {100.0: "Kasubbag Keuangan, Umum dan Logistik", 200.0: "Kasubbag Keuangan. Umum dan Logistik KPU"}
+
+    def reader(page, bbox, kind):
+        return [next(v for y, v in read.items() if bbox[1] == y)] if kind == "line" else []
+
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                first_position=box("Kasubbag Keuangan. Umum dan Logistik", y=100.0),
+                second_position=box("Kasubbag Keuangan. Umum dan Logistik", y=200.0))
+    doc = run(d, reader)
+    assert doc["first_party"]["position"] == "Kasubbag Keuangan, Umum dan Logistik"
+    assert any(w.startswith("first_party.position: corrected (read again at full resolution)") for w in doc["warnings"])
+    assert doc["second_party"]["position"] == "Kasubbag Keuangan. Umum dan Logistik"  # other letters: kept as read
+
+
 def test_a_confident_misreading_is_corrected_only_by_a_second_reading_of_the_page() -> None:
     read = "Persentase Sistem Fiektronik yang Terkelola"
 

@@ -190,31 +190,53 @@ def name_punctuation(name: str) -> str:
 SAME_NAME = 80.0  # two readings this alike (letters only) are of one name: flag the difference
 
 
+def _full_reading(box: TextBox, ctx: _Ctx) -> str | None:
+    """A header value read again at the page's full resolution, its ends cleaned; None
+    when there is nothing to read again (exact text, no images)."""
+    if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None:
+        return None
+    x0, y0, x1, y1 = box.bbox
+    heights = sorted(w.bbox[3] - w.bbox[1] for w in box.words) or [y1 - y0]
+    reach = heights[len(heights) // 2] / 2  # the marks at the ends the first reading left out
+    for again in ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line"):
+        again = clean_name(again)
+        if box.text[:1].isalnum():  # a mark left of the value (the label's colon) is not of it
+            again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
+        return again
+    return None
+
+
+def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
+    """A header value with the punctuation of a full-resolution reading of it, when the
+    two readings have the same letters ('Keuangan. Umum' -> 'Keuangan, Umum').
+
+    At OCR resolution commas are often read as periods and small marks lost; the
+    letters are kept as first read.
+    """
+    again = _full_reading(box, ctx)
+    return again if again is not None and _letters(again) == _letters(box.text) else box.text
+
+
 def name_read_again(box: TextBox, ctx: _Ctx) -> tuple[str, str, str | None]:
     """A person's name with the punctuation of its degrees as the page shows it: (name,
     how it was corrected, a doubt for a person or None).
 
-    Names are read at OCR resolution, where a degree's last period or the comma after
-    it is often lost or taken for a period ('MA' for 'MA.', 'ST..MM' for 'ST.,MM').
+    A doubled period in a name is the comma after a degree's period (`name_punctuation`).
     The name is read again at the page's full resolution: when the two readings have
-    the same letters, the second one's punctuation is kept; when their letters differ
-    a little, the first reading stays and the name is flagged with both. The letters
-    of a name are never changed.
+    the same letters, the second one's punctuation is kept ('MA' -> 'MA.'); when their
+    letters differ a little, the first reading stays and the name is flagged with both.
+    The letters of a name are never changed.
     """
     text, how = name_punctuation(box.text), "rule"
-    if ctx.reader is None or box.bbox is None or box.page is None:
+    again = _full_reading(box, ctx)
+    if again is None:
         return text, how, None
+    again = name_punctuation(again)
     letters = _letters(text)
-    x0, y0, x1, y1 = box.bbox
-    reach = (y1 - y0) / 2  # the marks at the ends the first reading left out: 'MA' for 'MA.'
-    for again in ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line"):
-        again = name_punctuation(clean_name(again))
-        if text[:1].isalnum():  # a mark left of the name (the label's colon) is not of it
-            again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
-        if _letters(again) == letters:
-            return again, "read again at full resolution", None
-        if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
-            return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
+    if _letters(again) == letters:
+        return again, "read again at full resolution", None
+    if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
+        return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
     return text, how, None
 
 
@@ -637,6 +659,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
                 needs.append(path)
                 warnings.append(f"{path}: {doubt}")
             return fixed
+        again = punctuation_read_again(box, ctx)
+        if again != box.text:
+            warnings.append(f"{path}: corrected (read again at full resolution): {box.text!r} -> {again!r}")
+            box = replace(box, text=again)
         if path.endswith(".name") or path == "signed_place":
             return box.text  # names of people and places are never corrected from words
         fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
