@@ -326,6 +326,10 @@ def test_more_parsers_never_raise(text: str) -> None:
     ("II Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),
     ("A, Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),  # '.' read ','
     ("1, Penguatan Kualitas Peraturan", "activity", "Penguatan Kualitas Peraturan"),
+    ("AL Program Dukungan Manajemen", "program", "Program Dukungan Manajemen"),  # '.' read 'L'
+    ("AL Manajemen Perencanaan", "activity", "AL Manajemen Perencanaan"),  # only before 'Program'
+    ("i. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),  # '1.' read 'i.'
+    ("l. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),
     ("Ada Program Baru", "activity", "Ada Program Baru"),
 ])
 def test_a_heading_letter_without_its_period(text: str, kind: str, name: str) -> None:

@@ -218,8 +218,13 @@ _TARGET_IN_TEXT = re.compile(r"\d\s?%")
 
 
 def section_kind(text: str) -> str:
+    """'program' for a lettered or Roman-numbered heading or one that says Program,
+    else 'activity'. A lower-case 'i.' or 'l.' is OCR's reading of '1.' (a program
+    heading is a capital letter or numeral), so it numbers an activity."""
     enum, body = split_heading(text)
     kind = enumerator_kind(enum) if enum else None
+    if kind == "letter" and enum[0] in "il":
+        kind = "number"
     if kind in ("letter", "roman") or body.lower().startswith("program"):
         return "program"
     return "activity"

@@ -222,18 +222,23 @@ def split_enumerator(text: str) -> tuple[str, str]:
 
 
 _BARE_LETTER = re.compile(r"^\s*(?:(?:[A-H]|[IVX]{1,4})\s*,?|\d{1,2}\s*,)\s+(?=[A-Z])")
+_LETTER_READ_ON = re.compile(r"^\s*([A-H])[lLI1|:;]\s+(?=Program\b)")  # 'AL Program': its period read as a letter
 
 
 def split_heading(text: str) -> tuple[str, str]:
     """`split_enumerator` for a section heading, whose letter may have lost its period
-    to OCR or to a cell rule, or had it read as a comma ('A Program Dukungan' and
-    'A, Program Dukungan' are 'A. Program Dukungan')."""
+    to OCR or to a cell rule, or had it read as a comma or, before 'Program', as a
+    letter ('A Program Dukungan', 'A, Program Dukungan' and 'AL Program Dukungan' are
+    'A. Program Dukungan')."""
     enum, body = split_enumerator(text)
     if enum:
         return enum, body
     m = _BARE_LETTER.match(text)
     if m:
         return m.group(0).strip(" ,") + ".", text[m.end():].strip()
+    m = _LETTER_READ_ON.match(text)
+    if m:
+        return m.group(1) + ".", text[m.end():].strip()
     return "", text.strip()
 
 
