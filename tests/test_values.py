@@ -327,6 +327,7 @@ def test_more_parsers_never_raise(text: str) -> None:
     ("A, Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),  # '.' read ','
     ("1, Penguatan Kualitas Peraturan", "activity", "Penguatan Kualitas Peraturan"),
     ("AL Program Dukungan Manajemen", "program", "Program Dukungan Manajemen"),  # '.' read 'L'
+    ("BI PROGRAM PENYELENGGARAAN PEMILU", "program", "PROGRAM PENYELENGGARAAN PEMILU"),
     ("AL Manajemen Perencanaan", "activity", "AL Manajemen Perencanaan"),  # only before 'Program'
     ("i. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),  # '1.' read 'i.'
     ("l. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),

@@ -222,7 +222,7 @@ def split_enumerator(text: str) -> tuple[str, str]:
 
 
 _BARE_LETTER = re.compile(r"^\s*(?:(?:[A-H]|[IVX]{1,4})\s*,?|\d{1,2}\s*,)\s+(?=[A-Z])")
-_LETTER_READ_ON = re.compile(r"^\s*([A-H])[lLI1|:;]\s+(?=Program\b)")  # 'AL Program': its period read as a letter
+_LETTER_READ_ON = re.compile(r"^\s*([A-H])[lLI1|:;]\s+(?=(?i:program)\b)")  # 'AL Program': its period read as a letter
 
 
 def split_heading(text: str) -> tuple[str, str]:
