@@ -136,23 +136,9 @@ def _run(images: Sequence[np.ndarray], fn, *, lang: str, config: str, timeout: f
             raise
 
 
-def read_words(
-    image: np.ndarray,
-    *,
-    lang: str = "ind",
-    psm: int = 3,
-    timeout: float = 120.0,
-    whitelist: str | None = None,
-    extra_config: str = "",
-    dpi: int | None = None,
-) -> tuple[Word, ...]:
-    """OCR `image` (grey or BGR uint8) and return its words with boxes and confidences.
-
-    Boxes are pixels of `image`; `conf` is Tesseract's word confidence scaled to 0..1;
-    `line` is unique per text line of the image, `block` per text block.
-    """
-    return read_many([image], lang=lang, psm=psm, timeout=timeout, whitelist=whitelist,
-                     extra_config=extra_config, dpi=dpi)[0]
+def read_words(image: np.ndarray, **settings) -> tuple[Word, ...]:
+    """The words of one image: `read_many([image], **settings)[0]`."""
+    return read_many([image], **settings)[0]
 
 
 def read_many(
@@ -165,11 +151,14 @@ def read_many(
     extra_config: str = "",
     dpi: int | None = None,
 ) -> list[tuple[Word, ...]]:
-    """`read_words` of each image, all read in one Tesseract call with one setting.
+    """OCR each image (grey or BGR uint8): its words with boxes and confidences, all
+    images read in one Tesseract call with one setting.
 
-    Each call costs the loading of the language data (0.15 s for `ind+eng`, more than
-    reading a small crop), so regions read the same way are read together; each image
-    is its own page to Tesseract, read exactly as alone. `timeout` is for the call.
+    Boxes are pixels of the image; `conf` is Tesseract's word confidence scaled to 0..1;
+    `line` is unique per text line of an image, `block` per text block. Each call costs
+    the loading of the language data (0.15 s for `ind+eng`, more than reading a small
+    crop), so regions read the same way are read together; each image is its own page
+    to Tesseract, read exactly as alone. `timeout` is for the call.
     """
     if not images:
         return []
