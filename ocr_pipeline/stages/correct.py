@@ -198,12 +198,13 @@ def _full_reading(box: TextBox, ctx: _Ctx) -> str | None:
     x0, y0, x1, y1 = box.bbox
     heights = sorted(w.bbox[3] - w.bbox[1] for w in box.words) or [y1 - y0]
     reach = heights[len(heights) // 2] / 2  # the marks at the ends the first reading left out
-    for again in ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line"):
-        again = clean_name(again)
-        if box.text[:1].isalnum():  # a mark left of the value (the label's colon) is not of it
-            again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
-        return again
-    return None
+    again = next(iter(ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line")), None)
+    if again is None:
+        return None
+    again = clean_name(again)
+    if box.text[:1].isalnum():  # a mark left of the value (the label's colon) is not of it
+        again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
+    return again
 
 
 def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
@@ -265,17 +266,16 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
                 and c.lower() not in protected and lexicon.near(c, SUSPECT)}
     if not suspects:
         return box, []
-    for again in ctx.reader(box.page, box.bbox, "line"):
-        new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
-        match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
-        for op, a0, a1, b0, b1 in match.get_opcodes():
-            if op != "replace" or a1 - a0 != b1 - b0:
-                continue
-            for i, j in zip(range(a0, a1), range(b0, b1), strict=True):
-                if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
-                        and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
-                    parts[i] = parts[i].replace(cores[i], new[j])
-        break
+    again = next(iter(ctx.reader(box.page, box.bbox, "line")), "")
+    new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
+    match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
+    for op, a0, a1, b0, b1 in match.get_opcodes():
+        if op != "replace" or a1 - a0 != b1 - b0:
+            continue
+        for i, j in zip(range(a0, a1), range(b0, b1), strict=True):
+            if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
+                    and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
+                parts[i] = parts[i].replace(cores[i], new[j])
     text = " ".join(parts)
     if text == box.text:
         return box, []
