@@ -1,7 +1,7 @@
 """Rerun the stages after OCR on the pages a `--keep-work` run recorded (no OCR).
 
 A run with `--keep-work` keeps, per page, the cleaned image and the words read
-(`DIR/.work/<sha>/p0001_clean.png`, `p0001_clean.ocr.json`). This rebuilds every
+(`DIR/.work/<sha>/p0001_clean.npy`, a NumPy array, `p0001_clean.ocr.json`). This rebuilds every
 agreement of that run from them with the current table, document and correction
 code, into a new output folder, so those stages can be measured in seconds:
 

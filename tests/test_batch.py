@@ -279,22 +279,24 @@ def test_leftovers_of_a_killed_run_are_cleared(tmp_path: Path, corrections: Path
     (tmp_path / "agreements" / ".pk-x.json.abc123.tmp").write_text("{", "utf-8")
     (tmp_path / ".targets.csv.def456.tmp").write_text("partial", "utf-8")
     (tmp_path / ".work" / "0123456789abcdef").mkdir(parents=True)
-    (tmp_path / ".work" / "0123456789abcdef" / "p0001_clean.png").write_bytes(b"\x89PNG broken")
+    (tmp_path / ".work" / "0123456789abcdef" / "p0001_clean.npy").write_bytes(b"\x93NUMPY broken")
     summary = pipeline.run(inputs, config(tmp_path, corrections, workers=1))
     assert summary.reused == 1
     assert snapshot(tmp_path) == before
 
 
 def test_work_images_are_lossless_and_written_by_rename(tmp_path: Path) -> None:
-    import cv2
     import numpy as np
 
     rng = np.random.default_rng(0)
     img = np.where(rng.random((300, 200)) < 0.05, 0, 255).astype(np.uint8)
-    target = tmp_path / "w" / "p0001_clean.png"
+    target = tmp_path / "w" / "p0001_clean.npy"
     pipeline._write_work_image(target, img)
-    assert np.array_equal(cv2.imread(str(target), cv2.IMREAD_GRAYSCALE), img)
-    assert [p.name for p in target.parent.iterdir()] == ["p0001_clean.png"]
+    assert np.array_equal(pipeline._read_work_image(target), img)
+    assert [p.name for p in target.parent.iterdir()] == ["p0001_clean.npy"]
+    target.write_bytes(target.read_bytes()[:100])  # cut short: no image, no crash
+    assert pipeline._read_work_image(target) is None
+    assert pipeline._read_work_image(tmp_path / "missing.npy") is None
 
 
 @pytest.mark.realdata
