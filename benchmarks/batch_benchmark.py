@@ -338,7 +338,7 @@ def profile_run(files: list[Path], jobs: int) -> dict[str, Any]:
         slots = 1
 
         def submit(self, fn, *args):
-            kind = "page" if fn.__name__ == "page_task" else "agreement"
+            kind = "page" if fn.__name__ == "pages_task" else "agreement"
             f: Future = Future()
             where[0] = f"{kind} tasks"
             c = cpu_now()

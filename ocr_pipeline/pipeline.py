@@ -2,8 +2,9 @@
 
 Work is split into tasks that run in worker processes (or on a Dask cluster):
 
-* `page_task(path, page, config)`: ingest one page, clean it, OCR it -> `OcrPage`
-  (the cleaned image goes to the work folder for later re-reading);
+* `pages_task(info, pages, config)`: ingest a few pages of a file, clean them, OCR
+  them side by side -> `OcrPage`s (the cleaned images go to the work folder for
+  later re-reading);
 * once a file's pages are read, `split_file` tells its agreements apart (cheap, in the
   main process), and `agreement_task(path, sha256, index, pages, config)` reads one
   agreement's tables, budget and header, corrects and flags -> agreement (JSON).
@@ -100,37 +101,62 @@ def _limit_threads() -> None:
         _threads_limited = True
 
 
-def page_task(info: ingest.InputFile, page_no: int, config: RunConfig) -> OcrPage:
-    """Ingest, clean and read one page. OCR failures (and a page cleanup cannot handle) become a page
-    without words and a warning.
+PAGES_PER_TASK = 4  # at most; pages read side by side share Tesseract's calls
 
-    The cleaned grey page is kept in the work folder: the correction stage re-reads
-    doubtful cells from it and the review crops are cut from it.
+
+def pages_per_task(pages: int, workers: int) -> int:
+    """How many pages of a file a task reads: up to `PAGES_PER_TASK`, fewer when the
+    batch is small, so that every worker gets four tasks or more (one call of
+    Tesseract costs 0.13 s of loading, a quarter of what a page's two calls read)."""
+    return max(1, min(PAGES_PER_TASK, pages // (4 * max(1, workers))))
+
+
+def page_chunks(pages: int, size: int) -> list[tuple[int, ...]]:
+    """Page numbers 1..`pages` in runs of at most `size`, as even as can be."""
+    n = -(-pages // max(1, size))
+    bounds = [round(i * pages / n) for i in range(n + 1)] if n else [0]
+    return [tuple(range(a + 1, b + 1)) for a, b in zip(bounds, bounds[1:])]
+
+
+def pages_task(info: ingest.InputFile, page_nos: Sequence[int], config: RunConfig) -> list[OcrPage]:
+    """Ingest, clean and read pages of one file, read side by side (`ocr.read_pages`:
+    what they ask Tesseract alike is one call). A page that cannot be cleaned or read
+    becomes a page without words and a warning; the others are read.
+
+    The cleaned grey pages are kept in the work folder: the correction stage re-reads
+    doubtful cells from them and the review crops are cut from them.
     """
     _limit_threads()
     path, sha256 = ingest.display_name(info.path), info.sha256
-    for page in ingest.iter_pages(info, config.dpi, config.limits, (page_no,)):
+    out: dict[int, OcrPage] = {}
+    cleans = []
+    for page in ingest.iter_pages(info, config.dpi, config.limits, page_nos):
         try:
             clean = cleanup.clean_page(page, config.cleanup)
         except Exception as exc:  # a bug on an odd page (all black, one pixel): the others are read (#8)
             h, w = page.image.shape[:2]
             why = f"the page could not be cleaned ({type(exc).__name__}: {' '.join(str(exc).split())})"
-            log.error("%s: page %d: %s", path, page_no, why, exc_info=log.isEnabledFor(logging.DEBUG))
-            return OcrPage(path, page_no, page.dpi, w, h, (), method="failed",
-                           warnings=(f"page {page_no}: OCR failed: {why}",))
-        work = work_image_path(config.out_dir, sha256, page_no)
-        _write_work_image(work, clean.gray)
-        try:
-            read = ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
-            if config.keep_work:  # the words too: later stages can be rerun without OCR
-                export.atomic_write(work.with_suffix(".ocr.json"), export.dumps(read.to_json()))
-            return read
-        except OcrError as exc:
+            log.error("%s: page %d: %s", path, page.page, why, exc_info=log.isEnabledFor(logging.DEBUG))
+            out[page.page] = OcrPage(path, page.page, page.dpi, w, h, (), method="failed",
+                                     warnings=(f"page {page.page}: OCR failed: {why}",))
+            continue
+        _write_work_image(work_image_path(config.out_dir, sha256, page.page), clean.gray)
+        cleans.append(clean)
+    for clean, read in zip(cleans, ocr.read_pages(cleans, config.ocr, timeout=config.limits.seconds_per_page),
+                           strict=True):
+        if isinstance(read, OcrError):
             h, w = clean.gray.shape[:2]
-            log.warning("%s: page %d: %s", path, page_no, exc)
-            return OcrPage(path, page_no, page.dpi, w, h, (), clean.rules, "failed", clean.rotation,
-                           clean.skew, clean.to_original, (f"page {page_no}: OCR failed: {exc}",))
-    raise InputFileError(f"{path}: page {page_no} not found")
+            log.warning("%s: page %d: %s", path, clean.page, read)
+            read = OcrPage(path, clean.page, clean.dpi, w, h, (), clean.rules, "failed", clean.rotation,
+                           clean.skew, clean.to_original, (f"page {clean.page}: OCR failed: {read}",))
+        elif config.keep_work:  # the words too: later stages can be rerun without OCR
+            work = work_image_path(config.out_dir, sha256, clean.page)
+            export.atomic_write(work.with_suffix(".ocr.json"), export.dumps(read.to_json()))
+        out[clean.page] = read
+    missing = [n for n in page_nos if n not in out]
+    if missing:
+        raise InputFileError(f"{path}: page {missing[0]} not found")
+    return [out[n] for n in page_nos]
 
 
 def agreement_id(sha256: str, index: int) -> str:
@@ -689,11 +715,13 @@ def _process(paths: Sequence[Path], config: RunConfig, out: Path, ledger: Ledger
 
 def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConfig, out: Path, ledger: Ledger,
                key: str, version: str, executor: Any, progress: Callable[[int, int], None] | None) -> None:
-    """Page tasks in input order, at most two per worker queued; once a file's pages are read,
-    its agreements are told apart here and one agreement task each is queued.
+    """Page tasks (a few pages of a file each, `pages_per_task`) in input order, at most
+    two per worker queued; once a file's pages are read, its agreements are told apart
+    here and one agreement task each is queued.
 
-    Output does not depend on the order tasks finish in: pages are put back in page
-    order, agreements are numbered within their file, and the views follow input order.
+    Output does not depend on the order tasks finish in nor on how pages are grouped
+    into tasks (each page is read as alone): pages are put back in page order,
+    agreements are numbered within their file, and the views follow input order.
     """
     total_pages = sum(info.pages for _, info in todo)
     done_pages = 0
@@ -710,14 +738,15 @@ def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConf
     elif _is_dask_client(executor):
         executor = _DaskExecutor(executor)  # the caller's client: shut down = cancel what is left
         own_pool = True
-    pending: dict[Future, tuple[str, Outcome, ingest.InputFile, int]] = {}
+    pending: dict[Future, tuple[str, Outcome, ingest.InputFile, Any]] = {}  # pages, or an agreement's index
     page_results: dict[str, dict[int, OcrPage]] = {}
     agreements: dict[str, list[dict[str, Any] | None]] = {}
     started: dict[str, float] = {}
-    queue = [(o, info, n) for o, info in todo for n in range(1, info.pages + 1)]
+    size = pages_per_task(total_pages, int(getattr(executor, "slots", config.workers)))
+    queue = [(o, info, chunk) for o, info in todo for chunk in page_chunks(info.pages, size)]
     qi = 0
 
-    def submit(kind: str, o: Outcome, info: ingest.InputFile, n: int, fn: Callable, *args: Any) -> None:
+    def submit(kind: str, o: Outcome, info: ingest.InputFile, n: Any, fn: Callable, *args: Any) -> None:
         try:
             pending[executor.submit(fn, *args)] = (kind, o, info, n)
         except BrokenExecutor as exc:  # a worker died (killed, out of memory): no more tasks run
@@ -731,13 +760,13 @@ def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConf
         window = max(2, 2 * int(getattr(executor, "slots", config.workers)))
         queued = sum(1 for v in pending.values() if v[0] == "page")
         while qi < len(queue) and queued < window:
-            o, info, n = queue[qi]
+            o, info, chunk = queue[qi]
             qi += 1
             if o.status == "failed":
-                advance()  # the page of a failed file is not read: count it as done
+                advance(len(chunk))  # the pages of a failed file are not read: count them as done
                 continue
             started.setdefault(o.file, time.monotonic())
-            submit("page", o, info, n, page_task, info, n, config)
+            submit("page", o, info, chunk, pages_task, info, chunk, config)
             queued += 1
 
     def pages_read(o: Outcome, info: ingest.InputFile, pages: list[OcrPage]) -> None:
@@ -761,14 +790,14 @@ def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConf
             for fut in finished:
                 kind, o, info, n = pending.pop(fut)
                 if kind == "page":
-                    advance()
+                    advance(len(n))
                 got = None if o.status == "failed" else _guard(o, fut.result)
                 if got is None:
                     page_results.pop(o.file, None)
                     agreements.pop(o.file, None)
                 elif kind == "page":
                     pages = page_results.setdefault(o.file, {})
-                    pages[n] = got
+                    pages.update(zip(n, got, strict=True))
                     if len(pages) == info.pages:
                         del page_results[o.file]
                         pages_read(o, info, [pages[i] for i in range(1, info.pages + 1)])

@@ -87,17 +87,17 @@ class Counting:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pages = self.agreements = 0
-        page_task, agreement_task = pipeline.page_task, pipeline.agreement_task
+        pages_task, agreement_task = pipeline.pages_task, pipeline.agreement_task
 
-        def page(*a):
-            self.pages += 1
-            return page_task(*a)
+        def page(info, chunk, config):
+            self.pages += len(chunk)
+            return pages_task(info, chunk, config)
 
         def agreement(*a):
             self.agreements += 1
             return agreement_task(*a)
 
-        monkeypatch.setattr(pipeline, "page_task", page)
+        monkeypatch.setattr(pipeline, "pages_task", page)
         monkeypatch.setattr(pipeline, "agreement_task", agreement)
 
 

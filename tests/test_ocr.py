@@ -186,7 +186,7 @@ def test_letters_the_layout_analysis_lost_are_read_back():
         Word("PERJ", per.conf, (x0, y0, x0 + 0.38 * (x1 - x0), y1), per.line, per.block),
         Word("JIAN", per.conf, (x0 + 0.62 * (x1 - x0), y0, x1, y1), per.line, per.block)]
     cut = [w for w in cut if w.cy <= 120]  # and the second line lost whole
-    got, _ = ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)
+    got, _ = tesseract.drive([ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)])[0]
     texts = [w.text for w in got]
     assert "PERJANJIAN" in texts and "PERJ" not in texts and "JIAN" not in texts
     assert {"Sekretariat", "Komisi", "Pemilihan", "Umum"} <= set(texts)
@@ -204,7 +204,7 @@ def test_a_logo_on_a_line_of_its_own_is_not_read_as_words():
     image = np.asarray(img)
     words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
     words = [w for w in words if w.cy < 150]  # as if the layout analysis left the marks out
-    got, _ = ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)
+    got, _ = tesseract.drive([ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)])[0]
     assert [w.text for w in got] == [w.text for w in words]
 
 
@@ -273,3 +273,53 @@ def test_read_page_maps_words_of_a_reduced_view_back(monkeypatch):
     word = next(w for w in read.words if w.text == "KUNCI")
     assert abs(word.bbox[0] - 2 * MARK[0]) < 12 and abs(word.bbox[1] - 2 * (MARK[1] + 8)) < 20
     assert os.environ.get("OMP_THREAD_LIMIT") == "1"
+
+
+# --------------------------------------------------------------------------- pages side by side
+
+
+@pytest.mark.tesseract
+def test_pages_read_side_by_side_give_the_words_each_gives_alone(monkeypatch):
+    upside_down, _ = _scan(180, 0.0)
+    big = cv2.resize(_page(), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    pages = [cleanup.clean_page(PageImage("synthetic", 1, DPI, _page(), None, "ocr: image file")),
+             cleanup.clean_page(PageImage("synthetic", 2, DPI, upside_down.image, None, "ocr: image file")),
+             cleanup.clean_page(PageImage("big", 3, 400, big, None, "ocr: image file"))]
+    calls = []
+    read_many = tesseract.read_many
+
+    def counted(images, **kw):
+        calls.append(len(images))
+        return read_many(images, **kw)
+
+    monkeypatch.setattr(tesseract, "read_many", counted)
+    alone = [ocr.read_page(p, timeout=60) for p in pages]
+    calls_alone = len(calls)
+    calls.clear()
+    together = ocr.read_pages(pages, timeout=60)
+    assert [p.words for p in together] == [p.words for p in alone]
+    assert [p.rotation for p in together] == [p.rotation for p in alone]
+    assert "KUNCI" in _words(together[1])  # the page upside down, read upright
+    assert len(calls) < calls_alone and max(calls) > 1
+
+
+def test_a_call_of_several_images_that_fails_is_tried_image_by_image(monkeypatch):
+    def read_many(images, **kw):
+        if any(im[0, 0] == 0 for im in images):  # the bad image: Tesseract fails on it
+            raise OcrEngineError("tesseract failed (exit 1): bad image")
+        return [(Word(f"w{int(im[0, 1])}", 0.9, (0, 0, 1, 1)),) for im in images]
+
+    monkeypatch.setattr(tesseract, "read_many", read_many)
+
+    def reader(n):
+        image = np.full((4, 4), 255, np.uint8)
+        image[0, 1] = n
+        if n == 2:
+            image[0, 0] = 0
+        first = yield tesseract.ask(image, lang="ind", psm=6, timeout=5)
+        second = yield tesseract.ask(image, lang="ind", psm=3, timeout=5)
+        return first[0].text + second[0].text
+
+    got = tesseract.drive([reader(1), reader(2), reader(3)])
+    assert got[0] == "w1w1" and got[2] == "w3w3"
+    assert isinstance(got[1], OcrEngineError) and "bad image" in str(got[1])

@@ -22,14 +22,16 @@ import logging
 import os
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import Any, TypeVar
 
 import cv2
 import numpy as np
 import pytesseract
 
-from ..errors import MissingDependencyError, OcrEngineError, OcrTimeoutError
+from ..errors import MissingDependencyError, OcrEngineError, OcrError, OcrTimeoutError
 from ..records import Word
 
 log = logging.getLogger(__name__)
@@ -180,6 +182,79 @@ def read_many(
             Word(text, min(1.0, conf / 100.0), (float(x), float(y), float(x + w), float(y + h)),
                  line=line, block=block))
     return [tuple(words) for words in out]
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """What a reading coroutine yields: read `image` with `settings` (`read_many`'s keywords;
+    `timeout` is for this image). The coroutine is sent the image's words."""
+
+    image: np.ndarray
+    settings: tuple[tuple[str, Any], ...]
+
+
+def ask(image: np.ndarray, **settings: Any) -> Ask:
+    return Ask(image, tuple(sorted(settings.items())))
+
+
+T = TypeVar("T")
+Reader = Generator[Ask, tuple[Word, ...], T]
+
+
+def drive(readers: Sequence[Reader[T]]) -> list[T | OcrError]:
+    """Run reading coroutines side by side, reading together what they ask to be read alike.
+
+    Each coroutine yields `Ask`s and gets back the words of each; what several ask
+    with the same settings is read in one Tesseract call (`read_many`: the language
+    data is loaded once, each image read as alone), so pages read together cost fewer
+    calls than pages read one by one, with the same words. Of the waiting asks, the
+    earliest step of any coroutine goes first (the fewest asks on a tie), with every
+    ask of its settings. A call of several images that fails is tried image by
+    image; a failure is thrown into its coroutine, and what a coroutine returns or
+    raises (an `OcrError`) is its result. A missing Tesseract is raised at once.
+    """
+    results: list[Any] = [None] * len(readers)
+    waiting: dict[int, tuple[Ask, int]] = {}  # coroutine -> its ask and how many it has made
+
+    def step(i: int, send: Any = None, error: OcrError | None = None) -> None:
+        try:
+            got = readers[i].throw(error) if error is not None else readers[i].send(send)
+        except StopIteration as done:
+            results[i] = done.value
+            waiting.pop(i, None)
+        except OcrError as exc:
+            results[i] = exc
+            waiting.pop(i, None)
+        else:
+            waiting[i] = (got, waiting[i][1] + 1 if i in waiting else 1)
+
+    for i in range(len(readers)):
+        step(i)
+    while waiting:
+        first = min(waiting.values(), key=lambda a: (a[1], sum(b[0].settings == a[0].settings
+                                                                for b in waiting.values())))[0].settings
+        group = [i for i, (a, _) in waiting.items() if a.settings == first]
+        settings = dict(first)
+        timeout = float(settings.pop("timeout", 120.0))
+        try:
+            read = read_many([waiting[i][0].image for i in group], timeout=timeout * len(group), **settings)
+        except OcrError as exc:
+            if len(group) == 1:
+                step(group[0], error=exc)
+                continue
+            log.info("tesseract failed on %d images read together (%s); reading them one by one",
+                     len(group), exc)
+            for i in group:
+                try:
+                    words = read_many([waiting[i][0].image], timeout=timeout, **settings)[0]
+                except OcrError as one:
+                    step(i, error=one)
+                else:
+                    step(i, words)
+            continue
+        for i, words in zip(group, read, strict=True):
+            step(i, words)
+    return results
 
 
 def orientation(image: np.ndarray, *, timeout: float = 30.0) -> tuple[int, float]:
