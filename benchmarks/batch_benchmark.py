@@ -285,10 +285,11 @@ def cpu_now() -> float:
 
 
 def profile_run(files: list[Path], jobs: int) -> dict[str, Any]:
-    """One run of the batch in this process with one worker, timed in CPU seconds.
+    """One run of the batch in this process, task after task (pages grouped into tasks
+    as on `jobs` workers), timed in CPU seconds.
 
     Gives the CPU time of each stage (where the time goes) and of each task, and from the
-    tasks a model of the run on `jobs` free cores: the run's own queueing (pages in input
+    tasks a model of the run on `jobs` free cores: the run's own queueing (page tasks in input
     order, two per worker in flight; a file's agreement tasks once its pages are read)
     played out on `jobs` workers. CPU time does not depend on the machine's other load,
     so the model shows the speed-up the schedule allows where wall times cannot.
@@ -333,12 +334,15 @@ def profile_run(files: list[Path], jobs: int) -> dict[str, Any]:
         return wrapper
 
     tasks: list[tuple[str, str, float]] = []  # kind, input's sha256, CPU seconds, in submission order
+    pages = 0
 
     class Inline:
-        slots = 1
+        slots = jobs  # pages grouped into tasks as on `jobs` workers (`pipeline.pages_per_task`)
 
         def submit(self, fn, *args):
+            nonlocal pages
             kind = "page" if fn.__name__ == "pages_task" else "agreement"
+            pages += len(args[1]) if kind == "page" else 0
             f: Future = Future()
             where[0] = f"{kind} tasks"
             c = cpu_now()
@@ -357,7 +361,7 @@ def profile_run(files: list[Path], jobs: int) -> dict[str, Any]:
     tesseract._run = timed("tesseract calls", tesseract._run)
     cleanup.clean_page = timed("cleanup", cleanup.clean_page)
     ingest.iter_pages = timed_iter("ingest: open, render", ingest.iter_pages)
-    pipeline._write_work_image = timed("work image write (PNG)", pipeline._write_work_image)
+    pipeline._write_work_image = timed("work image write", pipeline._write_work_image)
     out = RESULTS / "profile"
     shutil.rmtree(out, ignore_errors=True)
     config = RunConfig(out_dir=out, workers=1, corrections=ROOT / "corrections")
@@ -369,10 +373,10 @@ def profile_run(files: list[Path], jobs: int) -> dict[str, Any]:
         shutil.rmtree(out, ignore_errors=True)
     total = cpu_now() - c0
     in_tasks = sum(t[2] for t in tasks)
-    pages = sum(1 for t in tasks if t[0] == "page")
+    page_tasks = sum(1 for t in tasks if t[0] == "page")
     spent["page tasks, in all"] = sum(t[2] for t in tasks if t[0] == "page")
     spent["agreement tasks, in all"] = sum(t[2] for t in tasks if t[0] == "agreement")
-    calls["page tasks, in all"], calls["agreement tasks, in all"] = pages, len(tasks) - pages
+    calls["page tasks, in all"], calls["agreement tasks, in all"] = page_tasks, len(tasks) - page_tasks
     start = subprocess.run([PY, "-c", "import resource, ocr_pipeline.cli, ocr_pipeline.pipeline; "
                             "r = resource.getrusage(resource.RUSAGE_SELF); print(r.ru_utime + r.ru_stime)"],
                            capture_output=True, text=True, check=True)
