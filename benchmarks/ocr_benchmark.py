@@ -22,8 +22,10 @@ of as many processes as cores (jobs interleaved, so both sides share the machine
 
 * ``bare ind`` / ``bare ind+eng``: ``tesseract PAGE.png - -l LANG`` on the raw page,
   one process per page, ``OMP_THREAD_LIMIT=1``;
-* ``pipeline``: ``cleanup.clean_page`` + ``ocr.read_page`` with the default settings,
-  one process per page (reading the PNG included);
+* ``pipeline``: ``cleanup.clean_page`` + ``ocr.read_pages`` with the default settings,
+  pages of a group read side by side in jobs of up to ``pipeline.PAGES_PER_TASK``, as
+  a batch's tasks read them (reading the PNGs included; each page is charged its
+  job's time divided by its pages);
 * ablation: the pipeline with each `CleanupSettings` step switched off in turn.
 
 Word accuracy is the bag-of-words F1 of normalised words against the truth text,
@@ -319,18 +321,20 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def run_job(page: Page, method: str) -> dict[str, Any]:
-    """Read one page one way; returns its text, geometry, wall and CPU seconds."""
+def run_job(pages: tuple[Page, ...], method: str) -> list[dict[str, Any]]:
+    """Read pages one way (bare Tesseract: one page); returns the text, geometry, wall and
+    CPU seconds of each page (the pipeline's: its job's time divided among its pages)."""
     cpu0 = _cpu()
     if method.startswith("bare "):
+        (page,) = pages
         lang = method.split()[1]
         env = dict(os.environ, OMP_THREAD_LIMIT="1")
         t0 = time.perf_counter()
         res = subprocess.run(["tesseract", page.png, "-", "-l", lang], capture_output=True,
                              text=True, env=env, check=False)
         secs = time.perf_counter() - t0
-        return {"id": page.id, "method": method, "seconds": secs, "cpu": _cpu() - cpu0,
-                "text": res.stdout, "rotation": None, "skew": None}
+        return [{"id": page.id, "method": method, "seconds": secs, "cpu": _cpu() - cpu0,
+                 "text": res.stdout, "rotation": None, "skew": None}]
     import cv2
 
     from ocr_pipeline.config import CleanupSettings, OcrSettings
@@ -345,24 +349,40 @@ def run_job(page: Page, method: str) -> dict[str, Any]:
     saved, cleanup.OCR_DPI = cleanup.OCR_DPI, ocr_dpi
     try:
         t0 = time.perf_counter()
-        image = cv2.imread(page.png, cv2.IMREAD_UNCHANGED)
-        clean = cleanup.clean_page(PageImage(page.png, 1, page.dpi, image, None,
-                                             "ocr: image file"), settings)
-        read = ocr.read_page(clean, OcrSettings(), timeout=300)
-        secs = time.perf_counter() - t0
+        cleans = [cleanup.clean_page(PageImage(page.png, 1, page.dpi, cv2.imread(page.png, cv2.IMREAD_UNCHANGED),
+                                               None, "ocr: image file"), settings) for page in pages]
+        reads = ocr.read_pages(cleans, OcrSettings(), timeout=300)
+        secs = (time.perf_counter() - t0) / len(pages)
     finally:
         cleanup.OCR_DPI = saved
-    lines: dict[int, list[Any]] = collections.defaultdict(list)
-    for w in read.words:
-        lines[w.line].append(w)
-    text = "\n".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.bbox[0]))
-                     for _, ws in sorted(lines.items(), key=lambda kv: min(w.bbox[1] for w in kv[1])))
-    return {"id": page.id, "method": method, "seconds": secs, "cpu": _cpu() - cpu0,
-            "text": text, "rotation": read.rotation, "skew": read.skew}
+    cpu = (_cpu() - cpu0) / len(pages)
+    out = []
+    for page, read in zip(pages, reads, strict=True):
+        if isinstance(read, Exception):
+            raise read
+        lines: dict[int, list[Any]] = collections.defaultdict(list)
+        for w in read.words:
+            lines[w.line].append(w)
+        text = "\n".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.bbox[0]))
+                         for _, ws in sorted(lines.items(), key=lambda kv: min(w.bbox[1] for w in kv[1])))
+        out.append({"id": page.id, "method": method, "seconds": secs, "cpu": cpu,
+                    "text": text, "rotation": read.rotation, "skew": read.skew})
+    return out
 
 
-def _run(args: tuple[Page, str]) -> dict[str, Any]:
+def _run(args: tuple[tuple[Page, ...], str]) -> list[dict[str, Any]]:
     return run_job(*args)
+
+
+def _side_by_side(pages: list[Page]) -> list[tuple[Page, ...]]:
+    """Pages of each group in runs of up to `pipeline.PAGES_PER_TASK` (as a batch's tasks)."""
+    from ocr_pipeline.pipeline import PAGES_PER_TASK
+
+    by_group: dict[str, list[Page]] = collections.defaultdict(list)
+    for p in pages:
+        by_group[p.group].append(p)
+    return [tuple(ps[i:i + PAGES_PER_TASK]) for ps in by_group.values()
+            for i in range(0, len(ps), PAGES_PER_TASK)]
 
 
 def _worker_init() -> None:
@@ -531,10 +551,12 @@ def main(argv: list[str] | None = None) -> int:
         variants = [m for m in variants if m in keep]
     n_ab = args.ablation_pages or args.pages
     ab_pages = {p.id for p in _per_group([p for p in pages if p.group != "ocrmypdf"], n_ab)}
-    jobs = [(p, m) for p in pages for m in main_methods]
-    jobs += [(p, v) for p in pages if p.id in ab_pages for v in variants]
+    runs = _side_by_side(pages)
+    jobs = [((p,), m) for p in pages for m in main_methods if m.startswith("bare ")]
+    jobs += [(run, m) for run in runs for m in main_methods if not m.startswith("bare ")]
+    jobs += [(run, v) for run in _side_by_side([p for p in pages if p.id in ab_pages]) for v in variants]
     # interleave pages of different groups so that the load is even across methods
-    jobs.sort(key=lambda j: (zlib.crc32(j[0].id.encode()), j[0].id))
+    jobs.sort(key=lambda j: (zlib.crc32(j[0][0].id.encode()), j[0][0].id))
     log(f"{len(jobs)} jobs on {args.jobs} processes")
     t1 = time.time()
     results = []
@@ -544,7 +566,7 @@ def main(argv: list[str] | None = None) -> int:
     with ProcessPoolExecutor(max_workers=args.jobs, mp_context=ctx,
                              initializer=_worker_init) as pool:
         for k, r in enumerate(pool.map(_run, jobs, chunksize=1), 1):
-            results.append(r)
+            results.extend(r)
             if k % 25 == 0:
                 log(f"  {k}/{len(jobs)} jobs, {time.time() - t1:.0f} s")
     summary = summarise(pages, results, main_methods)
