@@ -15,22 +15,23 @@ cores (`--jobs`, default every core), so the ratios are measured side by side:
   when missing; not a dependency of the project);
 * ``pipeline``: ``python -m ocr_pipeline run scans/*.pdf --out DIR --workers N`` as a
   user runs it (start-up, rendering, cleanup, OCR, correction, every output file),
-  with 1 and with ``--jobs`` workers, into a fresh DIR; then once more, and the same
+  with 1 and with ``--jobs`` workers, into a fresh DIR; with ``--jobs`` workers and
+  ``--lang ind`` too (against bare ``-l ind``, language for language); then once more, and the same
   command again at once (the rerun of a finished batch, which the resume ledger
   skips; flagged when the code changed in between, which makes it redo the batch);
 * memory: the pipeline on files of 5, 50 and 200 pages (sample pages concatenated
   with pypdfium2): the peak resident memory (VmHWM) of the main process and of each
   worker process, read from /proc every 0.2 s.
 
-Wall times are the best of `--repeat` rounds (default 2; OpenMP Tesseract, ``-l ind``
-and OCRmyPDF run in the first only), the rounds interleaved so that the load of other
+Wall times are the best of `--repeat` rounds (default 2; OpenMP Tesseract and
+OCRmyPDF run in the first only), the rounds interleaved so that the load of other
 programs on the machine falls alike on the contenders; bare Tesseract on one core
 shows the speed-up the machine allows at the time. CPU seconds (user + system,
 Tesseract's processes included) are reported beside them: on a machine shared with
 other work, wall time shows the load, CPU time the work done.
 
-Last (unless ``--no-profile``), the batch runs once more in this process with one
-worker, timed in CPU seconds by stage (ingest, cleanup, the Tesseract calls of the
+Last (unless ``--no-profile``), the batch runs once more in this process, task after
+task (pages grouped into tasks as on ``--jobs`` workers), timed in CPU seconds by stage (ingest, cleanup, the Tesseract calls of the
 page and of the agreement tasks, the work-image write, the main process) and by task;
 from the task times a model plays the run's own queueing out on free cores: the
 speed-up its schedule allows, whatever else the machine is doing.
@@ -257,12 +258,12 @@ def code_version() -> str:
                           cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
 
-def pipeline_batch(files: list[Path], workers: int, out: Path, *, fresh: bool = True
+def pipeline_batch(files: list[Path], workers: int, out: Path, *, fresh: bool = True, lang: str | None = None
                    ) -> tuple[float, float, dict[str, int], list[str]]:
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     cmd = [PY, "-m", "ocr_pipeline", "run", *map(str, files), "--out", str(out), "--workers", str(workers),
-           "--corrections", str(ROOT / "corrections"), "-q"]
+           "--corrections", str(ROOT / "corrections"), "-q"] + (["--lang", lang] if lang else [])
     c0, t0 = children_cpu(), time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     watch = MemoryWatch(proc.pid)
@@ -471,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             "pre-rendered PNG, pages one after the other", False)
     contenders[f"tesseract ind, {jobs} processes x 1 thread"] = (
         lambda: (*bare_tesseract(images, jobs, "ind", work / "tess-ind", one_thread=True), None),
-        "OCRmyPDF's language", False)
+        "OCRmyPDF's language", True)
     om_cmd: list[str] = []
     if args.skip_ocrmypdf or not ocrmypdf_exe():
         print("  ocrmypdf: skipped (install it into the venv: .venv/bin/pip install ocrmypdf)",
@@ -486,6 +487,9 @@ def main(argv: list[str] | None = None) -> int:
     contenders["pipeline, 1 worker"] = (lambda: pipeline_batch(files, 1, work / "out1")[:3], "", True)
     contenders[f"pipeline, {jobs} workers"] = (
         lambda: pipeline_batch(files, jobs, work / "outN")[:3], "", True)
+    contenders[f"pipeline --lang ind, {jobs} workers"] = (
+        lambda: pipeline_batch(files, jobs, work / "outN-ind", lang="ind")[:3],
+        "the language of bare tesseract ind", True)
 
     best: dict[str, dict[str, Any]] = {}
     rounds: list[dict[str, float]] = []
@@ -532,6 +536,9 @@ def main(argv: list[str] | None = None) -> int:
     ratios = {
         "pipeline / tesseract ind+eng at its best, wall time": ratio(pn["seconds"], tess_best["seconds"]),
         "pipeline / tesseract ind+eng, CPU time per page": ratio(pn["cpu_per_page"], tess["cpu_per_page"]),
+        "pipeline --lang ind / tesseract ind at its best, wall time": ratio(
+            best[f"pipeline --lang ind, {jobs} workers"]["seconds"],
+            best[f"tesseract ind, {jobs} processes x 1 thread"]["seconds"]),
         f"speed-up of {jobs} workers over 1, wall time": ratio(p1["seconds"], pn["seconds"]),
         f"the same for bare tesseract ({jobs} processes over 1)": ratio(
             best["tesseract ind+eng, 1 process x 1 thread"]["seconds"], tess["seconds"]),
