@@ -327,6 +327,9 @@ def test_more_parsers_never_raise(text: str) -> None:
     ("A, Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),  # '.' read ','
     ("1, Penguatan Kualitas Peraturan", "activity", "Penguatan Kualitas Peraturan"),
     ("AL Program Dukungan Manajemen", "program", "Program Dukungan Manajemen"),  # '.' read 'L'
+    ("AY Program Dukungan Manajemen", "program", "Program Dukungan Manajemen"),  # '.' read 'Y'
+    ("B' Program Penyelenggaraan Pemilu", "program", "Program Penyelenggaraan Pemilu"),
+    ("Ab Program Baru", "activity", "Ab Program Baru"),  # a word, not a letter and its mark
     ("BI PROGRAM PENYELENGGARAAN PEMILU", "program", "PROGRAM PENYELENGGARAAN PEMILU"),
     ("AL Manajemen Perencanaan", "activity", "AL Manajemen Perencanaan"),  # only before 'Program'
     ("i. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),  # '1.' read 'i.'
@@ -336,6 +339,19 @@ def test_more_parsers_never_raise(text: str) -> None:
 def test_a_heading_letter_without_its_period(text: str, kind: str, name: str) -> None:
     assert rows.section_kind(text) == kind
     assert values.split_heading(text)[1] == name
+
+
+@pytest.mark.parametrize(("cells", "numbers"), [
+    (["(1)", "(2)", "(3)", "(4)"], True),
+    (["1", "2", "3", "4"], True),
+    (["qd)", "(2)", "(3)", "(4)"], True),  # one garbled
+    (["a)", "Q)", "(3)", "(4)"], True),  # two garbled, still shaped like numbers in brackets
+    (["a)", "Q)", "b)", "(4)"], False),  # one number only
+    (["a)", "Q)", "Terwujudnya", "(4)"], False),
+    (["1.", "Pengelolaan Keuangan"], False),
+])
+def test_the_row_that_numbers_the_columns(cells: list[str], numbers: bool) -> None:
+    assert rows.is_column_numbers(cells) is numbers
 
 
 def test_percent_in_parentheses_read_as_ge() -> None:

@@ -222,14 +222,16 @@ def split_enumerator(text: str) -> tuple[str, str]:
 
 
 _BARE_LETTER = re.compile(r"^\s*(?:(?:[A-H]|[IVX]{1,4})\s*,?|\d{1,2}\s*,)\s+(?=[A-Z])")
-_LETTER_READ_ON = re.compile(r"^\s*([A-H])[lLI1|:;]\s+(?=(?i:program)\b)")  # 'AL Program': its period read as a letter
+# 'AL Program', 'AY Program': the period read as a mark that is not a small letter (or as 'l')
+_LETTER_READ_ON = re.compile(r"^\s*([A-H])(?:[^\sa-z]|l)\s+(?=(?i:program)\b)")
 
 
 def split_heading(text: str) -> tuple[str, str]:
     """`split_enumerator` for a section heading, whose letter may have lost its period
     to OCR or to a cell rule, or had it read as a comma or, before 'Program', as a
-    letter ('A Program Dukungan', 'A, Program Dukungan' and 'AL Program Dukungan' are
-    'A. Program Dukungan')."""
+    capital, a digit or another mark ('A Program Dukungan', 'A, Program Dukungan', 'AL
+    Program Dukungan' and 'AY Program Dukungan' are 'A. Program Dukungan'; 'Ada Program'
+    is not)."""
     enum, body = split_enumerator(text)
     if enum:
         return enum, body
