@@ -99,8 +99,12 @@ def is_column_numbers(texts: Sequence[str]) -> bool:
     vals = [v for t in texts for v in re.split(r"[\s|]+", clean_text(t)) if v]
     if len(vals) < 2 or any(len(v) > 5 for v in vals):
         return False
-    like = sum(1 for v in vals if re.fullmatch(r"[\s(\[{]*[\dIl|!oO@®&]{0,2}[)\]}\s]*\.?", v))
-    return like >= max(2, 0.6 * len(vals))  # OCR may garble one: '(1)' read 'qd)'
+    like = [bool(re.fullmatch(r"[\s(\[{]*[\dIl|!oO@®&]{0,2}[)\]}\s]*\.?", v)) for v in vals]
+    if sum(like) >= max(2, 0.6 * len(vals)):  # OCR may garble one: '(1)' read 'qd)'
+        return True
+    # or half of them, when the others still have the shape of a number in brackets
+    # ('(1) (2) (3) (4)' read 'a) Q) (3) (4)')
+    return sum(like) >= 2 and all(ok or re.fullmatch(r"[(\[{]?\S{1,2}[)\]}]\.?", v) for ok, v in zip(like, vals))
 
 
 def cell_lines(cell: Cell) -> tuple[Line, ...]:
@@ -142,21 +146,25 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
         found = 0
         for c in table.cells:
             if c.row <= r < c.row + c.row_span:
+                # a header cell over several columns may be several header cells whose
+                # rules were not seen ('Sasaran Strategis | Indikator Kinerja'): each
+                # column's part of it is read on its own first
+                parts: dict[int, str] = {}
+                for k in range(c.col, c.col + c.col_span if c.col_span > 1 else c.col):
+                    x0, x1 = table.col_edges[k], table.col_edges[k + 1]
+                    sub = role_of(" ".join(ln.text for ln in words_to_lines(
+                        [w for w in c.words if x0 <= w.cx < x1])))
+                    if sub:
+                        parts[k] = sub
                 role = role_of(" ".join(ln.text for ln in words_to_lines(c.words)))
-                if role:
+                if role and len(set(parts.values())) < 2:
                     found += 1
                     for k in range(c.col, c.col + c.col_span):
                         roles[k] = role
-                elif c.col_span > 1:
-                    # a header cell over several columns whose rules were not seen:
-                    # read each column's part of it on its own
-                    for k in range(c.col, c.col + c.col_span):
-                        x0, x1 = table.col_edges[k], table.col_edges[k + 1]
-                        part = [w for w in c.words if x0 <= w.cx < x1]
-                        sub = role_of(" ".join(ln.text for ln in words_to_lines(part)))
-                        if sub:
-                            found += 1
-                            roles[k] = sub
+                else:
+                    found += len(parts)
+                    for k, sub in parts.items():
+                        roles[k] = sub
         if found >= 2:
             skip = max(c.row + c.row_span for c in table.cells
                        if c.row <= r < c.row + c.row_span and c.col_span < table.n_cols) if table.cells else r + 1
