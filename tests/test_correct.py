@@ -162,6 +162,21 @@ def test_a_value_still_in_doubt_is_flagged_never_replaced_by_the_catalogue() -> 
     assert t["needs_review"] and any("outside the catalogue's range" in r for r in t["review_reasons"])
 
 
+def test_a_percent_sign_read_as_a_letter_is_read_again_or_flagged() -> None:
+    novel = "Persentase Logistik Pemilihan yang Didistribusikan Tepat Waktu"  # in no catalogue
+    doc = run(draft(row(novel, "73 Y")), reader=lambda page, bbox, kind: ["73%", "73 %"] if kind != "line" else [])
+    t = doc["targets"][0]
+    assert (t["target"]["value"], t["target"]["unit"]) == (73, "%") and not t["needs_review"]
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+    doc = run(draft(row(novel, "73 Y")), reader=lambda page, bbox, kind: [])
+    t = doc["targets"][0]
+    assert t["needs_review"] and any("unit 'y'" in r for r in t["review_reasons"])
+    doc = run(draft(row("Jumlah Laporan Keuangan yang Disusun", "2 x")))  # a mark, not a unit word
+    assert any("not a unit word" in r for r in doc["targets"][0]["review_reasons"])
+    doc = run(draft(row("Jumlah Laporan Keuangan yang Disusun", "2 laporan")))
+    assert not doc["targets"][0]["needs_review"]
+
+
 def test_low_confidence_is_flagged() -> None:
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85", conf=0.3)))
     assert doc["targets"][0]["needs_review"]

@@ -350,13 +350,18 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
     """Why a parsed target does not fit its catalogue entry, or its kind (None when it fits).
 
     Without an entry: a 'Persentase ...' indicator's target over 100 is a percent sign
-    misread as digits ('10096').
+    misread as digits ('10096'), and its unit is '%' (a percent sign read as a letter:
+    '73 Y'). Any unit of under two letters but '%' is a misread mark, not a unit word.
     """
     if parsed.value is None:
         return None
+    if parsed.unit and parsed.unit != "%" and sum(ch.isalpha() for ch in parsed.unit) < 2:
+        return f"unit {parsed.unit!r} is not a unit word"
     if entry is None:
         if _PERCENT_INDICATOR.match(indicator) and parsed.unit in (None, "%") and parsed.value > 100:
             return f"target {parsed.value:g} over 100 for a percentage indicator"
+        if _PERCENT_INDICATOR.match(indicator) and parsed.unit not in (None, "%"):
+            return f"unit {parsed.unit!r} for a percentage indicator"
         return None
     if entry.unit and (parsed.unit or "") != entry.unit:
         return f"unit {parsed.unit or 'none'!r} where the catalogue expects {entry.unit!r}"
