@@ -504,3 +504,26 @@ def test_a_header_above_the_first_rule_found_names_the_columns() -> None:
     draft = documents.draft_agreement([view])
     assert [(r.indicator.text, r.target.text) for r in draft.rows] == [
         ("Persentase layanan", "90%"), ("Persentase arsip tertata", "85%")]
+
+
+def test_a_header_whose_rule_below_was_not_found_is_cut_from_the_first_row() -> None:
+    # the first row wraps over four lines, and no rule parts it from the header above it
+    first = {1: ["Meningkatnya pembinaan", "perbendaharaan di", "tingkat kota yang", "tertib"],
+             2: ["1.1. Persentase Pejabat", "perbendaharaan yang", "mampu menyelesaikan", "laporan"],
+             0: ["1."], 3: ["100%"]}
+    rules, words = _grid(700.0, [["2.", "Meningkatnya arsip", "2.1. Persentase arsip", "85%"]])
+    rules += [Rule(_COLS[0], 300.0, _COLS[-1], 300.0)] + [Rule(x, 300.0, x, 700.0) for x in _COLS]
+    for c, text in enumerate(HEADER):
+        words.append(Word(text, 0.95, (_COLS[c] + 15, 330.0, _COLS[c] + 15 + 20.0 * len(text), 370.0), line=1))
+    for c, lines in first.items():
+        for i, text in enumerate(lines):
+            y = 420.0 + 60 * i
+            words.append(Word(text, 0.95, (_COLS[c] + 15, y, _COLS[c] + 15 + 20.0 * len(text), y + 40), line=10 + i))
+    view = documents.view_page(_table_page([(rules, words)]))
+    (table, cols, skip), = view.tables
+    assert cols is not None and cols.kind == "targets"
+    draft = documents.draft_agreement([view])
+    assert [(r.indicator.text, r.target.text) for r in draft.rows] == [
+        ("Persentase Pejabat perbendaharaan yang mampu menyelesaikan laporan", "100%"),
+        ("Persentase arsip", "85%")]
+    assert draft.rows[0].goal.text == "Meningkatnya pembinaan perbendaharaan di tingkat kota yang tertib"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..catalogue import regions_in
-from ..records import Cell, OcrPage, Table
+from ..records import Cell, OcrPage, Table, Word
 from .budget import RawBudget, budget_lines, table_budget
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
 from .rows import Columns, RawRow, TextBox, header_columns, role_of, stitch_rows, table_rows
@@ -76,12 +76,73 @@ def view_page(page: OcrPage, settings: TableSettings | None = None) -> PageView:
     tables = []
     for t in find_tables(page, settings):
         cols, skip = header_columns(t)
+        if (cols is None or cols.kind != "targets") and (cut := _header_cut(t)) is not None:
+            got, n = header_columns(cut)
+            if got is not None and got.kind == "targets":
+                t, cols, skip = cut, got, n
         if cols is None and (above := _with_header_above(t, lines, page.dpi)) is not None:
             got, n = header_columns(above)
             if got is not None:
                 t, cols, skip = above, got, n
         tables.append((t, cols, skip))
     return PageView(page, lines, tuple(tables))
+
+
+def _header_cut(table: Table) -> Table | None:
+    """The table with its first row cut in two under the header it starts with.
+
+    When the rule under a table's header is not found, the header and the first data
+    row are one row, whose cells hold too much text to name their columns. The lines
+    of that row from the top, as long as it takes to name two columns one of which is
+    the goal or the indicator (and the lines below that go on naming the same columns,
+    without digits: a header wrapped over lines), are the header; the rest of the row
+    is a row of its own. None when the first row does not start so.
+    """
+    first = [c for c in table.cells if c.row == 0 and c.row_span == 1]
+    words = [w for c in first for w in c.words]
+    edges = table.col_edges
+    if not words or len(edges) != table.n_cols + 1:
+        return None
+
+    def roles(ws: Sequence[Word]) -> list[str | None]:
+        return [role_of(" ".join(w.text for w in ws if edges[c] <= w.cx < edges[c + 1]))
+                for c in range(table.n_cols)]
+
+    bands = words_to_lines(words)
+    head: list[Word] = []
+    for k, band in enumerate(bands):
+        head.extend(band.words)
+        named = [r for r in roles(head) if r]
+        if len(named) >= 2 and {"goal", "indicator"} & set(named):
+            break
+    else:
+        return None
+    for band in bands[k + 1:]:
+        if any(ch.isdigit() for w in band.words for ch in w.text):
+            break
+        before, after = roles(head), roles(head + list(band.words))
+        cols = {c for w in band.words for c in range(table.n_cols) if edges[c] <= w.cx < edges[c + 1]}
+        if any(before[c] is None or after[c] != before[c] for c in cols):
+            break
+        head.extend(band.words)
+    ids = {id(w) for w in head}
+    rest = [w for w in words if id(w) not in ids]
+    if not rest:
+        return None
+    cut = (max(w.bbox[3] for w in head) + min(w.bbox[1] for w in rest)) / 2
+    cells = []
+    for c in table.cells:
+        if c.row == 0 and c.row_span == 1:
+            cells.append(replace(c, bbox=(c.bbox[0], c.bbox[1], c.bbox[2], cut),
+                                 words=tuple(w for w in c.words if w.cy < cut)))
+            cells.append(replace(c, row=1, bbox=(c.bbox[0], cut, c.bbox[2], c.bbox[3]),
+                                 words=tuple(w for w in c.words if w.cy >= cut)))
+        elif c.row == 0:
+            cells.append(replace(c, row_span=c.row_span + 1))
+        else:
+            cells.append(replace(c, row=c.row + 1))
+    return replace(table, n_rows=table.n_rows + 1, cells=tuple(cells),
+                   row_edges=(table.row_edges[0], cut) + tuple(table.row_edges[1:]))
 
 
 def _with_header_above(table: Table, lines: Sequence[Line], dpi: int) -> Table | None:
