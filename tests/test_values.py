@@ -527,3 +527,23 @@ def test_a_header_whose_rule_below_was_not_found_is_cut_from_the_first_row() -> 
         ("Persentase Pejabat perbendaharaan yang mampu menyelesaikan laporan", "100%"),
         ("Persentase arsip", "85%")]
     assert draft.rows[0].goal.text == "Meningkatnya pembinaan perbendaharaan di tingkat kota yang tertib"
+
+
+def test_a_program_and_an_activity_heading_without_a_rule_between_them_are_two_headings() -> None:
+    rules, words = _grid(300.0, [HEADER])
+    rules += [Rule(_COLS[0], y, _COLS[-1], y) for y in (520.0, 620.0)]
+    rules += [Rule(x, 400.0, x, 520.0) for x in (_COLS[0], _COLS[1], _COLS[-1])]  # one cell over the body
+    rules += [Rule(x, 520.0, x, 620.0) for x in _COLS]
+    for i, text in enumerate(["A. Program Dukungan Manajemen", "1. Pengelolaan Keuangan"]):
+        x, y = _COLS[1] + 15, 410.0 + 55 * i
+        for t in text.split():
+            words.append(Word(t, 0.95, (x, y, x + 20.0 * len(t), y + 40), line=20 + i))
+            x += 20.0 * len(t) + 15
+    for c, text in enumerate(["1", "Meningkatnya layanan", "Persentase layanan", "90%"]):
+        x = _COLS[c] + 15
+        for t in text.split():
+            words.append(Word(t, 0.95, (x, 550.0, x + 20.0 * len(t), 590.0), line=30 + c))
+            x += 20.0 * len(t) + 15
+    draft = documents.draft_agreement([documents.view_page(_table_page([(rules, words)]))])
+    assert [(r.kind, r.section) for r in draft.rows if r.kind != "data"] == [
+        ("program", "A. Program Dukungan Manajemen"), ("activity", "1. Pengelolaan Keuangan")]

@@ -425,8 +425,8 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                 # between them were not found
                 out.append(RawRow("unread", table.page, section=text))
             elif text:
-                out.append(RawRow(section_kind(text), table.page, section=text,
-                                  target=box_of(uniq, table.page)))
+                out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
+                           for t, ws in _headings(lines))
             continue
         ind_w, tgt_w = by_role.get("indicator", []), by_role.get("target", [])
         unit_w = by_role.get("unit", [])
@@ -434,10 +434,11 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
         no_text = clean_text(" ".join(w.text for w in by_role.get("no", [])))
         if not ind_w and not tgt_w and not unit_w:
             # a heading written in the No/Sasaran columns with nothing beside it
-            text = join_lines(ln.text for ln in words_to_lines(by_role.get("no", []) + goal_w))
+            lines = words_to_lines(by_role.get("no", []) + goal_w)
+            text = join_lines(ln.text for ln in lines)
             if text and _SECTION.match(text) and not _goal_cell_spans(table, r, c_goal):
-                out.append(RawRow(section_kind(text), table.page, section=text,
-                                  target=box_of(by_role.get("no", []) + goal_w, table.page)))
+                out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
+                           for t, ws in _headings(lines))
             elif text and not _goal_cell_spans(table, r, c_goal):
                 out.append(RawRow("unread", table.page, section=text))  # neither heading nor row
             continue
@@ -458,6 +459,23 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                 out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text,
                                   target_cell=tgt.bbox or tgt_cell, split_by_position=guessed))
     return out
+
+
+def _headings(lines: Sequence[Line]) -> list[tuple[str, list[Word]]]:
+    """The headings of a section row: one, or several where the rules between heading
+    rows were not found ('A. Program Dukungan Manajemen' over '1. Pengelolaan
+    Keuangan'): a new heading at each line that starts like one, a line that does not
+    goes on the heading above (a long heading wrapped)."""
+    out: list[tuple[list[str], list[Word]]] = []
+    for ln in lines:
+        if not out or _SECTION.match(ln.text):
+            out.append(([ln.text], list(ln.words)))
+        else:
+            out[-1][0].append(ln.text)
+            out[-1][1].extend(ln.words)
+    if len(out) > 1 and not _SECTION.match(lines[0].text):
+        out = [([t for texts, _ in out for t in texts], [w for _, ws in out for w in ws])]
+    return [(join_lines(texts), ws) for texts, ws in out]
 
 
 def _span_bbox(table: Table, r: int, cols: Sequence[int]) -> BBox | None:
