@@ -547,3 +547,16 @@ def test_a_program_and_an_activity_heading_without_a_rule_between_them_are_two_h
     draft = documents.draft_agreement([documents.view_page(_table_page([(rules, words)]))])
     assert [(r.kind, r.section) for r in draft.rows if r.kind != "data"] == [
         ("program", "A. Program Dukungan Manajemen"), ("activity", "1. Pengelolaan Keuangan")]
+
+
+def test_marks_under_a_header_whose_rule_was_not_found_are_not_a_row() -> None:
+    # a stamp over the header: marks below its words, no rule between, then the first row
+    rules, words = _grid(500.0, [["1.", "Meningkatnya arsip", "Persentase arsip", "85%"]])
+    rules += [Rule(_COLS[0], 300.0, _COLS[-1], 300.0)] + [Rule(x, 300.0, x, 500.0) for x in _COLS]
+    for c, text in enumerate(HEADER):
+        words.append(Word(text, 0.95, (_COLS[c] + 15, 320.0, _COLS[c] + 15 + 20.0 * len(text), 360.0), line=1))
+    for c, text in enumerate(["rea", "ms asia anna", "aan TE Dan men,", "Ta"]):
+        words.append(Word(text, 0.4, (_COLS[c] + 15, 420.0, _COLS[c] + 15 + 20.0 * len(text), 460.0), line=2))
+    view = documents.view_page(_table_page([(rules, words)]))
+    draft = documents.draft_agreement([view])
+    assert [(r.indicator.text, r.target.text) for r in draft.rows] == [("Persentase arsip", "85%")]

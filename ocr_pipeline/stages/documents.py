@@ -28,7 +28,7 @@ from .budget import RawBudget, budget_lines, table_budget
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
 from .rows import Columns, RawRow, TextBox, header_columns, role_of, stitch_rows, table_rows
 from .tables import TableSettings, find_tables
-from .values import ParsedDate, parse_date
+from .values import ParsedDate, parse_date, starts_value
 
 log = logging.getLogger(__name__)
 
@@ -94,9 +94,10 @@ def _header_cut(table: Table) -> Table | None:
     When the rule under a table's header is not found, the header and the first data
     row are one row, whose cells hold too much text to name their columns. The lines
     of that row from the top, as long as it takes to name two columns one of which is
-    the goal or the indicator (and the lines below that go on naming the same columns,
-    without digits: a header wrapped over lines), are the header; the rest of the row
-    is a row of its own. None when the first row does not start so.
+    the goal or the indicator (and the lines below that go on naming columns, without
+    digits: a header wrapped over lines), are the header; the rest of the row is a row
+    of its own when it has a number or a target (a row of data), else marks inside the
+    header (a stamp, smudges), left out. None when the first row does not start so.
     """
     first = [c for c in table.cells if c.row == 0 and c.row_span == 1]
     words = [w for c in first for w in c.words]
@@ -122,13 +123,23 @@ def _header_cut(table: Table) -> Table | None:
             break
         before, after = roles(head), roles(head + list(band.words))
         cols = {c for w in band.words for c in range(table.n_cols) if edges[c] <= w.cx < edges[c + 1]}
-        if any(before[c] is None or after[c] != before[c] for c in cols):
+        if any(after[c] is None or before[c] not in (None, after[c]) for c in cols):
             break
         head.extend(band.words)
     ids = {id(w) for w in head}
     rest = [w for w in words if id(w) not in ids]
     if not rest:
         return None
+    named = roles(head)
+
+    def below(role: str) -> str:
+        return " ".join(w.text for w in rest for c in range(table.n_cols)
+                        if named[c] == role and edges[c] <= w.cx < edges[c + 1])
+
+    if not starts_value(below("target")) and not re.match(r"\s*\d{1,2}\s*[.)]?(\s|$)", below("no")):
+        return replace(table, cells=tuple(
+            replace(c, words=tuple(w for w in c.words if id(w) in ids)) if c.row == 0 and c.row_span == 1 else c
+            for c in table.cells))
     cut = (max(w.bbox[3] for w in head) + min(w.bbox[1] for w in rest)) / 2
     cells = []
     for c in table.cells:
