@@ -150,7 +150,7 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
                 # rules were not seen ('Sasaran Strategis | Indikator Kinerja'): each
                 # column's part of it is read on its own first
                 parts: dict[int, str] = {}
-                for k in range(c.col, c.col + c.col_span if c.col_span > 1 else c.col):
+                for k in range(c.col, c.col + c.col_span) if c.col_span > 1 else ():
                     x0, x1 = table.col_edges[k], table.col_edges[k + 1]
                     sub = role_of(" ".join(ln.text for ln in words_to_lines(
                         [w for w in c.words if x0 <= w.cx < x1])))
