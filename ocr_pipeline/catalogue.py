@@ -245,7 +245,6 @@ class Lexicon:
             return None
         return got[0][0], int(best)
 
-
     def near(self, word: str, score: float) -> bool:
         """Whether a lexicon word is this alike (`fuzz.ratio`, lower case) to `word`."""
         return process.extractOne(word.lower(), self._list, scorer=fuzz.ratio, score_cutoff=score) is not None

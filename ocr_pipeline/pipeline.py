@@ -757,7 +757,7 @@ def _run_tasks(todo: Sequence[tuple[Outcome, ingest.InputFile]], config: RunConf
 
     def fill() -> None:
         nonlocal qi
-        window = max(2, 2 * int(getattr(executor, "slots", config.workers)))
+        window = max(2, 2 * int(getattr(executor, "slots", config.workers)))  # a cluster may grow
         queued = sum(1 for v in pending.values() if v[0] == "page")
         while qi < len(queue) and queued < window:
             o, info, chunk = queue[qi]

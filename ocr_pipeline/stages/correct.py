@@ -358,10 +358,12 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
     if parsed.unit and parsed.unit != "%" and sum(ch.isalpha() for ch in parsed.unit) < 2:
         return f"unit {parsed.unit!r} is not a unit word"
     if entry is None:
-        if _PERCENT_INDICATOR.match(indicator) and parsed.unit in (None, "%") and parsed.value > 100:
-            return f"target {parsed.value:g} over 100 for a percentage indicator"
-        if _PERCENT_INDICATOR.match(indicator) and parsed.unit not in (None, "%"):
+        if not _PERCENT_INDICATOR.match(indicator):
+            return None
+        if parsed.unit not in (None, "%"):
             return f"unit {parsed.unit!r} for a percentage indicator"
+        if parsed.value > 100:
+            return f"target {parsed.value:g} over 100 for a percentage indicator"
         return None
     if entry.unit and (parsed.unit or "") != entry.unit:
         return f"unit {parsed.unit or 'none'!r} where the catalogue expects {entry.unit!r}"

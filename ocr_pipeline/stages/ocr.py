@@ -239,7 +239,7 @@ def _to_page(view: _View, words: Sequence[Word]) -> tuple[Word, ...]:
 def _read_rest(view: _View, s: OcrSettings, timeout: float
                ) -> tesseract.Reader[tuple[list[Word], np.ndarray]]:
     return (yield from _rest_words(view.image, view.grids, lang=s.lang, psm=s.psm, timeout=timeout,
-                       dpi=view.dpi))
+                                   dpi=view.dpi))
 
 
 def _with_cells(view: _View, rest: list[Word], rest_image: np.ndarray, s: OcrSettings, timeout: float
@@ -247,8 +247,8 @@ def _with_cells(view: _View, rest: list[Word], rest_image: np.ndarray, s: OcrSet
     """The words outside the tables with what the layout analysis lost read back, and the
     words of the table cells: both read in one mosaic (one call)."""
     cells = _cell_crops(view.image, view.grids, view.dpi)
-    rest, readings = yield from _recover_dropped(rest_image, rest, lang=s.lang, timeout=timeout, dpi=view.dpi,
-                                      also=cells)
+    rest, readings = yield from _recover_dropped(rest_image, rest, lang=s.lang, timeout=timeout,
+                                                 dpi=view.dpi, also=cells)
     return rest + [replace(w, line=CELL_LINE_BASE + w.line) for cell in readings for w in cell]
 
 
