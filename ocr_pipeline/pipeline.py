@@ -251,11 +251,7 @@ class _Pages:
             group.extend((key, (img, bbox, scale)) for scale in scales)
         for settings, jobs in calls.items():
             kw = {"lang": self.lang, **dict(settings)}
-            try:
-                read = ocr.reread([region for _, region in jobs], timeout=self.timeout, **kw)
-            except OcrError as exc:
-                log.warning("re-reading %d regions failed: %s", len(jobs), exc)
-                continue
+            read = ocr.reread([region for _, region in jobs], timeout=self.timeout, **kw)
             for (key, _), reading in zip(jobs, read, strict=True):
                 if reading.text:
                     got[key].append(reading.text)

@@ -323,3 +323,17 @@ def test_a_call_of_several_images_that_fails_is_tried_image_by_image(monkeypatch
     got = tesseract.drive([reader(1), reader(2), reader(3)])
     assert got[0] == "w1w1" and got[2] == "w3w3"
     assert isinstance(got[1], OcrEngineError) and "bad image" in str(got[1])
+
+
+def test_a_region_tesseract_dies_on_costs_the_others_nothing(monkeypatch):
+    def read_many(images, **kw):
+        if any(im[25, 25] == 0 for im in images):  # the speck Tesseract dies on (SIGFPE: exit -8)
+            raise OcrEngineError("tesseract failed (exit -8): Page 1")
+        return [(Word("80%", 0.9, (20, 20, 30, 30)),) for _ in images]
+
+    monkeypatch.setattr(tesseract, "read_many", read_many)
+    page = np.full((100, 100), 255, np.uint8)
+    page[5, 5] = 0
+    got = ocr.reread([(page, (10, 10, 40, 40), 1.0), (page, (0, 0, 10, 10), 1.0), (page, (50, 50, 90, 90), 1.0)],
+                     pad=0)
+    assert [r.text for r in got] == ["80%", "", "80%"]

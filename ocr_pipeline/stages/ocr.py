@@ -489,6 +489,18 @@ def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, tim
     return out
 
 
+def _read_each(crops: Sequence[np.ndarray], *, timeout: float, **settings) -> list[tuple[Word, ...]]:
+    """`tesseract.read_many` of the crops; when that fails, each crop alone (a failing one: no words)."""
+    try:
+        return tesseract.read_many(crops, timeout=timeout * max(1, len(crops)), **settings)
+    except OcrError as exc:
+        if len(crops) <= 1:
+            log.warning("re-reading a region failed: %s", exc)
+            return [()] * len(crops)
+        log.info("tesseract failed on %d regions read together (%s); reading them one by one", len(crops), exc)
+    return [_read_each([crop], timeout=timeout, **settings)[0] for crop in crops]
+
+
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One re-reading of a region."""
@@ -506,8 +518,10 @@ def reread(regions: Sequence[tuple[np.ndarray, BBox, float]], *, lang: str = "in
            whitelist: str | None = None, psm: int = 7, pad: int = 6, timeout: float = 30.0) -> list[Reading]:
     """Read regions `(page image, box, scale)` again: crop, upscale, single-line mode.
 
-    All in one Tesseract call, each crop read as alone; `timeout` is per crop. Box
-    coordinates of the returned words are in the page's pixels.
+    All in one Tesseract call, each crop read as alone; `timeout` is per crop. When the
+    call fails, the crops are read one by one and a crop that fails alone reads as
+    nothing (Tesseract dies on some specks: one must not cost the others their
+    readings). Box coordinates of the returned words are in the page's pixels.
     """
     border = 20
     crops, places = [], []
@@ -524,8 +538,7 @@ def reread(regions: Sequence[tuple[np.ndarray, BBox, float]], *, lang: str = "in
         crops.append(cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT,
                                         value=255 if crop.ndim == 2 else (255, 255, 255)))
         places.append((x0, y0, scale))
-    read = iter(tesseract.read_many(crops, lang=lang, psm=psm, timeout=timeout * max(1, len(crops)),
-                                    whitelist=whitelist))
+    read = iter(_read_each(crops, lang=lang, psm=psm, timeout=timeout, whitelist=whitelist))
     out = []
     for place in places:
         if place is None:
