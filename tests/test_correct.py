@@ -80,6 +80,10 @@ def test_the_comma_after_a_degree_read_as_a_period_is_put_back_and_said() -> Non
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="NURLELA ST..MM Dipl.. SE.. MT"))
     assert doc["first_party"]["name"] == "NURLELA ST.,MM Dipl., SE., MT"
     assert any("first_party.name: corrected (rule)" in w for w in doc["warnings"])
+    # a title before the name ends with a period, read as a comma; a degree after it keeps its comma
+    for read, meant in (("Dr. H, Khairul Anwar", "Dr. H. Khairul Anwar"), ("drh, Zulkifli", "drh. Zulkifli"),
+                        ("Hasan, S.E.", "Hasan, S.E."), ("H, Ahmad, M.Si", "H. Ahmad, M.Si")):
+        assert run(draft(row("Indeks Reformasi Birokrasi", "85"), name=read))["first_party"]["name"] == meant
     exact = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="A. B..C"), exact=True)
     assert exact["first_party"]["name"] == "A. B..C"  # a text layer is as printed
 
@@ -118,6 +122,45 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
     assert doc["first_party"]["position"] == "Kasubbag Keuangan, Umum dan Logistik"
     assert any(w.startswith("first_party.position: corrected (read again at full resolution)") for w in doc["warnings"])
     assert doc["second_party"]["position"] == "Kasubbag Keuangan. Umum dan Logistik"  # other letters: kept as read
+    # the ends stay as first read: a speck after the value at full resolution is not a period
+    read[100.0] = "Kasubbag Keuangan, Umum dan Logistik."
+    assert run(d, reader)["first_party"]["position"] == "Kasubbag Keuangan, Umum dan Logistik"
+
+
+def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading() -> None:
+    def reader(page, bbox, kind):
+        return ["Kepala Dinas Peternakan Provinsi Jawa Barat."] if kind == "line" else []
+
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                second_position=box("Kepala Dinas Petemakan Provinsi Jawa Barat"))
+    doc = run(d, reader)
+    assert doc["second_party"]["position"] == "Kepala Dinas Peternakan Provinsi Jawa Barat"
+    assert any(w == "second_party.position: corrected (read again at full resolution): Petemakan -> Peternakan"
+               for w in doc["warnings"])
+    assert run(d)["second_party"]["position"] == "Kepala Dinas Petemakan Provinsi Jawa Barat"  # no reading: as read
+    # a name is never corrected from words, even with a reading at hand
+    named = replace(d, first_name=box("Petemakan Santosa"))
+    assert run(named, reader)["first_party"]["name"] == "Petemakan Santosa"
+
+
+def test_an_exclamation_mark_in_capitals_is_an_i() -> None:
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), org="DINAS KOMUNIKASI DAN INFORMATIKA PROVINS! JAWA BARAT"))
+    assert doc["organization"] == "DINAS KOMUNIKASI DAN INFORMATIKA PROVINSI JAWA BARAT"
+    assert run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), title=box("PERJANJ!AN KINERJA TAHUN 2026"))
+               )["title"] == "PERJANJIAN KINERJA TAHUN 2026"
+
+
+def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
+    d = draft(row("Indeks Reformasi Birokrasi", "85"))
+    assert not {"title", "signed_date"} & set(run(d)["needs_review"])
+    lost = run(replace(d, title=box("PERJANJIAN KINERJA TAHUN 202")))
+    assert "title" in lost["needs_review"]
+    assert any("'202' is not the agreement's year 2026" in w for w in lost["warnings"])
+    early = run(replace(d, date=ParsedDate("2025-01-15", "15 Januari 2025", 2025)))
+    assert "signed_date" in early["needs_review"]
+    assert early["signed_date"] == "2025-01-15"  # flagged, not changed
+    december = run(replace(d, date=ParsedDate("2025-12-30", "30 Desember 2025", 2025)))
+    assert "signed_date" not in december["needs_review"]  # signed before the year it is for: usual
 
 
 def test_a_confident_misreading_is_corrected_only_by_a_second_reading_of_the_page() -> None:

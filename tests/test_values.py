@@ -219,6 +219,15 @@ def test_a_name_is_kept_without_the_label_marks_around_it(name: str, before: str
     assert documents.clean_name(before + name + after) == name
 
 
+def test_marks_of_a_stamp_or_signature_around_a_name_are_not_of_it() -> None:
+    assert documents.clean_name("© Yusuf Maulana") == "Yusuf Maulana"
+    assert documents.clean_name("#EKA WULANDARI") == "EKA WULANDARI"
+    assert documents.clean_name("2 IR. PUJI ASTUTI") == "IR. PUJI ASTUTI"
+    assert documents.clean_name("=: Ketua KPU Kota Tarakan") == "Ketua KPU Kota Tarakan"
+    assert documents.clean_name("Syamsul Bahri)") == "Syamsul Bahri"
+    assert documents.clean_name("Kepala Dinas (Plt.)") == "Kepala Dinas (Plt.)"
+
+
 @given(st.text())
 def test_clean_name_is_idempotent(text: str) -> None:
     once = documents.clean_name(text)

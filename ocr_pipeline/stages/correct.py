@@ -143,7 +143,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     exact text too. A doubtful word becomes the one lexicon word close to it: only a
     word OCR was unsure of (confidence below LEXICON_MAX_CONF), never an acronym, never
     a word of the office's region or place (`protected`: 'Paser' is not 'pasar'), never
-    in exact text (a born-digital text layer); a '!' inside a word is an 'l'.
+    in exact text (a born-digital text layer); a '!' inside a word is an 'l', an 'I' in
+    capitals.
     """
     text = box.text
     protected = protected or {}
@@ -156,6 +157,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     out: list[str] = []
     for p in joined.split(" "):
         p = re.sub(r"(?<=[a-z])!(?=[a-z])", "l", p)
+        p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
         core = p.strip(".,;:()")
         if core.lower() in protected:
             if protected[core.lower()] and core != protected[core.lower()]:
@@ -181,10 +183,18 @@ def name_punctuation(name: str) -> str:
     """The comma after a degree's period, which OCR reads as a second period.
 
     Names carry degrees as 'NURLELA ST.,MM' or 'SH., MM'; a doubled period inside a
-    name is always that comma ('ST..MM', 'SH.. MM'), never an ellipsis. Only the
-    punctuation changes: the letters of a name are never corrected.
+    name is always that comma ('ST..MM', 'SH.. MM'), never an ellipsis. The titles
+    before a name ('Dr.', 'H.', 'drh.') end with a period, which OCR reads as a comma
+    ('Dr. H, Khairul'). Only the punctuation changes: the letters of a name are never
+    corrected.
     """
-    return re.sub(r"(?<=\w)\.\.(?=\s*\w)", ".,", name)
+    name = re.sub(r"(?<=\w)\.\.(?=\s*\w)", ".,", name)
+    return _FRONT_TITLES.sub(lambda m: m.group(0).replace(",", "."), name)
+
+
+# titles before a name, the last of them read with a comma for its period
+_FRONT_TITLES = re.compile(r"^(?:(?:Dr|dr|drh|Drs|Dra|Ir|H|Hj|Prof)[.,]\s*)*(?:Dr|dr|drh|Drs|Dra|Ir|H|Hj|Prof),(?=\s*[A-Z])",
+                           re.I)
 
 
 SAME_NAME = 80.0  # two readings this alike (letters only) are of one name: flag the difference
@@ -215,7 +225,10 @@ def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     letters are kept as first read.
     """
     again = _full_reading(box, ctx)
-    return again if again is not None and _letters(again) == _letters(box.text) else box.text
+    if again is None or _letters(again) != _letters(box.text):
+        return box.text
+    end = len(box.text) - len(box.text.rstrip(".,;:"))  # the ends as first read ('Utara.' at full size)
+    return again.rstrip(".,;:") + box.text[len(box.text) - end:]
 
 
 def name_read_again(box: TextBox, ctx: _Ctx) -> tuple[str, str, str | None]:
@@ -266,7 +279,7 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
                 and c.lower() not in protected and lexicon.near(c, SUSPECT)}
     if not suspects:
         return box, []
-    again = next(iter(ctx.reader(box.page, box.bbox, "line")), "")
+    again = _full_reading(box, ctx) or ""
     new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
     match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
     for op, a0, a1, b0, b1 in match.get_opcodes():
@@ -632,6 +645,24 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     return out
 
 
+def _year_doubts(title: str | None, draft: Draft) -> list[tuple[str, str]]:
+    """Doubts about the year a title prints and the date of signing, against the
+    agreement's year: a year in the title must be it ('TAHUN 201' lost a digit); an
+    agreement is signed in its year or in the last quarter of the year before
+    ('12 Januari 2025' on an agreement for 2026 is a misread digit)."""
+    out = []
+    year = draft.year
+    m = re.search(r"\btahun\W*(\S+)", title or "", re.I)
+    if year is not None and m and m.group(1).strip(".,:;") != str(year):
+        out.append(("title", f"its year {m.group(1)!r} is not the agreement's year {year}"))
+    iso = draft.date.iso if draft.date else None
+    if year is not None and iso:
+        signed_year, month = int(iso[:4]), int(iso[5:7])
+        if not (signed_year == year or (signed_year == year - 1 and month >= 10)):
+            out.append(("signed_date", f"signed on {iso}, for the year {year}: check the date"))
+    return out
+
+
 def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
              knowledge: Knowledge | None = None, reader: Reader | None = None,
              settings: ReviewSettings | None = None, exact: bool = False) -> Agreement:
@@ -653,11 +684,6 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         if box.words and not exact and min(w.conf for w in box.words) < s.min_conf:
             needs.append(path)
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in box.words):.2f})")
-        odd = [] if exact or path.endswith(".name") else _near_misses(box.text, seen, ctx.knowledge.lexicon)
-        if odd:
-            needs.append(path)
-            warnings.append(f"{path}: " + "; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement"
-                                                     for a, b in odd))
         if path.endswith(".name") and not exact:
             fixed, how, doubt = name_read_again(box, ctx)
             if fixed != box.text:
@@ -666,16 +692,26 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
                 needs.append(path)
                 warnings.append(f"{path}: {doubt}")
             return fixed
+        words = path not in ("signed_place", "first_party.name", "second_party.name")
+        if words:  # names of people and places are never corrected from words
+            box, fixes = words_read_again(box, path, ctx)
+            for c in fixes:
+                warnings.append(f"{path}: corrected (read again at full resolution): {_diff(c)}")
         again = punctuation_read_again(box, ctx)
         if again != box.text:
             warnings.append(f"{path}: corrected (read again at full resolution): {box.text!r} -> {again!r}")
             box = replace(box, text=again)
-        if path.endswith(".name") or path == "signed_place":
-            return box.text  # names of people and places are never corrected from words
-        fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
-        for c in fixes:
-            warnings.append(f"{path}: corrected from the lexicon: {c.before!r} -> {c.after!r}")
-        return fixed
+        if words:
+            fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
+            for c in fixes:
+                warnings.append(f"{path}: corrected from the lexicon: {c.before!r} -> {c.after!r}")
+            box = replace(box, text=fixed)
+        odd = [] if exact or path.endswith(".name") else _near_misses(box.text, seen, ctx.knowledge.lexicon)
+        if odd:
+            needs.append(path)
+            warnings.append(f"{path}: " + "; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement"
+                                                     for a, b in odd))
+        return box.text
 
     title = text(draft.title, "title")
     organization = text(draft.organization, "organization")
@@ -690,6 +726,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         needs.append("signed_date")
     if draft.year is None:
         needs.append("year")
+    for path, doubt in _year_doubts(title, draft):
+        needs.append(path)
+        warnings.append(f"{path}: {doubt}")
     rows = target_rows(draft, ctx)
     cut = sorted({r.page for r in draft.rows if r.split_by_position})
     if cut:  # the count of rows is a guess there: say so for the row set, not only per row

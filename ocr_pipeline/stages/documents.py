@@ -267,7 +267,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
                     used.append(lines[k])
                     words.extend(lines[k].words)
                     k += 1
-                pos_box = _words_box(words, view.number, join_lines(parts).strip(" ,.:;'\"-–—|_"))
+                pos_box = _words_box(words, view.number, clean_name(join_lines(parts)).rstrip(" ."))
                 j = k
                 break
             j += 1
@@ -289,9 +289,15 @@ def _stops(text: str) -> bool:
 
 
 def clean_name(s: str) -> str:
+    """A name or position without the marks OCR reads around it: the label's colon, a
+    stamp's or signature's specks before it ('© Yusuf', '2 IR. PUJI'; a name or a
+    position starts with a letter), a bracket it does not open after it."""
     prev = None
     while s != prev:  # stripping quotes can bare a table rule, and stripping the rule a quote
         prev, s = s, re.sub(r"\s+[.,;:]+$", "", clean_text(s)).strip(" ,;:*'\"-–—|_")  # 'Puji Astuti .'
+        s = re.sub(r"^[^\w(]+|^\d+\s+(?=[^\W\d])", "", s)
+        if s.endswith(")") and s.count(")") > s.count("("):
+            s = s[:-1]
         if s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1:
             s = s[:-1]
     return s
@@ -374,11 +380,12 @@ def parse_signatures(views: Sequence[PageView]) -> tuple[tuple[TextBox, TextBox]
                 out.append(None)
                 continue
             name_i = rank_at - 1
-            name = texts[name_i].strip("() ")
+            name = clean_name(texts[name_i].strip("() "))
             pos_texts = [t.rstrip(",") for t in texts[:name_i]]
             name_box = _words_box(col[name_i][1], v.number, name)
             pos_words = [w for _, ws in col[:name_i] for w in ws]
-            pos_box = _words_box(pos_words, v.number, join_lines(pos_texts).strip(" ,")) if pos_texts else None
+            pos_box = (_words_box(pos_words, v.number, clean_name(join_lines(pos_texts)).rstrip(" ."))
+                       if pos_texts else None)
             out.append((name_box, pos_box or TextBox("", v.number)))
         return tuple(out)
     return (None, None)
