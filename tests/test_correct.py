@@ -143,6 +143,35 @@ def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading
     assert run(named, reader)["first_party"]["name"] == "Petemakan Santosa"
 
 
+def test_a_header_word_read_in_pieces_is_taken_whole_from_a_full_resolution_reading() -> None:
+    def reader(page, bbox, kind):
+        return ["Teknis Penyelenggaraan Pemilu dan Hukum"] if kind == "line" else []
+
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), subunit=box("Teknis Penyeleng n Pemilu dan Hukum"))
+    assert run(d, reader)["subunit"] == "Teknis Penyelenggaraan Pemilu dan Hukum"
+    # pieces that are words of their own stay as read
+    d = replace(d, subunit=box("Teknis Pemilu dan Hukum Data"))
+    assert run(d, reader)["subunit"] == "Teknis Pemilu dan Hukum Data"
+
+
+def test_a_small_letter_in_a_capitalised_name_of_an_office_is_made_capital() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                first_position=box("Kasubbag Perencanaan, Data dan informasi Sekretariat KPU Kota Bontang"),
+                organization=box("DINAS KOMUNIKASI DAN informatika PROVINSI JAWA BARAT"),
+                subunit=box("Bagian umum dan keuangan"))
+    doc = run(d)
+    assert doc["first_party"]["position"] == "Kasubbag Perencanaan, Data dan Informasi Sekretariat KPU Kota Bontang"
+    assert doc["organization"] == "DINAS KOMUNIKASI DAN INFORMATIKA PROVINSI JAWA BARAT"
+    assert doc["subunit"] == "Bagian umum dan keuangan"  # written in small letters: as read
+    assert run(d, exact=True)["organization"] == "DINAS KOMUNIKASI DAN informatika PROVINSI JAWA BARAT"
+
+
+def test_a_position_that_names_no_post_is_flagged() -> None:
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_position=box("YAN")))
+    assert doc["second_party"]["position"] == "YAN" and "second_party.position" in doc["needs_review"]
+    assert "first_party.position" not in doc["needs_review"]
+
+
 def test_an_exclamation_mark_in_capitals_is_an_i() -> None:
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), org="DINAS KOMUNIKASI DAN INFORMATIKA PROVINS! JAWA BARAT"))
     assert doc["organization"] == "DINAS KOMUNIKASI DAN INFORMATIKA PROVINSI JAWA BARAT"

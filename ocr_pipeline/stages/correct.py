@@ -265,9 +265,11 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     'bitormasi'). A word in no lexicon but like a lexicon word (`SUSPECT`) is a
     suspect; a text with suspects is read again at the page's full resolution, the two
     readings are aligned word by word, and a suspect whose counterpart is a lexicon
-    word becomes that word (method `reocr`). Only the page's own evidence changes a
-    word; a suspect the second reading does not confirm stays as read (and may still
-    be corrected from the lexicon when OCR was unsure of it).
+    word becomes that word (method `reocr`); so do a suspect read in pieces and a few
+    words read as one, when the second reading has lexicon words alike in their place.
+    Only the page's own evidence changes a word; a suspect the second reading does not
+    confirm stays as read (and may still be corrected from the lexicon when OCR was
+    unsure of it).
     """
     lexicon = ctx.knowledge.lexicon
     if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None or len(lexicon) == 0:
@@ -282,14 +284,25 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     again = _full_reading(box, ctx) or ""
     new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
     match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
+    out: list[str] = []
     for op, a0, a1, b0, b1 in match.get_opcodes():
-        if op != "replace" or a1 - a0 != b1 - b0:
-            continue
-        for i, j in zip(range(a0, a1), range(b0, b1), strict=True):
-            if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
-                    and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
-                parts[i] = parts[i].replace(cores[i], new[j])
-    text = " ".join(parts)
+        span = parts[a0:a1]
+        if op == "replace" and a1 - a0 == b1 - b0:
+            for k, (i, j) in enumerate(zip(range(a0, a1), range(b0, b1), strict=True)):
+                if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
+                        and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
+                    span[k] = parts[i].replace(cores[i], new[j])
+        elif (op == "replace" and max(a1 - a0, b1 - b0) <= 3 and suspects & set(range(a0, a1))
+              and not any(cores[i].lower() in lexicon for i in range(a0, a1))
+              and all(w.isalpha() and w.lower() in lexicon for w in new[b0:b1])
+              and fuzz.ratio("".join(cores[a0:a1]).lower(), "".join(new[b0:b1]).lower()) >= SUSPECT):
+            # a word read in pieces, or two read as one ('Penyeleng n' for 'Penyelenggaraan')
+            head, tail = parts[a0], parts[a1 - 1]
+            lead = head[:len(head) - len(head.lstrip(".,;:()'\""))]
+            trail = tail[len(tail.rstrip(".,;:()'\"")):]
+            span = [lead + " ".join(new[b0:b1]) + trail]
+        out.extend(span)
+    text = " ".join(out)
     if text == box.text:
         return box, []
     return replace(box, text=text), [Correction(field, box.text, text, "reocr")]
@@ -645,6 +658,28 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     return out
 
 
+# words Indonesian names of offices leave in lower case
+_SMALL_WORDS = frozenset("dan yang di ke dari untuk pada atau serta dengan dalam bagi oleh atas terhadap".split())
+
+
+def title_case(text: str) -> str:
+    """A word of four letters or more in lower case, in a name of an office whose other
+    words are capitalised, capitalised ('Data dan informasi' -> 'Data dan Informasi': OCR
+    reads a small I for a capital one); in a name in capitals, in capitals. The words
+    `_SMALL_WORDS` stay small."""
+    words = text.split(" ")
+    cores = [w.strip(".,;:()'\"") for w in words]
+    big = [c for c in cores if c.isalpha() and len(c) >= 4 and c.lower() not in _SMALL_WORDS]
+    low = [i for i, c in enumerate(cores) if c in big and c.islower()]
+    others = [c for c in big if not c.islower()]
+    if not low or len(others) < 3 * len(low) or not all(c[:1].isupper() for c in others):
+        return text
+    upper = all(c.isupper() for c in others)  # a name in capitals: the word in capitals
+    for i in low:
+        words[i] = words[i].replace(cores[i], cores[i].upper() if upper else cores[i].capitalize())
+    return " ".join(words)
+
+
 def _year_doubts(title: str | None, draft: Draft) -> list[tuple[str, str]]:
     """Doubts about the year a title prints and the date of signing, against the
     agreement's year: a year in the title must be it ('TAHUN 201' lost a digit); an
@@ -705,7 +740,15 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
             for c in fixes:
                 warnings.append(f"{path}: corrected from the lexicon: {c.before!r} -> {c.after!r}")
-            box = replace(box, text=fixed)
+            cased = fixed if exact or path == "title" else title_case(fixed)
+            if cased != fixed:
+                warnings.append(f"{path}: corrected (rule): {fixed!r} -> {cased!r}")
+            box = replace(box, text=cased)
+        lexicon = ctx.knowledge.lexicon
+        if (not exact and len(lexicon) and (path.endswith(".position") or path == "organization")
+                and not any(w.strip(".,;:()'\"").lower() in lexicon for w in box.text.split())):
+            needs.append(path)
+            warnings.append(f"{path}: {box.text!r} names no office or post the lexicon knows")
         odd = [] if exact or path.endswith(".name") else _near_misses(box.text, seen, ctx.knowledge.lexicon)
         if odd:
             needs.append(path)
