@@ -132,12 +132,12 @@ def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading
         return ["Kepala Dinas Peternakan Provinsi Jawa Barat."] if kind == "line" else []
 
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
-                second_position=box("Kepala Dinas Petemakan Provinsi Jawa Barat"))
+                second_position=box("Kepala Dinas Pefernakan Provinsi Jawa Barat"))
     doc = run(d, reader)
     assert doc["second_party"]["position"] == "Kepala Dinas Peternakan Provinsi Jawa Barat"
-    assert any(w == "second_party.position: corrected (read again at full resolution): Petemakan -> Peternakan"
+    assert any(w == "second_party.position: corrected (read again at full resolution): Pefernakan -> Peternakan"
                for w in doc["warnings"])
-    assert run(d)["second_party"]["position"] == "Kepala Dinas Petemakan Provinsi Jawa Barat"  # no reading: as read
+    assert run(d)["second_party"]["position"] == "Kepala Dinas Pefernakan Provinsi Jawa Barat"  # no reading: as read
     # a name is never corrected from words, even with a reading at hand
     named = replace(d, first_name=box("Petemakan Santosa"))
     assert run(named, reader)["first_party"]["name"] == "Petemakan Santosa"
@@ -298,3 +298,30 @@ def test_rows_cut_by_position_mark_the_row_set_as_uncertain() -> None:
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), cut))
     assert any(w.startswith("targets: cells on page 1 held several indicators") for w in doc["warnings"])
     assert not any(w.startswith("targets:") for w in run(draft(row("Indeks Reformasi Birokrasi", "85")))["warnings"])
+
+
+def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word() -> None:
+    doc = run(draft(row("Jumiah Pengeloia Keuangan yang Bersertifikat", "4 Orang", conf=0.95)))
+    t = doc["targets"][0]
+    assert t["indicator"] == "Jumlah Pengelola Keuangan yang Bersertifikat"
+    assert [(c["from"], c["to"], c["method"]) for c in t["corrections"] if c["field"] == "indicator"] == [
+        ("Jumiah Pengeloia Keuangan yang Bersertifikat", "Jumlah Pengelola Keuangan yang Bersertifikat", "rule")]
+    assert not t["needs_review"]
+    # a word the lexicon does not know and no confusion explains is kept; so is the office's region
+    doc = run(draft(row("Prevalensi Brucellosis di Kota Bontang", "5 %", conf=0.95)))
+    assert doc["targets"][0]["indicator"] == "Prevalensi Brucellosis di Kota Bontang"
+
+
+def test_the_heading_of_a_list_is_checked_like_its_items() -> None:
+    item = replace(row("Sapi potong", "12.338 ekor"), parent=box("Jumiah populasi ternak (ekor) :", conf=0.95))
+    t = run(draft(item))["targets"][0]
+    assert t["indicator_parent"] == "Jumlah populasi ternak (ekor) :"
+    assert ("indicator_parent", "rule") in {(c["field"], c["method"]) for c in t["corrections"]}
+    unsure = replace(item, parent=box("Prosentase produk pangan asal hewan yang sesuai SNE):", conf=0.3))
+    t = run(draft(unsure))["targets"][0]
+    assert t["needs_review"] and any("low OCR confidence" in why for why in t["review_reasons"])
+    # read alike at full resolution, the heading's words are vouched for
+    again = "Prosentase produk pangan asal hewan yang sesuai SNI (%) :"
+    sure = replace(item, parent=box(again, conf=0.3))
+    t = run(draft(sure), lambda page, bbox, kind: [again] if kind == "line" else [])["targets"][0]
+    assert not any("low OCR confidence" in why for why in t["review_reasons"])

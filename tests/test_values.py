@@ -462,7 +462,7 @@ def test_list_items_are_paired_with_the_targets_level_with_them() -> None:
                        ("- Kerbau", 220.0), ("- Domba", 280.0)], 1000.0)
     tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0), ("2.483.772", 280.0)], 2000.0)
     got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
-    assert [(i.text, t.text, parent) for i, t, _, parent, _ in got] == [
+    assert [(i.text, t.text, parent.text) for i, t, _, parent, _ in got] == [
         ("- Sapi potong", "444.820", "1,2. Jumlah populasi ternak (ekor) :"),
         ("- Kerbau", "127.679", "1,2. Jumlah populasi ternak (ekor) :"),
         ("- Domba", "2.483.772", "1,2. Jumlah populasi ternak (ekor) :")]

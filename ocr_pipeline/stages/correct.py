@@ -135,16 +135,46 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
     return " ".join(out)
 
 
+# letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
+_CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
+             ("rn", "m"), ("m", "rn"), ("u", "n"), ("n", "u"))
+
+
+def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
+    """The one lexicon word that a word in no lexicon becomes when one of its letters is
+    taken for the letter OCR confuses it with (`_CONFUSED`: 'Jumiah' -> 'Jumlah',
+    'kelampok' -> 'kelompok'); None when there is none or more than one. Words of five
+    letters or more, with small letters (capitals are confused otherwise)."""
+    low = word.lower()
+    if len(low) < 5 or not word.isalpha() or word.isupper() or low in lexicon:
+        return None
+    found = set()
+    for a, b in _CONFUSED:
+        at = low.find(a)
+        while at >= 0:
+            cand = low[:at] + b + low[at + len(a):]
+            if cand in lexicon:
+                found.add(cand)
+            at = low.find(a, at + 1)
+    return _match_case(found.pop(), word) if len(found) == 1 else None
+
+
 def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
                 protected: dict[str, str] | None = None) -> tuple[str, list[Correction]]:
-    """Word-level fixes of free text from the lexicon, recorded as one correction.
+    """Word-level fixes of free text from the lexicon.
 
     A word cut at a line break without a hyphen is joined (see `join_broken_words`),
-    exact text too. A doubtful word becomes the one lexicon word close to it: only a
-    word OCR was unsure of (confidence below LEXICON_MAX_CONF), never an acronym, never
-    a word of the office's region or place (`protected`: 'Paser' is not 'pasar'), never
-    in exact text (a born-digital text layer); a '!' inside a word is an 'l', an 'I' in
-    capitals.
+    exact text too. Then, never in exact text (a born-digital text layer) and never in
+    a word of the office's region or place (`protected`: 'Paser' is not 'pasar'):
+
+    * by rule (method "rule"): a '!' inside a word is an 'l', an 'I' in capitals; a
+      word one confused letter away from a lexicon word is that word (`confusion_fix`);
+    * from the lexicon (method "lexicon", for a person to check): a word OCR was unsure
+      of (confidence below LEXICON_MAX_CONF), not an acronym, becomes the one lexicon
+      word close to it.
+
+    A join of OCR text is recorded with method "lexicon" too (a space OCR put or a
+    space the page has: a person checks it).
     """
     text = box.text
     protected = protected or {}
@@ -154,24 +184,36 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     if exact:  # the text is right; only the layout broke a word
         return joined, [] if joined == text else [Correction(field, text, joined, "rule")]
     conf = {w.text.strip(".,;:()"): w.conf for w in box.words}
-    out: list[str] = []
+    ruled: list[str] = []
+    guessed: list[str] = []
     for p in joined.split(" "):
-        p = re.sub(r"(?<=[a-z])!(?=[a-z])", "l", p)
-        p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
         core = p.strip(".,;:()")
         if core.lower() in protected:
             if protected[core.lower()] and core != protected[core.lower()]:
                 p = p.replace(core, protected[core.lower()])  # the region as the header spells it
-            out.append(p)
+            ruled.append(p)
+            guessed.append(p)
             continue
-        if (core.isalpha() and len(core) >= 4 and not core.isupper() and core.lower() not in lexicon
-                and core.lower() not in protected and conf.get(core, 0.0) < LEXICON_MAX_CONF):
-            got = lexicon.closest(core)
+        p = re.sub(r"(?<=[a-z])!(?=[a-z])", "l", p)
+        p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
+        now = p.strip(".,;:()")
+        meant = confusion_fix(now, lexicon)
+        if meant is not None:
+            p = p.replace(now, meant)
+        ruled.append(p)
+        now = p.strip(".,;:()")
+        if (now.isalpha() and len(now) >= 4 and not now.isupper() and now.lower() not in lexicon
+                and conf.get(core, 0.0) < LEXICON_MAX_CONF):
+            got = lexicon.closest(now)
             if got is not None:
-                p = p.replace(core, _match_case(got[0], core))
-        out.append(p)
-    fixed = " ".join(out)
-    fixes = [] if fixed == text else [Correction(field, text, fixed, "lexicon")]
+                p = p.replace(now, _match_case(got[0], now))
+        guessed.append(p)
+    fixes = []
+    steps = [(text, "lexicon"), (joined, "rule"), (" ".join(ruled), "lexicon"), (" ".join(guessed), "")]
+    for (before, how), (after, _) in zip(steps, steps[1:]):
+        if after != before:
+            fixes.append(Correction(field, before, after, how))
+    fixed = steps[-1][0]
     # a lone dash between two lower-case words is noise read off a justified line
     new = re.sub(r"(?<=[a-z]) [–—] (?=[a-z])", " ", fixed)
     if new != fixed:
@@ -438,6 +480,14 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
 # --------------------------------------------------------------------------- rows
 
 
+def _unit_words_fixed(text: str, ctx: _Ctx) -> str:
+    """A target's or unit's words with the letters OCR confuses put right (`confusion_fix`:
+    '151 Kelampok' -> '151 Kelompok'); exact text as it is."""
+    if ctx.exact:
+        return text
+    return " ".join(confusion_fix(t, ctx.knowledge.lexicon) or t for t in text.split(" "))
+
+
 def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx) -> TargetRow:
     s = ctx.settings
     fixes: list[Correction] = []
@@ -449,7 +499,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     fixes += f
     reasons += d
     raw = r.target.text
-    fixed = join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon)
+    fixed = _unit_words_fixed(join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon), ctx)
     # letters taken for digits ('S5' -> 55) make a number that was not printed as such: check it
     guessed = (sum(ch.isdigit() for ch in " ".join(fix_digits(t) for t in raw.split(" ")))
                > sum(ch.isdigit() for ch in raw))
@@ -458,8 +508,10 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         raw = fixed
     parsed = parse_target(raw)
     if r.unit.text:  # a SATUAN column holds the unit
-        parsed = ParsedTarget(parsed.value, unit_word(join_broken_words(r.unit.text, ctx.knowledge.lexicon)),
-                              parsed.note)
+        unit = _unit_words_fixed(join_broken_words(r.unit.text, ctx.knowledge.lexicon), ctx)
+        if unit != r.unit.text:
+            fixes.append(Correction("target.unit", r.unit.text, unit, "rule"))
+        parsed = ParsedTarget(parsed.value, unit_word(unit), parsed.note)
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = (parsed.value is None or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
@@ -481,6 +533,13 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         bad = _plausible(parsed, entry, indicator)
         if bad:
             reasons.append(bad)
+    parent = r.parent.text if r.parent is not None else None
+    if r.parent is not None and not ctx.exact:
+        if fix_percent(parent) != parent:
+            fixes.append(Correction("indicator_parent", parent, fix_percent(parent), "rule"))
+        parent, more = lexicon_fix(replace(r.parent, text=fix_percent(parent)), ctx.knowledge.lexicon,
+                                   "indicator_parent", ctx.exact, ctx.protected)
+        fixes += more
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
@@ -501,10 +560,6 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     audit = audit.corrected(*fixes)
     if reasons:
         audit = audit.flag(*reasons)
-    parent = r.parent
-    if parent and not ctx.exact and fix_percent(parent) != parent:
-        audit = audit.corrected(Correction("indicator_parent", parent, fix_percent(parent), "rule"))
-        parent = fix_percent(parent)
     return TargetRow(
         program=program, activity=activity, strategic_goal=goal, indicator=indicator,
         target=Value(raw, parsed.value, parsed.unit), indicator_id=entry.id if entry else None,
@@ -516,7 +571,8 @@ def _unsure_words(r: RawRow, entry: Entry | None, target_low: float, ctx: _Ctx) 
     """The words of a row OCR was unsure of and nothing else vouched for.
 
     A catalogue match vouches for the indicator's words, agreeing re-readings for the
-    target's, the lexicon for a word it knows.
+    target's, the lexicon for a word it knows (of the indicator or of the heading of the
+    list it is an item of), a reading at full resolution for a word it reads alike.
     """
     if ctx.exact:
         return []
@@ -529,11 +585,22 @@ def _unsure_words(r: RawRow, entry: Entry | None, target_low: float, ctx: _Ctx) 
     out = []
     if target_low < s.min_conf:
         out += [w for w in r.target.words if w.conf < s.min_conf and counts(w)]
-    if entry is None:
-        lex = ctx.knowledge.lexicon
-        out += [w for w in r.indicator.words
-                if w.conf < s.min_conf and counts(w) and w.text.strip(".,;:()").lower() not in lex]
+    lex = ctx.knowledge.lexicon
+    for box in ([r.indicator] if entry is None else []) + ([r.parent] if r.parent is not None else []):
+        out += [w for w in _unsure(box, ctx) if counts(w) and w.text.strip(".,;:()").lower() not in lex]
     return out
+
+
+def _unsure(box: TextBox, ctx: _Ctx) -> list:
+    """Words of a text read with low confidence that a reading of the text at the page's
+    full resolution does not give again, letter for letter (two readings at two
+    resolutions that agree settle the doubt: '«Kambing' read 'Kambing'). Only words of
+    three letters or digits or more: both readings make the same 'N' or 'DI' of a mark."""
+    low = [w for w in box.words if w.conf < ctx.settings.min_conf] if not ctx.exact else []
+    if not low:
+        return []
+    again = {_letters(w) for w in (_full_reading(box, ctx) or "").split()}
+    return [w for w in low if len(_letters(w.text)) < 3 or _letters(w.text) not in again]
 
 
 def _section(text: str, kind: str, ctx: _Ctx) -> tuple[str, Correction | None]:
@@ -587,15 +654,15 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         box, again = words_read_again(b.name, "name", ctx)
         name, fixes = lexicon_fix(box, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
         audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
-        reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes]
+        reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
+                   if c.method == "lexicon"]
         if b.amount is None:
             reasons.append(f"amount could not be read: {b.amount_text.text!r}")
         elif not rupiah_grouping_ok(b.amount_text.text):
             reasons.append(f"amount {b.amount_text.text!r} is not grouped by thousands: check the digits")
-        words = b.amount_text.words + b.name.words
-        low = min((w.conf for w in words), default=1.0)
-        if words and not ctx.exact and low < s.min_conf:
-            reasons.append(f"low OCR confidence ({low:.2f})")
+        unsure = _unsure(b.amount_text, ctx) + _unsure(b.name, ctx)
+        if unsure:
+            reasons.append(f"low OCR confidence ({min(w.conf for w in unsure):.2f})")
         if reasons:
             audit = audit.flag(*reasons)
         out.append(BudgetLine(name, b.amount, b.amount_text.text, b.note, audit))
@@ -716,9 +783,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if path != "subunit":
                 needs.append(path)
             return None
-        if box.words and not exact and min(w.conf for w in box.words) < s.min_conf:
+        unsure = _unsure(box, ctx)
+        if unsure:
             needs.append(path)
-            warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in box.words):.2f})")
+            warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in unsure):.2f})")
         if path.endswith(".name") and not exact:
             fixed, how, doubt = name_read_again(box, ctx)
             if fixed != box.text:

@@ -68,7 +68,7 @@ class RawRow:
     indicator: TextBox = EMPTY
     target: TextBox = EMPTY
     unit: TextBox = EMPTY
-    parent: str | None = None
+    parent: TextBox | None = None  # the heading of a list the indicator is an item of
     no: str = ""
     section: str = ""  # the heading text of a section row
     continued: bool = False  # the row was cut at a page break
@@ -339,7 +339,7 @@ def _aligned(items: Sequence[Sequence[Word]], groups: Sequence[Sequence[Word]]) 
 
 def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
                      page: int, ind_width: float = 0.0, tgt_width: float = 0.0,
-                     ) -> list[tuple[TextBox, TextBox, TextBox, str | None, bool]] | None:
+                     ) -> list[tuple[TextBox, TextBox, TextBox, TextBox | None, bool]] | None:
     """Split one ruled cell holding several targets into (indicator, target, unit, parent) rows.
 
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
@@ -352,11 +352,11 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         return None
     i_lines = list(words_to_lines(ind_words))
     items = _split_items(i_lines)
-    parent: str | None = None
+    parent: TextBox | None = None
     g_top = min(w.bbox[1] for w in groups[0])
     if len(items) == k + 1 or (len(items) > k and items[0][-1].bottom <= g_top + 2):
         head = items.pop(0)
-        parent = join_lines(ln.text for ln in head)
+        parent = box_of([w for ln in head for w in ln.words], page, [ln.text for ln in head])
     item_words: list[list[Word]]
     guessed = False
     if len(items) == k and _aligned([[w for ln in it for w in ln.words] for it in items], groups):
@@ -375,7 +375,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
             j = min(range(k), key=lambda q: abs(centres[q] - ln.cy))
             item_words[j].extend(ln.words)
         if head_lines and parent is None:
-            parent = join_lines(ln.text for ln in head_lines)
+            parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
     u_lines = list(words_to_lines(unit_words))
     out = []
     for j, g in enumerate(groups):
@@ -521,7 +521,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             row = replace(row, goal=prev.goal)
         joined.append(row)
     out: list[RawRow] = []
-    parent: str | None = None
+    parent: TextBox | None = None
     for i, row in enumerate(joined):
         if row.kind != "data":
             parent = None
@@ -531,13 +531,15 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         if (row.target.empty and row.parent is None and nxt is not None and nxt.kind == "data"
                 and not nxt.target.empty and _is_item(nxt.indicator.text)
                 and (row.indicator.text.rstrip().endswith(":") or not _is_item(row.indicator.text))):
-            parent = _strip_item(row.indicator.text)
+            parent = row.indicator
             continue
         if parent is not None and not _is_item(row.indicator.text):
             parent = None
         own_parent = row.parent if row.parent is not None else parent
+        if own_parent is not None:
+            own_parent = replace(own_parent, text=_strip_item(own_parent.text))
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator.text)),
-                           parent=_strip_item(own_parent) if own_parent else None))
+                           parent=own_parent if own_parent is not None and own_parent.text else None))
     return out
 
 
