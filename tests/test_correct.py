@@ -325,3 +325,17 @@ def test_the_heading_of_a_list_is_checked_like_its_items() -> None:
     sure = replace(item, parent=box(again, conf=0.3))
     t = run(draft(sure), lambda page, bbox, kind: [again] if kind == "line" else [])["targets"][0]
     assert not any("low OCR confidence" in why for why in t["review_reasons"])
+
+
+def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() -> None:
+    doc = run(draft(row("Persentase Kenaikan Partisipasi = Pemilih Perempuan", "75%"),
+                    row("Avian Influenza (kasus/tahun", "0 kasus"),
+                    replace(row("Sapi potong", "12.338 ekor"), parent=box("DI Jumlah populasi ternak :"))))
+    speck, bracket, mark = doc["targets"]
+    assert speck["indicator"] == "Persentase Kenaikan Partisipasi Pemilih Perempuan"
+    assert ("indicator", "rule") in {(c["field"], c["method"]) for c in speck["corrections"]}
+    assert any("bracket is not closed" in why for why in bracket["review_reasons"])
+    assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
+    # the same in a born-digital text layer is as printed
+    exact = run(draft(row("Avian Influenza (kasus/tahun", "0 kasus")), exact=True)
+    assert not exact["targets"][0]["needs_review"]

@@ -214,11 +214,28 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
         if after != before:
             fixes.append(Correction(field, before, after, how))
     fixed = steps[-1][0]
-    # a lone dash between two lower-case words is noise read off a justified line
+    # a lone dash between two lower-case words is noise read off a justified line, and a
+    # lone '=' or '~' between words is a speck
     new = re.sub(r"(?<=[a-z]) [–—] (?=[a-z])", " ", fixed)
+    new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
     return new, fixes
+
+
+def odd_marks(text: str | None) -> str | None:
+    """Why a text of a row (indicator, its list's heading, a budget line's name) may hold
+    a mark read as letters or have lost one: a bracket opened and not closed (or the
+    other way round), or one or two capitals before a capitalised word at its start ('DI
+    Jumlah', 'N Pelayanan': the speck of a bullet or a stamp). None when neither."""
+    if not text:
+        return None
+    if text.count("(") != text.count(")"):
+        return f"a bracket is not closed in {text!r}: a mark may be lost or misread"
+    m = re.match(r"^([A-Z]{1,2}) (?=[A-Z][a-z])", text)
+    if m and not text.isupper():
+        return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
+    return None
 
 
 def name_punctuation(name: str) -> str:
@@ -540,6 +557,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         parent, more = lexicon_fix(replace(r.parent, text=fix_percent(parent)), ctx.knowledge.lexicon,
                                    "indicator_parent", ctx.exact, ctx.protected)
         fixes += more
+    if not ctx.exact:
+        reasons += [why for why in (odd_marks(indicator), odd_marks(parent)) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
@@ -656,6 +675,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
         reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                    if c.method == "lexicon"]
+        if not ctx.exact and odd_marks(name):
+            reasons.append(odd_marks(name))
         if b.amount is None:
             reasons.append(f"amount could not be read: {b.amount_text.text!r}")
         elif not rupiah_grouping_ok(b.amount_text.text):
