@@ -336,6 +336,10 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert ("indicator", "rule") in {(c["field"], c["method"]) for c in speck["corrections"]}
     assert any("bracket is not closed" in why for why in bracket["review_reasons"])
     assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
+    for read in ("ll Persentase organisasi kepemudaan", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha"):
+        assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
+    assert run(draft(row("Jumlah populasi ternak dan . populasi itik .", "5 ekor")))["targets"][0][
+        "indicator"] == "Jumlah populasi ternak dan populasi itik"
     # the same in a born-digital text layer is as printed
     exact = run(draft(row("Avian Influenza (kasus/tahun", "0 kasus")), exact=True)
     assert not exact["targets"][0]["needs_review"]

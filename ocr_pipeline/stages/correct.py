@@ -137,7 +137,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
-             ("rn", "m"), ("m", "rn"), ("u", "n"), ("n", "u"))
+             ("rn", "m"), ("m", "rn"), ("in", "m"), ("u", "n"), ("n", "u"))
 
 
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
@@ -214,10 +214,11 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
         if after != before:
             fixes.append(Correction(field, before, after, how))
     fixed = steps[-1][0]
-    # a lone dash between two lower-case words is noise read off a justified line, and a
-    # lone '=' or '~' between words is a speck
-    new = re.sub(r"(?<=[a-z]) [–—] (?=[a-z])", " ", fixed)
+    # a lone dash between two lower-case words is noise read off a justified line; a lone
+    # '=' or '~' between words, a lone period between lower-case words or at the end, specks
+    new = re.sub(r"(?<=[a-z]) [–—.] (?=[a-z])", " ", fixed)
     new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
+    new = re.sub(r"(?<=\w) [.=~^|_»«]$", "", new)
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
     return new, fixes
@@ -226,13 +227,14 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
 def odd_marks(text: str | None) -> str | None:
     """Why a text of a row (indicator, its list's heading, a budget line's name) may hold
     a mark read as letters or have lost one: a bracket opened and not closed (or the
-    other way round), or one or two capitals before a capitalised word at its start ('DI
-    Jumlah', 'N Pelayanan': the speck of a bullet or a stamp). None when neither."""
+    other way round), or one or two letters or digits before a capitalised word at its
+    start ('DI Jumlah', 'N Pelayanan', 'll Persentase', '2 Terwujudnya': the speck of a
+    bullet or a stamp, a list number left). None when neither."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
         return f"a bracket is not closed in {text!r}: a mark may be lost or misread"
-    m = re.match(r"^([A-Z]{1,2}) (?=[A-Z][a-z])", text)
+    m = re.match(r"^([A-Za-z]{1,2}\.?|\d{1,2}\.?) (?=[A-Z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
     return None
