@@ -229,7 +229,7 @@ _READ_COLON = re.compile(r"^[:;>|1l!]{1,2}\s+(?=\S)")  # the label's colon read 
 
 def _value_words(line: Line, rx: re.Pattern[str]) -> tuple[str, list]:
     """The value of 'Label : value' and its words (without the label and separators)."""
-    m = rx.match(clean_text(line.text))
+    m = rx.match(mend_label(line.text))
     value = (m.group("v").strip() if m else "").lstrip(":;.,*'\" ")
     value = _READ_COLON.sub("", value)
     if not value:
@@ -405,7 +405,8 @@ def _two_columns(ln: Line, mid: float, dpi: int) -> tuple[list, list]:
 # --------------------------------------------------------------------------- table headers
 
 
-_ORG = re.compile(r"^\s*(nama\s*\W?\s*)?unit\s+organi\w*\s*[:;.,—–-]*\s*(?P<v>.*)$", re.I)
+# 'Nama/Unit Organisasi : X', its first word misread or not ('Naina/Unit')
+_ORG = re.compile(r"^\s*(\w{2,6}\s*\W?\s*)?unit\s+organi\w*\s*[:;.,—–-]*\s*(?P<v>.*)$", re.I)
 # 'Subbagian : X' (the colon may be lost), 'Bidang : X'; a 'Bidang X' line without a colon
 # is a unit heading, taken whole (see _UNIT_HEADING)
 _SUB = re.compile(r"^\s*(?:(?:sub\s*bagian|subbagian|sub\s*bag)\b\s*[:;.,—–-]*|(?:bidang|seksi)\s*[:;]+)"
@@ -413,10 +414,27 @@ _SUB = re.compile(r"^\s*(?:(?:sub\s*bagian|subbagian|sub\s*bag)\b\s*[:;.,—–-
 _TA = re.compile(r"^\s*tahun\s+anggaran\s*[:;.,1l]*\s*(?P<v>(19|20)\d{2})", re.I)
 
 
+_MENDED_LABELS = ("subbagian", "tahun")
+
+
+def mend_label(text: str) -> str:
+    """A line with its first word, when that is a label OCR misread ('bbagian', 'ahun'),
+    as the label (fuzzily, rapidfuzz ratio >= 80 on its letters)."""
+    text = clean_text(text)
+    first, _, rest = text.partition(" ")
+    core = "".join(ch for ch in first.lower() if ch.isalpha())
+    if len(core) < 4 or core in _MENDED_LABELS:
+        return text
+    for label in _MENDED_LABELS:
+        if fuzz.ratio(core, label) >= 80:
+            return f"{label.capitalize()}{first[len(first.rstrip(':;.,')):]} {rest}".rstrip()
+    return text
+
+
 def _labelled(view: PageView, rx: re.Pattern[str], above: float) -> TextBox | None:
     lines = [ln for ln in view.lines if ln.bottom <= above]
     for i, ln in enumerate(lines):
-        m = rx.match(clean_text(ln.text))
+        m = rx.match(mend_label(ln.text))
         if not m:
             continue
         value, vwords = _value_words(ln, rx)
@@ -486,7 +504,7 @@ def parse_table_header(view: PageView) -> TableHeader:
     for ln in view.lines:
         if ln.bottom > top:
             break
-        m = _TA.match(clean_text(ln.text))
+        m = _TA.match(mend_label(ln.text))
         if m:
             year = int(m.group("v"))
     heading = unit = None
