@@ -166,6 +166,13 @@ def test_a_small_letter_in_a_capitalised_name_of_an_office_is_made_capital() -> 
     assert run(d, exact=True)["organization"] == "DINAS KOMUNIKASI DAN informatika PROVINSI JAWA BARAT"
 
 
+def test_a_name_of_an_office_whose_beginning_is_lost_is_flagged() -> None:
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), subunit=box("aan Pemilu dan Hukum")))
+    assert doc["subunit"] == "aan Pemilu dan Hukum" and "subunit" in doc["needs_review"]
+    assert "subunit" not in run(replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                                        subunit=box("Teknis Penyelenggaraan Pemilu dan Hukum")))["needs_review"]
+
+
 def test_a_position_that_names_no_post_is_flagged() -> None:
     doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_position=box("YAN")))
     assert doc["second_party"]["position"] == "YAN" and "second_party.position" in doc["needs_review"]

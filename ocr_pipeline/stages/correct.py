@@ -835,6 +835,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if cased != fixed:
                 warnings.append(f"{path}: corrected (rule): {fixed!r} -> {cased!r}")
             box = replace(box, text=cased)
+        office = path.endswith(".position") or path in ("organization", "subunit")
+        if not exact and office and box.text[:1].islower() and not box.text.islower():
+            needs.append(path)
+            warnings.append(f"{path}: {box.text!r} starts with a small letter: its beginning may be lost")
         lexicon = ctx.knowledge.lexicon
         if (not exact and len(lexicon) and (path.endswith(".position") or path == "organization")
                 and not any(w.strip(".,;:()'\"").lower() in lexicon for w in box.text.split())):
