@@ -350,3 +350,16 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     # the same in a born-digital text layer is as printed
     exact = run(draft(row("Avian Influenza (kasus/tahun", "0 kasus")), exact=True)
     assert not exact["targets"][0]["needs_review"]
+
+
+def test_rows_above_the_first_section_heading_of_a_table_with_headings_are_flagged() -> None:
+    heading = RawRow("activity", 1, section="1. Pengelolaan Keuangan")
+    other = RawRow("activity", 1, section="2. Pengelolaan Arsip")
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), heading, row("Indeks kepuasan masyarakat", "80%"),
+                    other, row("Persentase arsip yang tertata", "90%")))
+    first, second, _ = doc["targets"]
+    assert first["needs_review"] and any("no section heading above this row" in why for why in first["review_reasons"])
+    assert not any("section heading" in why for why in second["review_reasons"])
+    # a table without section rows is not doubted for it
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), row("Indeks kepuasan masyarakat", "80%")))
+    assert not any("section heading" in why for t in doc["targets"] for why in t["review_reasons"])

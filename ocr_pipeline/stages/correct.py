@@ -665,6 +665,14 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
                 f"the indicator belongs to activity {_fill_region(entry.activity, ctx)!r} in the catalogue, "
                 f"but stands under {activity!r}: check the section headings"))
         out.append(row)
+    headed = [bool(r.program or r.activity) for r in out]
+    # a table with section rows has one above its first row (one heading alone may be a
+    # goal's row taken for one: two or more make a table of sections)
+    if len({(r.program, r.activity) for r in out if r.program or r.activity}) >= 2:
+        first = headed.index(True)
+        out[:first] = [replace(r, audit=r.audit.flag(
+            "no section heading above this row, though the table has section rows: its heading "
+            "(and rows under it) may be lost")) for r in out[:first]]
     return out
 
 
