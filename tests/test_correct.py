@@ -363,3 +363,27 @@ def test_rows_above_the_first_section_heading_of_a_table_with_headings_are_flagg
     # a table without section rows is not doubted for it
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), row("Indeks kepuasan masyarakat", "80%")))
     assert not any("section heading" in why for t in doc["targets"] for why in t["review_reasons"])
+
+
+def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() -> None:
+    from ocr_pipeline.stages.budget import RawBudget
+
+    def line(raw: str, conf: float = 0.9) -> RawBudget:
+        from ocr_pipeline.stages.values import parse_rupiah
+        return RawBudget(box("Pengelolaan Keuangan", y=400.0), box(raw, conf, y=400.0), parse_rupiah(raw), None)
+
+    def reader(*texts):
+        return lambda page, bbox, kind: {"text": list(texts[:2]), "digits": list(texts[2:])}.get(kind, [])
+
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(line("Rp 2.079 961.600,90"),))
+    fixed = run(d, reader("Rp 3.079.961.000,00", "Rp 3.079.961.000,00", "3.079.961.000,00"))["budget"][0]
+    assert fixed["amount"] == 3079961000 and not fixed["needs_review"]
+    assert [(c["field"], c["method"]) for c in fixed["corrections"]] == [("amount", "reocr")]
+    # readings that disagree leave the amount as read, flagged
+    unsure = run(d, reader("Rp 3.079.961.000,00", "Rp 3.079.981.000,00", "3.019.961.000"))["budget"][0]
+    assert unsure["amount"] == 2079961600 and unsure["needs_review"]
+    # an amount read well is not read again
+    calls = []
+    sure = replace(d, budget=(line("Rp 4.105.373.000,-"),))
+    run(sure, lambda page, bbox, kind: calls.append(kind) or [])
+    assert "digits" not in calls

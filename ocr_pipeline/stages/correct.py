@@ -41,6 +41,7 @@ from .values import (
     ParsedTarget,
     fix_digits,
     fix_percent,
+    parse_rupiah,
     parse_target,
     rupiah_grouping_ok,
     split_enumerator,
@@ -496,6 +497,20 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
 
 
+def _reread_amount(box: TextBox, ctx: _Ctx) -> tuple[str, int] | None:
+    """Read a doubtful Rupiah amount again (large, larger, digits only); the amount two
+    readings grouped by thousands agree on, with one of those readings, or None."""
+    if ctx.reader is None or box.bbox is None or box.page is None:
+        return None
+    votes: dict[int, list[str]] = {}
+    for t in ctx.reader(box.page, box.bbox, "text") + ctx.reader(box.page, box.bbox, "digits"):
+        value = parse_rupiah(t)
+        if value is not None and rupiah_grouping_ok(t):
+            votes.setdefault(value, []).append(t.strip())
+    best = max(votes.items(), key=lambda kv: len(kv[1]), default=None)
+    return (best[1][0], best[0]) if best is not None and len(best[1]) >= 2 else None
+
+
 # --------------------------------------------------------------------------- rows
 
 
@@ -687,16 +702,25 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
                    if c.method == "lexicon"]
         if not ctx.exact and odd_marks(name):
             reasons.append(odd_marks(name))
-        if b.amount is None:
-            reasons.append(f"amount could not be read: {b.amount_text.text!r}")
-        elif not rupiah_grouping_ok(b.amount_text.text):
-            reasons.append(f"amount {b.amount_text.text!r} is not grouped by thousands: check the digits")
-        unsure = _unsure(b.amount_text, ctx) + _unsure(b.name, ctx)
+        raw, amount = b.amount_text.text, b.amount
+        amount_unsure = _unsure(b.amount_text, ctx)
+        doubt = amount is None or not rupiah_grouping_ok(raw) or amount_unsure
+        got = _reread_amount(b.amount_text, ctx) if doubt and not ctx.exact else None
+        if got is not None:  # readings at full resolution agree: the doubt is settled
+            if got[1] != amount:
+                audit = audit.corrected(Correction("amount", raw, got[0], "reocr"))
+            raw, amount = got
+            amount_unsure = []
+        if amount is None:
+            reasons.append(f"amount could not be read: {raw!r}")
+        elif not rupiah_grouping_ok(raw):
+            reasons.append(f"amount {raw!r} is not grouped by thousands: check the digits")
+        unsure = amount_unsure + _unsure(b.name, ctx)
         if unsure:
             reasons.append(f"low OCR confidence ({min(w.conf for w in unsure):.2f})")
         if reasons:
             audit = audit.flag(*reasons)
-        out.append(BudgetLine(name, b.amount, b.amount_text.text, b.note, audit))
+        out.append(BudgetLine(name, amount, raw, b.note, audit))
     totals = [b for b in draft.budget if b.total and b.amount is not None]
     if totals and out and all(x.amount is not None for x in out):
         total = totals[-1].amount
