@@ -195,6 +195,28 @@ def test_letters_the_layout_analysis_lost_are_read_back():
 
 
 @pytest.mark.tesseract
+def test_letters_read_back_over_several_lines_are_not_read_twice():
+    img = Image.new("L", (1000, 300), 255)
+    d = ImageDraw.Draw(img)
+    for i, text in enumerate(("Program Peningkatan Produksi", "Program Pencegahan Penyakit")):
+        d.text((40, 40 + 70 * i), text, font=_font(32), fill=0)
+    image = np.asarray(img)
+    words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
+    assert [w.text for w in words].count("Program") == 2
+    # the layout analysis lost the second 'Program' and read one tall mark over both lines
+    # beside it: the stretch read again reaches over the first line
+    lost = next(w for w in words if w.text == "Program" and w.cy > 100)
+    first = next(w for w in words if w.text == "Peningkatan")
+    tall = Word("um", 0.3, (first.bbox[0], first.bbox[1], first.bbox[0] + 12, lost.bbox[3]), first.line, first.block)
+    cut = [w for w in words if w is not lost and w is not first] + [tall]
+    got, _ = tesseract.drive([ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)])[0]
+    texts = [w.text for w in got]
+    assert texts.count("Program") == 2 and "um" not in texts
+    for w in got:  # each word in its own line
+        assert w.line == next(o.line for o in words if abs(o.cy - w.cy) < 15), w
+
+
+@pytest.mark.tesseract
 def test_a_logo_on_a_line_of_its_own_is_not_read_as_words():
     img = Image.new("L", (1000, 400), 255)
     d = ImageDraw.Draw(img)

@@ -351,9 +351,10 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     `PERJ` and `JIAN`; which lines suffer changes with the crop). A letter-sized
     blob of ink that no word covers marks such a cut: the cut (its blobs no more than
     a third of an inch apart) and the words either side of it are read again as one
-    line (all the cuts of a page in one call, `_read_mosaic`), and the new reading
-    replaces those words when it covers the lost letters and has no fewer letters. A line
-    lost whole (four blobs or more side by side, no word)
+    line (all the cuts of a page in one call, `_read_mosaic`), and the new reading (less
+    any word on a word read already: a stretch may reach over other lines) replaces those
+    words when it covers the lost letters and has no fewer letters. A line lost whole
+    (four blobs or more side by side, no word)
     is kept only when it reads back as plain text with confidence: the blobs of a logo,
     a stamp or a signature do not.
     """
@@ -404,8 +405,11 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     gone: set[int] = set()
     put: dict[int, list[Word]] = {}  # new words, before the word of this index
     line, block = max(w.line for w in words), max(w.block for w in words)
+    boxes = np.array([w.bbox for w in words], dtype=np.float64).reshape(-1, 4)
     for (box, members, blobs), again in zip(segments, readings, strict=True):
         old = [words[i] for i in members]
+        kept = np.delete(boxes, sorted(members), axis=0)
+        again = [w for w in again if not _on_words(w.bbox, kept)]  # a stretch over lines read whole
         if _covered(blobs, lost, again) <= 0 or _letters(again) < _letters(old):
             continue
         if not old and (2 * _letters(again) < len(blobs) or (_quality(again, 1) or 0.0) < POOR_READING):
@@ -413,15 +417,16 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         log.debug("layout lost letters: %r read again as %r", " ".join(w.text for w in old),
                   " ".join(w.text for w in again))
         if old:
-            first = min(old, key=lambda w: (w.bbox[0], w.bbox[1]))
-            ln, bl, at = first.line, first.block, min(members)  # in reading order
+            at = min(members)  # in reading order
+            # each word in the line of the word it took the place of (a stretch may reach over lines)
+            ids = [(o.line, o.block) for o in (min(old, key=lambda o: abs(o.cy - w.cy)) for w in again)]
         else:
             line, block = line + 1, block + 1
-            ln, bl = line, block
+            ids = [(line, block)] * len(again)
             cy = (box[1] + box[3]) / 2
             at = next((i for i, w in enumerate(words) if w.cy > cy), len(words))
         gone |= members
-        put.setdefault(at, []).extend(Word(w.text, w.conf, w.bbox, ln, bl) for w in again)
+        put.setdefault(at, []).extend(Word(w.text, w.conf, w.bbox, ln, bl) for w, (ln, bl) in zip(again, ids))
     out: list[Word] = []
     for i, word in enumerate(words):
         out.extend(put.get(i, ()))
@@ -429,6 +434,16 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
             out.append(word)
     out.extend(put.get(len(words), ()))
     return out, others
+
+
+def _on_words(box: BBox, boxes: np.ndarray) -> bool:
+    """Whether half of `box` or more lies on one of `boxes` (words read already)."""
+    if len(boxes) == 0:
+        return False
+    ix = np.clip(np.minimum(boxes[:, 2], box[2]) - np.maximum(boxes[:, 0], box[0]), 0, None)
+    iy = np.clip(np.minimum(boxes[:, 3], box[3]) - np.maximum(boxes[:, 1], box[1]), 0, None)
+    area = max(1.0, (box[2] - box[0]) * (box[3] - box[1]))
+    return bool((ix * iy >= 0.5 * area).any())
 
 
 def _union(a: Sequence[float], b: Sequence[float]) -> list[float]:
