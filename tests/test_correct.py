@@ -347,6 +347,10 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     assert run(draft(row("Jumlah populasi ternak dan . populasi itik .", "5 ekor")))["targets"][0][
         "indicator"] == "Jumlah populasi ternak dan populasi itik"
+    assert run(draft(row("Persentase produk yang sesuai SNI(%)", "80")))["targets"][0][
+        "indicator"] == "Persentase produk yang sesuai SNI (%)"
+    goal = run(draft(row("Jumlah kasus penyakit", "2 kasus", goal="Terkendalinya penyakit hewan Q)")))
+    assert any("bracket is not closed" in why for why in goal["targets"][0]["review_reasons"])
     # the same in a born-digital text layer is as printed
     exact = run(draft(row("Avian Influenza (kasus/tahun", "0 kasus")), exact=True)
     assert not exact["targets"][0]["needs_review"]

@@ -216,9 +216,11 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
             fixes.append(Correction(field, before, after, how))
     fixed = steps[-1][0]
     # a lone dash between two lower-case words is noise read off a justified line; a lone
-    # '=' or '~' between words, a lone period between lower-case words or at the end, specks
+    # '=' or '~' between words, a lone period between lower-case words or at the end, specks;
+    # a bracket has a space before it
     new = re.sub(r"(?<=[a-z]) [–—.] (?=[a-z])", " ", fixed)
     new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
+    new = re.sub(r"(?<=[A-Za-z])\((?=[\w%])", " (", new)  # 'SNI(%)': the space before a bracket lost
     new = re.sub(r"(?<=\w) [.=~^|_»«]$", "", new)
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
@@ -226,7 +228,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
 
 
 def odd_marks(text: str | None) -> str | None:
-    """Why a text of a row (indicator, its list's heading, a budget line's name) may hold
+    """Why a text of a row (goal, indicator, its list's heading, a budget line's name) may hold
     a mark read as letters or have lost one: a bracket opened and not closed (or the
     other way round), or one or two letters or digits before a capitalised word at its
     start ('DI Jumlah', 'N Pelayanan', 'll Persentase', '2 Terwujudnya': the speck of a
@@ -575,7 +577,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                                    "indicator_parent", ctx.exact, ctx.protected)
         fixes += more
     if not ctx.exact:
-        reasons += [why for why in (odd_marks(indicator), odd_marks(parent)) if why]
+        reasons += [why for why in (odd_marks(goal), odd_marks(indicator), odd_marks(parent)) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
