@@ -179,11 +179,28 @@ def test_a_position_that_names_no_post_is_flagged() -> None:
     assert "first_party.position" not in doc["needs_review"]
 
 
+def test_a_word_read_twice_in_a_header_value_is_flagged() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                second_position=box("Kepala Kepala Dinas Dinas Komunikasi dan Informatika"))
+    doc = run(d)
+    assert "second_party.position" in doc["needs_review"]
+    assert any("'Kepala Kepala': a word read twice" in w for w in doc["warnings"])
+
+
+def test_the_office_region_in_small_letters_is_capitalised() -> None:
+    d = draft(row("Jumlah kelompok pemuda jawa Barat yang berwirausaha", "151 Kelompok"),
+              org="DINAS PEMUDA DAN OLAHRAGA PROVINSI JAWA BARAT")
+    d = replace(d, first_position=box("Kepala Dinas Pemuda dan Olahraga Provinsi Jawa Barat"))
+    assert run(d)["targets"][0]["indicator"] == "Jumlah kelompok pemuda Jawa Barat yang berwirausaha"
+
+
 def test_an_exclamation_mark_in_capitals_is_an_i() -> None:
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), org="DINAS KOMUNIKASI DAN INFORMATIKA PROVINS! JAWA BARAT"))
     assert doc["organization"] == "DINAS KOMUNIKASI DAN INFORMATIKA PROVINSI JAWA BARAT"
     assert run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), title=box("PERJANJ!AN KINERJA TAHUN 2026"))
                )["title"] == "PERJANJIAN KINERJA TAHUN 2026"
+    doc = run(draft(row("Persentase belanja operasiona! kantor", "90%")))
+    assert doc["targets"][0]["indicator"] == "Persentase belanja operasional kantor"
 
 
 def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:

@@ -138,7 +138,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
-             ("rn", "m"), ("m", "rn"), ("in", "m"), ("u", "n"), ("n", "u"))
+             ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"), ("n", "u"), ("u", "ti"))
 
 
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
@@ -192,10 +192,12 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
         if core.lower() in protected:
             if protected[core.lower()] and core != protected[core.lower()]:
                 p = p.replace(core, protected[core.lower()])  # the region as the header spells it
+            elif core.islower() and len(core) >= 4 and core not in lexicon:  # a name: capitalised
+                p = p.replace(core, core.capitalize())
             ruled.append(p)
             guessed.append(p)
             continue
-        p = re.sub(r"(?<=[a-z])!(?=[a-z])", "l", p)
+        p = re.sub(r"(?<=[a-z])!(?=[a-z]|[^\w!]*$)", "l", p)  # 'operasiona!', 'Marjina!'
         p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
         now = p.strip(".,;:()")
         meant = confusion_fix(now, lexicon)
@@ -228,15 +230,19 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
 
 
 def odd_marks(text: str | None) -> str | None:
-    """Why a text of a row (goal, indicator, its list's heading, a budget line's name) may hold
-    a mark read as letters or have lost one: a bracket opened and not closed (or the
-    other way round), or one or two letters or digits before a capitalised word at its
-    start ('DI Jumlah', 'N Pelayanan', 'll Persentase', '2 Terwujudnya': the speck of a
-    bullet or a stamp, a list number left). None when neither."""
+    """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
+    header value) may hold a mark read as letters or have lost one: a bracket opened and
+    not closed (or the other way round), a word twice in a row ('Kepala Kepala'), or one
+    or two letters or digits before a capitalised word at its start ('DI Jumlah', 'N
+    Pelayanan', 'll Persentase', '2 Terwujudnya': the speck of a bullet or a stamp, a
+    list number left). None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
         return f"a bracket is not closed in {text!r}: a mark may be lost or misread"
+    twice = re.search(r"\b(\w{3,}) \1\b", text, re.I)
+    if twice:
+        return f"{twice.group(0)!r}: a word read twice (two readings of one line mixed?)"
     m = re.match(r"^([A-Za-z]{1,2}\.?|\d{1,2}\.?) (?=[A-Z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
@@ -869,6 +875,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if cased != fixed:
                 warnings.append(f"{path}: corrected (rule): {fixed!r} -> {cased!r}")
             box = replace(box, text=cased)
+        if not exact and words and odd_marks(box.text):
+            needs.append(path)
+            warnings.append(f"{path}: {odd_marks(box.text)}")
         office = path.endswith(".position") or path in ("organization", "subunit")
         if not exact and office and box.text[:1].islower() and not box.text.islower():
             needs.append(path)
