@@ -408,3 +408,13 @@ def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() 
     sure = replace(d, budget=(line("Rp 4.105.373.000,-"),))
     run(sure, lambda page, bbox, kind: calls.append(kind) or [])
     assert "digits" not in calls
+
+
+def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
+    merged = "Meningkatnya peran organisasi kepemudaan Meningkatnya pengembangan kewirausahaan"
+    doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))
+    assert any("'Meningkatnya' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
+    for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah",
+                "Terwujudnya Koordinasi yang Efektif, serta Terwujudnya Dukungan yang Optimal"):
+        doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=one)))
+        assert not any("inside the goal" in why for why in doc["targets"][0]["review_reasons"])

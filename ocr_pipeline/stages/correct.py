@@ -36,7 +36,7 @@ from rapidfuzz import fuzz
 from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name
-from .rows import RawRow, TextBox
+from .rows import INDICATOR_STARTS, RawRow, TextBox
 from .values import (
     ParsedTarget,
     fix_digits,
@@ -227,6 +227,19 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
     return new, fixes
+
+
+def two_goals(goal: str | None) -> str | None:
+    """Why a goal may be two goals read as one: a second word that opens a goal
+    ('Meningkatnya', 'Terwujudnya': `rows.INDICATOR_STARTS` ending in -nya), capitalised,
+    not joined to the first by 'dan', 'serta', 'atau' or a comma. None when not."""
+    words = (goal or "").split()
+    for prev, word in zip(words, words[1:]):
+        w = word.strip(".,;:()")
+        if (w[:1].isupper() and w.lower().endswith("nya") and w.lower() in INDICATOR_STARTS
+                and prev.lower() not in ("dan", "serta", "atau") and not prev.endswith(",")):
+            return f"{w!r} inside the goal may open a second goal read into it"
+    return None
 
 
 def odd_marks(text: str | None) -> str | None:
@@ -583,7 +596,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                                    "indicator_parent", ctx.exact, ctx.protected)
         fixes += more
     if not ctx.exact:
-        reasons += [why for why in (odd_marks(goal), odd_marks(indicator), odd_marks(parent)) if why]
+        reasons += [why for why in (odd_marks(goal), odd_marks(indicator), odd_marks(parent), two_goals(goal))
+                    if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
