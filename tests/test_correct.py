@@ -418,3 +418,18 @@ def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
                 "Terwujudnya Koordinasi yang Efektif, serta Terwujudnya Dukungan yang Optimal"):
         doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=one)))
         assert not any("inside the goal" in why for why in doc["targets"][0]["review_reasons"])
+
+
+def test_a_budget_list_that_may_have_lost_lines_is_flagged() -> None:
+    from ocr_pipeline.stages.budget import RawBudget
+
+    def line(name: str, no: str = "") -> RawBudget:
+        return RawBudget(box(name), box("Rp 4.105.373.000,-"), 4105373000, None, False, no)
+
+    def flagged(*lines: RawBudget) -> bool:
+        return "budget" in run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=lines))["needs_review"]
+
+    assert flagged(line("2"))  # a line whose name is a number: the lines around it lost
+    assert flagged(line("Program A", "1."), line("Program C", "3."))
+    assert not flagged(line("Program A", "1."), line("Program B", "2."))
+    assert not flagged(line("Program A"), line("Program B"))  # not numbered: nothing to count

@@ -32,6 +32,7 @@ class RawBudget:
     amount: int | None
     note: str | None
     total: bool = False  # a total line: not a budget line, but checked against the sum
+    no: str = ""  # its number in a numbered list ('2.', 'b.'), as read
 
 
 def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] | None:
@@ -127,7 +128,7 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
                           min((w.conf for w in amt_w), default=0.0), tuple(amt_w))
         note_parts.sort(key=lambda t: t[0])
         note = clean_text(" ".join(w.text for _, ws in note_parts for w in ws)) or None
-        out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text))))
+        out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text)), enum or ""))
     return out
 
 
@@ -186,5 +187,6 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
             amount,
             join_lines(ln.text for ln in words_to_lines(parts["note"])) or None,
             bool(_TOTAL.match(name_text.replace(" ", "")) or _TOTAL.match(name_text)),
+            enum or "",
         ))
     return out

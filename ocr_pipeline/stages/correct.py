@@ -713,6 +713,24 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
     return out
 
 
+def budget_gap(lines) -> str | None:
+    """Why lines of a budget list may be missing: a line whose name has no letters (its
+    name lost, or a number read as one: the lines around it may be lost too), or the
+    numbers of a numbered list not 1, 2, 3, ... (or a, b, c, ...). None when neither."""
+    lines = [b for b in lines if not b.total]
+    nameless = [b.name.text for b in lines if not any(ch.isalpha() for ch in b.name.text)]
+    if nameless:
+        return f"a line has no name ({nameless[0]!r}): lines of the list may be missing"
+    numbers = []
+    for b in lines:
+        core = b.no.strip(" .)(").lower()
+        numbers.append(int(core) if core.isdigit() else ord(core) - 96 if len(core) == 1 and core.isalpha() else None)
+    if len(numbers) >= 2 and None not in numbers and numbers != list(range(1, len(numbers) + 1)):
+        return (f"the lines are numbered {', '.join(b.no for b in lines)}: lines of the list may be missing "
+                "or read out of order")
+    return None
+
+
 def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
@@ -930,6 +948,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         warnings.append(f"targets: cells on page {', '.join(map(str, cut))} held several indicators "
                         "with no mark between them, cut by position: rows may be missing or merged")
     lines = budget(draft, ctx)
+    gap = budget_gap(draft.budget)
+    if gap:
+        needs.append("budget")
+        warnings.append(f"budget: {gap}")
     if not draft.has_table:
         needs.append("targets")
     if not lines:  # the budget list is looked for after the target table
