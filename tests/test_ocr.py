@@ -207,7 +207,8 @@ def test_letters_read_back_over_several_lines_are_not_read_twice():
     # beside it: the stretch read again reaches over the first line
     lost = next(w for w in words if w.text == "Program" and w.cy > 100)
     first = next(w for w in words if w.text == "Peningkatan")
-    tall = Word("um", 0.3, (first.bbox[0], first.bbox[1], first.bbox[0] + 12, lost.bbox[3]), first.line, first.block)
+    tall = Word("um", 0.3, (first.bbox[0], first.bbox[1], first.bbox[0] + 12, lost.bbox[3]),
+                first.line, first.block)
     cut = [w for w in words if w is not lost and w is not first] + [tall]
     got, _ = tesseract.drive([ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)])[0]
     texts = [w.text for w in got]
@@ -356,6 +357,6 @@ def test_a_region_tesseract_dies_on_costs_the_others_nothing(monkeypatch):
     monkeypatch.setattr(tesseract, "read_many", read_many)
     page = np.full((100, 100), 255, np.uint8)
     page[5, 5] = 0
-    got = ocr.reread([(page, (10, 10, 40, 40), 1.0), (page, (0, 0, 10, 10), 1.0), (page, (50, 50, 90, 90), 1.0)],
-                     pad=0)
+    boxes = [(10, 10, 40, 40), (0, 0, 10, 10), (50, 50, 90, 90)]
+    got = ocr.reread([(page, box, 1.0) for box in boxes], pad=0)
     assert [r.text for r in got] == ["80%", "", "80%"]

@@ -572,7 +572,7 @@ def test_marks_under_a_header_whose_rule_was_not_found_are_not_a_row() -> None:
 
 
 def test_a_label_whose_first_letters_ocr_lost_is_still_a_label() -> None:
-    assert documents.mend_label("bbagian Partisipasi, Hubungan Masyarakat") == "Subbagian Partisipasi, Hubungan Masyarakat"
+    assert documents.mend_label("bbagian Partisipasi, Humas") == "Subbagian Partisipasi, Humas"
     assert documents.mend_label("ahun Anggaran : 2026") == "Tahun Anggaran : 2026"
     assert documents.mend_label("Subbagian : Umum") == "Subbagian : Umum"
     assert documents.mend_label("Bahan bacaan") == "Bahan bacaan"  # a word of its own

@@ -276,8 +276,8 @@ def name_punctuation(name: str) -> str:
 
 
 # titles before a name, the last of them read with a comma for its period
-_FRONT_TITLES = re.compile(r"^(?:(?:Dr|dr|drh|Drs|Dra|Ir|H|Hj|Prof)[.,]\s*)*(?:Dr|dr|drh|Drs|Dra|Ir|H|Hj|Prof),(?=\s*[A-Z])",
-                           re.I)
+_TITLE = r"(?:Dr|drh|Drs|Dra|Ir|H|Hj|Prof)"
+_FRONT_TITLES = re.compile(rf"^(?:{_TITLE}[.,]\s*)*{_TITLE},(?=\s*[A-Z])", re.I)
 
 
 SAME_NAME = 80.0  # two readings this alike (letters only) are of one name: flag the difference
@@ -724,7 +724,8 @@ def budget_gap(lines) -> str | None:
     numbers = []
     for b in lines:
         core = b.no.strip(" .)(").lower()
-        numbers.append(int(core) if core.isdigit() else ord(core) - 96 if len(core) == 1 and core.isalpha() else None)
+        letter = len(core) == 1 and core.isalpha()
+        numbers.append(int(core) if core.isdigit() else ord(core) - ord("a") + 1 if letter else None)
     if len(numbers) >= 2 and None not in numbers and numbers != list(range(1, len(numbers) + 1)):
         return (f"the lines are numbered {', '.join(b.no for b in lines)}: lines of the list may be missing "
                 "or read out of order")
@@ -821,7 +822,8 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
 
 
 # words Indonesian names of offices leave in lower case
-_SMALL_WORDS = frozenset("dan yang di ke dari untuk pada atau serta dengan dalam bagi oleh atas terhadap".split())
+_SMALL_WORDS = frozenset(
+    "dan yang di ke dari untuk pada atau serta dengan dalam bagi oleh atas terhadap".split())
 
 
 def title_case(text: str) -> str:

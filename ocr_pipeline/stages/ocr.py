@@ -512,7 +512,8 @@ def _read_each(crops: Sequence[np.ndarray], *, timeout: float, **settings) -> li
         if len(crops) <= 1:
             log.warning("re-reading a region failed: %s", exc)
             return [()] * len(crops)
-        log.info("tesseract failed on %d regions read together (%s); reading them one by one", len(crops), exc)
+        log.info("tesseract failed on %d regions read together (%s); reading them one by one",
+                 len(crops), exc)
     return [_read_each([crop], timeout=timeout, **settings)[0] for crop in crops]
 
 
