@@ -181,6 +181,21 @@ def test_a_position_that_names_no_post_is_flagged() -> None:
     doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_position=box("YAN")))
     assert doc["second_party"]["position"] == "YAN" and "second_party.position" in doc["needs_review"]
     assert "first_party.position" not in doc["needs_review"]
+    lost = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                       second_position=box("KPU Kota Bontang")))
+    assert "second_party.position" in lost["needs_review"]
+    assert any("does not start with a post" in w for w in lost["warnings"])
+
+
+def test_the_office_region_misread_in_a_position_is_flagged() -> None:
+    org = "Dinas Komunikasi dan Informatika Provinsi Jawa Barat"
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85"), org=org),
+                first_position=box("Sekretaris Dinas Komunikasi dan Informatika Provinsi Ja a Barat"),
+                second_position=box("Kepala Dinas Komunikasi dan Informatika Provinsi Jawa Barat"))
+    doc = run(d)
+    assert "first_party.position" in doc["needs_review"]
+    assert "second_party.position" not in doc["needs_review"]
+    assert any("may misread the office's region 'Provinsi Jawa Barat'" in w for w in doc["warnings"])
 
 
 def test_a_word_read_twice_in_a_header_value_is_flagged() -> None:

@@ -844,6 +844,35 @@ def title_case(text: str) -> str:
     return " ".join(words)
 
 
+# the posts a position starts with (and their abbreviations): 'Kepala Dinas ...', 'Plt. ...'
+POSTS = frozenset("""
+kepala sekretaris ketua wakil anggota komisioner kasubbag kasubag kabag kabid kasubbid kasubid kasi kasie
+kasubdit kadis kaban karo kabiro sekda sekjen dirjen irjen direktur inspektur gubernur bupati walikota wali
+camat sekcam lurah asisten staf pelaksana plt plh pj pejabat koordinator menteri
+""".split())
+
+
+def starts_with_post(position: str) -> bool:
+    """Whether a position starts with a post (`POSTS`: 'Kepala', 'Sekretaris', 'Plt.');
+    one that does not ('KPU Kabupaten Berau') has lost its beginning."""
+    first = position.split()[0].strip(".,;:()'\"").lower() if position.split() else ""
+    return first in POSTS
+
+
+def region_misread(text: str, regions: list[str]) -> str | None:
+    """A region of the office misread in a header value: the value holds none of the
+    agreement's regions as printed but one of them almost ('Provinsi Ja a Barat'; rapidfuzz
+    partial ratio >= 90). None when not."""
+    low = text.lower()
+    for region in regions:
+        if region.lower() in low:
+            return None
+    for region in regions:
+        if len(region) >= 8 and fuzz.partial_ratio(region.lower(), low) >= 90:
+            return f"{text!r} may misread the office's region {region!r}"
+    return None
+
+
 def _year_doubts(title: str | None, draft: Draft) -> list[tuple[str, str]]:
     """Doubts about the year a title prints and the date of signing, against the
     agreement's year: a year in the title must be it ('TAHUN 201' lost a digit); an
@@ -917,10 +946,18 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             needs.append(path)
             warnings.append(f"{path}: {box.text!r} starts with a small letter: its beginning may be lost")
         lexicon = ctx.knowledge.lexicon
-        if (not exact and len(lexicon) and (path.endswith(".position") or path == "organization")
+        if not exact and path.endswith(".position") and not starts_with_post(box.text):
+            needs.append(path)
+            warnings.append(f"{path}: {box.text!r} does not start with a post (Kepala, Sekretaris, ...): "
+                            "its beginning may be lost")
+        elif (not exact and len(lexicon) and path == "organization"
                 and not any(w.strip(".,;:()'\"").lower() in lexicon for w in box.text.split())):
             needs.append(path)
-            warnings.append(f"{path}: {box.text!r} names no office or post the lexicon knows")
+            warnings.append(f"{path}: {box.text!r} names no office the lexicon knows")
+        near = region_misread(box.text, regions) if not exact and (office or path == "title") else None
+        if near:
+            needs.append(path)
+            warnings.append(f"{path}: {near}")
         odd = [] if exact or path.endswith(".name") else _near_misses(box.text, seen, ctx.knowledge.lexicon)
         if odd:
             needs.append(path)
