@@ -397,18 +397,24 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert not exact["targets"][0]["needs_review"]
 
 
-def test_rows_above_the_first_section_heading_of_a_table_with_headings_are_flagged() -> None:
+def test_rows_without_the_section_headings_the_rest_of_their_table_has_are_flagged() -> None:
     heading = RawRow("activity", 1, section="1. Pengelolaan Keuangan")
     other = RawRow("activity", 1, section="2. Pengelolaan Arsip")
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), heading, row("Indeks kepuasan", "80%"),
                     other, row("Persentase arsip", "90%")))
     first, second, _ = doc["targets"]
     assert first["needs_review"]
-    assert any("no section heading above this row" in why for why in first["review_reasons"])
-    assert not any("section heading" in why for why in second["review_reasons"])
+    assert any("no activity heading above this row" in why for why in first["review_reasons"])
+    assert not any("heading above this row" in why for why in second["review_reasons"])
     # a table without section rows is not doubted for it
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), row("Indeks kepuasan masyarakat", "80%")))
-    assert not any("section heading" in why for t in doc["targets"] for why in t["review_reasons"])
+    assert not any("heading above this row" in why for t in doc["targets"] for why in t["review_reasons"])
+    # rows under an activity whose program heading was lost, in a table of programs
+    program = RawRow("program", 1, section="A. Program Dukungan Manajemen")
+    doc = run(draft(heading, row("Indeks kepuasan", "80%"), program, other, row("Persentase arsip", "90%")))
+    lost, kept = doc["targets"]
+    assert any("no program heading above this row" in why for why in lost["review_reasons"])
+    assert not any("heading above this row" in why for why in kept["review_reasons"])
 
 
 def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() -> None:
@@ -460,3 +466,4 @@ def test_a_budget_list_that_may_have_lost_lines_is_flagged() -> None:
     assert flagged(line("Program A", "1."), line("Program C", "3."))
     assert not flagged(line("Program A", "1."), line("Program B", "2."))
     assert not flagged(line("Program A"), line("Program B"))  # not numbered: nothing to count
+

@@ -702,14 +702,17 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
                 f"the indicator belongs to activity {_fill_region(entry.activity, ctx)!r} in the catalogue, "
                 f"but stands under {activity!r}: check the section headings"))
         out.append(row)
-    headed = [bool(r.program or r.activity) for r in out]
-    # a table with section rows has one above its first row (one heading alone may be a
-    # goal's row taken for one: two or more make a table of sections)
+    # a table of sections has a program (an activity) over every row when it has one over
+    # any (one heading alone may be a goal's row taken for one: two or more make a table
+    # of sections)
     if len({(r.program, r.activity) for r in out if r.program or r.activity}) >= 2:
-        first = headed.index(True)
-        out[:first] = [replace(r, audit=r.audit.flag(
-            "no section heading above this row, though the table has section rows: its heading "
-            "(and rows under it) may be lost")) for r in out[:first]]
+        levels = [level for level in ("program", "activity") if any(getattr(r, level) for r in out)]
+        for i, r in enumerate(out):
+            missing = [level for level in levels if not getattr(r, level)]
+            if missing:
+                out[i] = replace(r, audit=r.audit.flag(
+                    f"no {missing[0]} heading above this row, though the table has {missing[0]} headings: "
+                    "its heading (and rows under it) may be lost"))
     return out
 
 
