@@ -384,7 +384,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert ("indicator", "rule") in {(c["field"], c["method"]) for c in speck["corrections"]}
     assert any("bracket is not closed" in why for why in bracket["review_reasons"])
     assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
-    for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha"):
+    for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha",
+                 "Jumlah pemilih pemula, kelompok rentan, dan"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     assert run(draft(row("Jumlah populasi ternak dan . populasi itik .", "5 ekor")))["targets"][0][
         "indicator"] == "Jumlah populasi ternak dan populasi itik"

@@ -245,10 +245,11 @@ def two_goals(goal: str | None) -> str | None:
 def odd_marks(text: str | None) -> str | None:
     """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
     header value) may hold a mark read as letters or have lost one: a bracket opened and
-    not closed (or the other way round), a word twice in a row ('Kepala Kepala'), or one
-    or two letters or digits before a capitalised word at its start ('DI Jumlah', 'N
+    not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
+    two letters or digits before a capitalised word at its start ('DI Jumlah', 'N
     Pelayanan', 'll Persentase', '2 Terwujudnya': the speck of a bullet or a stamp, a
-    list number left). None when none of these."""
+    list number left), or a last word that joins ('... Kelompok Rentan, dan': the rest
+    of the text lost or taken for the next line's). None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -259,6 +260,9 @@ def odd_marks(text: str | None) -> str | None:
     m = re.match(r"^([A-Za-z]{1,2}\.?|\d{1,2}\.?) (?=[A-Z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
+    last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
+    if last in _SMALL_WORDS:
+        return f"ends with {last!r}: its last words may be lost, or read into the next line"
     return None
 
 
