@@ -210,7 +210,7 @@ def drive(readers: Sequence[Reader[T]]) -> list[T | OcrError]:
     calls than pages read one by one, with the same words. Of the waiting asks, the
     earliest step of any coroutine goes first (the fewest asks on a tie), with every
     ask of its settings. A call of several images that fails is tried image by
-    image; a failure is thrown into its coroutine, and what a coroutine returns or
+    image (`read_each`); a failure is thrown into its coroutine, and what a coroutine returns or
     raises (an `OcrError`) is its result. A missing Tesseract is raised at once.
     """
     results: list[Any] = [None] * len(readers)
@@ -236,25 +236,28 @@ def drive(readers: Sequence[Reader[T]]) -> list[T | OcrError]:
         group = [i for i, (a, _) in waiting.items() if a.settings == first]
         settings = dict(first)
         timeout = float(settings.pop("timeout", 120.0))
-        try:
-            read = read_many([waiting[i][0].image for i in group], timeout=timeout * len(group), **settings)
-        except OcrError as exc:
-            if len(group) == 1:
-                step(group[0], error=exc)
-                continue
-            log.info("tesseract failed on %d images read together (%s); reading them one by one",
-                     len(group), exc)
-            for i in group:
-                try:
-                    words = read_many([waiting[i][0].image], timeout=timeout, **settings)[0]
-                except OcrError as one:
-                    step(i, error=one)
-                else:
-                    step(i, words)
-            continue
-        for i, words in zip(group, read, strict=True):
-            step(i, words)
+        for i, got in zip(group, read_each([waiting[i][0].image for i in group], timeout=timeout, **settings),
+                          strict=True):
+            if isinstance(got, OcrError):
+                step(i, error=got)
+            else:
+                step(i, got)
     return results
+
+
+def read_each(images: Sequence[np.ndarray], *, timeout: float = 120.0, **settings: Any
+              ) -> list[tuple[Word, ...] | OcrError]:
+    """`read_many` of the images in one call (`timeout` per image); when a call of several
+    fails, each image alone, so that one image Tesseract dies on (a near-blank speck:
+    SIGFPE) does not cost the others their words. Each image's words, or its error."""
+    try:
+        return list(read_many(images, timeout=timeout * max(1, len(images)), **settings))
+    except OcrError as exc:
+        if len(images) <= 1:
+            return [exc] * len(images)
+        log.info("tesseract failed on %d images read together (%s); reading them one by one",
+                 len(images), exc)
+    return [read_each([image], timeout=timeout, **settings)[0] for image in images]
 
 
 def orientation(image: np.ndarray, *, timeout: float = 30.0) -> tuple[int, float]:

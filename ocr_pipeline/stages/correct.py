@@ -26,10 +26,11 @@ import difflib
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -501,20 +502,19 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
         return None
     page = r.target.page or r.page
     texts = ctx.reader(page, box, "text") + ctx.reader(page, box, "digits")
-    votes: dict[tuple[float | None, str | None], list[str]] = {}
-    for t in texts:
+
+    def vote(t: str) -> tuple[float, str | None] | None:
         p = parse_target(_digits_fixed(t))
         if r.unit.text:
             p = ParsedTarget(p.value, unit_word(r.unit.text), p.note)
         elif p.unit is None and parsed.unit and p.value is not None and re.fullmatch(r"[\d.,\s]+", t.strip()):
             p = ParsedTarget(p.value, parsed.unit)  # a digits-only reading keeps the unit word
-        if p.value is not None:
-            votes.setdefault((p.value, p.unit), []).append(t)
-    if not votes:
+        return (p.value, p.unit) if p.value is not None else None
+
+    got = _agreed(texts, vote)
+    if got is None:
         return None
-    (value, unit), support = max(votes.items(), key=lambda kv: len(kv[1]))
-    if len(support) < 2:
-        return None
+    (value, unit), support = got
     best = ParsedTarget(value, unit)
     if _plausible(best, entry, indicator) is not None:
         return None
@@ -527,13 +527,21 @@ def _reread_amount(box: TextBox, ctx: _Ctx) -> tuple[str, int] | None:
     readings grouped by thousands agree on, with one of those readings, or None."""
     if ctx.reader is None or box.bbox is None or box.page is None:
         return None
-    votes: dict[int, list[str]] = {}
-    for t in ctx.reader(box.page, box.bbox, "text") + ctx.reader(box.page, box.bbox, "digits"):
-        value = parse_rupiah(t)
-        if value is not None and rupiah_grouping_ok(t):
-            votes.setdefault(value, []).append(t.strip())
+    texts = ctx.reader(box.page, box.bbox, "text") + ctx.reader(box.page, box.bbox, "digits")
+    got = _agreed(texts, lambda t: parse_rupiah(t) if rupiah_grouping_ok(t) else None)
+    return (got[1][0].strip(), got[0]) if got is not None else None
+
+
+def _agreed(texts: Sequence[str], vote: Callable[[str], Hashable | None]) -> tuple[Any, list[str]] | None:
+    """The value two or more readings agree on (`vote` of each reading; None: no vote),
+    the most voted for (the first such on a tie), with the readings that gave it."""
+    votes: dict[Hashable, list[str]] = {}
+    for t in texts:
+        value = vote(t)
+        if value is not None:
+            votes.setdefault(value, []).append(t)
     best = max(votes.items(), key=lambda kv: len(kv[1]), default=None)
-    return (best[1][0], best[0]) if best is not None and len(best[1]) >= 2 else None
+    return best if best is not None and len(best[1]) >= 2 else None
 
 
 # --------------------------------------------------------------------------- rows
@@ -748,8 +756,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
         reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                    if c.method == "lexicon"]
-        if not ctx.exact and odd_marks(name):
-            reasons.append(odd_marks(name))
+        odd = None if ctx.exact else odd_marks(name)
+        if odd:
+            reasons.append(odd)
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = amount is None or not rupiah_grouping_ok(raw) or amount_unsure
@@ -880,6 +889,29 @@ def region_misread(text: str, regions: list[str]) -> str | None:
     return None
 
 
+def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, seen: Counter[str]
+                   ) -> list[str]:
+    """What is doubtful about a header value read by OCR (`path`: 'title', 'organization',
+    'subunit', a party's 'position', 'signed_place'), checked against itself, the
+    agreement's regions and the words the agreement prints more often."""
+    office = path.endswith(".position") or path in ("organization", "subunit")
+    out = [odd_marks(text) if path != "signed_place" else None]
+    if office and text[:1].islower() and not text.islower():
+        out.append(f"{text!r} starts with a small letter: its beginning may be lost")
+    if path.endswith(".position") and not starts_with_post(text):
+        out.append(f"{text!r} does not start with a post (Kepala, Sekretaris, ...): "
+                   "its beginning may be lost")
+    elif (path == "organization" and len(lexicon)
+          and not any(w.strip(".,;:()'\"").lower() in lexicon for w in text.split())):
+        out.append(f"{text!r} names no office the lexicon knows")
+    if office or path == "title":
+        out.append(region_misread(text, regions))
+    odd = _near_misses(text, seen, lexicon)
+    if odd:
+        out.append("; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement" for a, b in odd))
+    return [why for why in out if why]
+
+
 def _year_doubts(title: str | None, draft: Draft) -> list[tuple[str, str]]:
     """Doubts about the year a title prints and the date of signing, against the
     agreement's year: a year in the title must be it ('TAHUN 201' lost a digit); an
@@ -945,31 +977,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if cased != fixed:
                 warnings.append(f"{path}: corrected (rule): {fixed!r} -> {cased!r}")
             box = replace(box, text=cased)
-        if not exact and words and odd_marks(box.text):
+        for why in ([] if exact else _header_doubts(box.text, path, regions, ctx.knowledge.lexicon, seen)):
             needs.append(path)
-            warnings.append(f"{path}: {odd_marks(box.text)}")
-        office = path.endswith(".position") or path in ("organization", "subunit")
-        if not exact and office and box.text[:1].islower() and not box.text.islower():
-            needs.append(path)
-            warnings.append(f"{path}: {box.text!r} starts with a small letter: its beginning may be lost")
-        lexicon = ctx.knowledge.lexicon
-        if not exact and path.endswith(".position") and not starts_with_post(box.text):
-            needs.append(path)
-            warnings.append(f"{path}: {box.text!r} does not start with a post (Kepala, Sekretaris, ...): "
-                            "its beginning may be lost")
-        elif (not exact and len(lexicon) and path == "organization"
-                and not any(w.strip(".,;:()'\"").lower() in lexicon for w in box.text.split())):
-            needs.append(path)
-            warnings.append(f"{path}: {box.text!r} names no office the lexicon knows")
-        near = region_misread(box.text, regions) if not exact and (office or path == "title") else None
-        if near:
-            needs.append(path)
-            warnings.append(f"{path}: {near}")
-        odd = [] if exact or path.endswith(".name") else _near_misses(box.text, seen, ctx.knowledge.lexicon)
-        if odd:
-            needs.append(path)
-            warnings.append(f"{path}: " + "; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement"
-                                                     for a, b in odd))
+            warnings.append(f"{path}: {why}")
         return box.text
 
     title = text(draft.title, "title")

@@ -504,19 +504,6 @@ def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, tim
     return out
 
 
-def _read_each(crops: Sequence[np.ndarray], *, timeout: float, **settings) -> list[tuple[Word, ...]]:
-    """`tesseract.read_many` of the crops; when that fails, each crop alone (a failing one: no words)."""
-    try:
-        return tesseract.read_many(crops, timeout=timeout * max(1, len(crops)), **settings)
-    except OcrError as exc:
-        if len(crops) <= 1:
-            log.warning("re-reading a region failed: %s", exc)
-            return [()] * len(crops)
-        log.info("tesseract failed on %d regions read together (%s); reading them one by one",
-                 len(crops), exc)
-    return [_read_each([crop], timeout=timeout, **settings)[0] for crop in crops]
-
-
 @dataclass(frozen=True, slots=True)
 class Reading:
     """One re-reading of a region."""
@@ -554,18 +541,22 @@ def reread(regions: Sequence[tuple[np.ndarray, BBox, float]], *, lang: str = "in
         crops.append(cv2.copyMakeBorder(crop, border, border, border, border, cv2.BORDER_CONSTANT,
                                         value=255 if crop.ndim == 2 else (255, 255, 255)))
         places.append((x0, y0, scale))
-    read = iter(_read_each(crops, lang=lang, psm=psm, timeout=timeout, whitelist=whitelist))
+    read = iter(tesseract.read_each(crops, lang=lang, psm=psm, timeout=timeout, whitelist=whitelist))
     out = []
     for place in places:
         if place is None:
             out.append(Reading("", 0.0, (), "empty region"))
             continue
         x0, y0, scale = place
+        words = next(read)
+        if isinstance(words, OcrError):
+            log.warning("re-reading a region failed: %s", words)
+            words = ()
         mapped = tuple(
             Word(w.text, w.conf,
                  ((w.bbox[0] - border) / scale + x0, (w.bbox[1] - border) / scale + y0,
                   (w.bbox[2] - border) / scale + x0, (w.bbox[3] - border) / scale + y0), w.line, w.block)
-            for w in next(read)
+            for w in words
         )
         how = f"reocr psm{psm} x{scale:g}" + (" whitelist" if whitelist else "")
         out.append(Reading(" ".join(w.text for w in mapped), min((w.conf for w in mapped), default=0.0),
