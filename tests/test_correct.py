@@ -32,6 +32,11 @@ def draft(*rows: RawRow, org: str = "Sekretariat KPU Kota Bontang", name: str = 
                  place=box("Bontang"), date=ParsedDate("2026-01-15", "15 Januari 2026", 2026), rows=rows)
 
 
+def line_reader(text: str):
+    """A re-reader whose full-resolution reading of any region is `text` (other kinds: none)."""
+    return lambda page, bbox, kind: [text] if kind == "line" else []
+
+
 def run(d: Draft, reader=None, exact: bool = False):
     return finalize(d, agreement_id="x-01", file="x.pdf", sha256="0" * 64, knowledge=KNOWLEDGE,
                     reader=reader, exact=exact).to_json()
@@ -128,9 +133,7 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
 
 
 def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading() -> None:
-    def reader(page, bbox, kind):
-        return ["Kepala Dinas Peternakan Provinsi Jawa Barat."] if kind == "line" else []
-
+    reader = line_reader("Kepala Dinas Peternakan Provinsi Jawa Barat.")
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
                 second_position=box("Kepala Dinas Pefernakan Provinsi Jawa Barat"))
     doc = run(d, reader)
@@ -145,9 +148,7 @@ def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading
 
 
 def test_a_header_word_read_in_pieces_is_taken_whole_from_a_full_resolution_reading() -> None:
-    def reader(page, bbox, kind):
-        return ["Teknis Penyelenggaraan Pemilu dan Hukum"] if kind == "line" else []
-
+    reader = line_reader("Teknis Penyelenggaraan Pemilu dan Hukum")
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
                 subunit=box("Teknis Penyeleng n Pemilu dan Hukum"))
     assert run(d, reader)["subunit"] == "Teknis Penyelenggaraan Pemilu dan Hukum"
@@ -240,19 +241,17 @@ def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
 def test_a_confident_misreading_is_corrected_only_by_a_second_reading_of_the_page() -> None:
     read = "Persentase Sistem Fiektronik yang Terkelola"
 
-    def reader(again):
-        return lambda page, bbox, kind: [again] if kind == "line" else []
-
-    doc = run(draft(row(read, "75%")), reader("Persentase Sistem Elektronik yang Terkelola :"))
+    doc = run(draft(row(read, "75%")), line_reader("Persentase Sistem Elektronik yang Terkelola :"))
     t = doc["targets"][0]
     assert t["indicator"] == "Persentase Sistem Elektronik yang Terkelola"
     assert [(c["from"], c["to"], c["method"]) for c in t["corrections"] if c["field"] == "indicator"] == [
         (read, "Persentase Sistem Elektronik yang Terkelola", "reocr")]
-    far = run(draft(row("Jumlah Layanan bitormasi Publik", "4 Layanan")), reader("Jumlah Layanan Informasi Publik"))
+    far = run(draft(row("Jumlah Layanan bitormasi Publik", "4 Layanan")),
+              line_reader("Jumlah Layanan Informasi Publik"))
     assert far["targets"][0]["indicator"] == "Jumlah Layanan Informasi Publik"  # three letters misread
     # the second reading says the same, or something that is no word: the text stays as read
     for again in (read, "Persentase Sistem Fiektronlk yang Terkelola"):
-        assert run(draft(row(read, "75%")), reader(again))["targets"][0]["indicator"] == read
+        assert run(draft(row(read, "75%")), line_reader(again))["targets"][0]["indicator"] == read
     # without a second reading (exact text, no images) nothing is guessed
     assert run(draft(row(read, "75%")))["targets"][0]["indicator"] == read
 
@@ -371,7 +370,7 @@ def test_the_heading_of_a_list_is_checked_like_its_items() -> None:
     # read alike at full resolution, the heading's words are vouched for
     again = "Prosentase produk pangan asal hewan yang sesuai SNI (%) :"
     sure = replace(item, parent=box(again, conf=0.3))
-    t = run(draft(sure), lambda page, bbox, kind: [again] if kind == "line" else [])["targets"][0]
+    t = run(draft(sure), line_reader(again))["targets"][0]
     assert not any("low OCR confidence" in why for why in t["review_reasons"])
 
 
