@@ -353,6 +353,8 @@ def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word
     assert [(c["from"], c["to"], c["method"]) for c in t["corrections"] if c["field"] == "indicator"] == [
         (read, meant, "rule")]
     assert not t["needs_review"]
+    doc = run(draft(row("Jumlah pemuda berprestasi tingkat nasionel", "40 Orang", conf=0.95)))
+    assert doc["targets"][0]["indicator"] == "Jumlah pemuda berprestasi tingkat nasional"
     # a word the lexicon does not know and no confusion explains is kept; so is the office's region
     doc = run(draft(row("Prevalensi Brucellosis di Kota Bontang", "5 %", conf=0.95)))
     assert doc["targets"][0]["indicator"] == "Prevalensi Brucellosis di Kota Bontang"
@@ -415,6 +417,22 @@ def test_rows_without_the_section_headings_the_rest_of_their_table_has_are_flagg
     lost, kept = doc["targets"]
     assert any("no program heading above this row" in why for why in lost["review_reasons"])
     assert not any("heading above this row" in why for why in kept["review_reasons"])
+
+
+def test_an_activity_under_another_program_than_the_catalogues_is_flagged() -> None:
+    # 'B. Program Dukungan Manajemen' lost: its activity's rows would carry the program above
+    election = RawRow("program", 1, section="A. Program Penyelenggaraan Pemilihan Umum")
+    support = RawRow("program", 1, section="B. Program Dukungan Manajemen")
+    audit = RawRow("activity", 1, section="1. Pemeriksaan Internal KPU Kota Bontang")
+    lost = run(draft(election, audit, row("Nilai Maturitas SPIP", "3")))
+    assert any("belongs to program 'Program Dukungan Manajemen' in the catalogue" in why
+               for why in lost["targets"][0]["review_reasons"])
+    kept = run(draft(election, support, audit, row("Nilai Maturitas SPIP", "3")))
+    assert not any("belongs to program" in why for why in kept["targets"][0]["review_reasons"])
+    # an activity in no catalogue says nothing about its program
+    other = RawRow("activity", 1, section="1. Pengawasan Ternak")
+    novel = run(draft(election, other, row("Jumlah ternak diawasi", "30 ekor")))
+    assert not any("belongs to program" in why for why in novel["targets"][0]["review_reasons"])
 
 
 def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() -> None:

@@ -479,6 +479,25 @@ def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     assert "Jumlah" not in got[0][0].text  # the heading is not the first item
 
 
+def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
+    # each on its own ruled row: the heading without a target, then items; 'Kerbau' lost its
+    # bullet but starts where the items' text does; '1.3. Jumlah ...' is the next indicator
+    def data(text: str, x: float, y: float, target: str = "") -> rows.RawRow:
+        words = tuple(Word(t, 0.9, (x + 60.0 * i, y, x + 60.0 * i + 50, y + 30))
+                      for i, t in enumerate(text.split()))
+        ind = rows.TextBox(text, 1, (x, y, x + 500, y + 30), 0.9, words)
+        tgt = rows.TextBox(target, 1, (2000.0, y, 2100.0, y + 30), 0.9) if target else rows.EMPTY
+        return rows.RawRow("data", 1, rows.EMPTY, ind, tgt)
+
+    got = rows.stitch_rows([data("1.2. Jumlah populasi ternak (ekor) :", 1000.0, 100.0),
+                            data("• Sapi potong", 1100.0, 160.0, "444.820"),
+                            data("Kerbau", 1130.0, 220.0, "127.679"),
+                            data("1.3. Jumlah produksi susu", 1000.0, 280.0, "9")])
+    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+        ("Sapi potong", "Jumlah populasi ternak (ekor) :"), ("Kerbau", "Jumlah populasi ternak (ekor) :"),
+        ("Jumlah produksi susu", None)]
+
+
 def test_a_position_wrapped_onto_a_double_spaced_line_is_whole() -> None:
     rows_ = [("Nama : RUDI HARTONO", 356.0), ("Jabatan : KEPALA DINAS PEMUDA PROVINSI JAWA", 356.0),
              ("BARAT", 748.0), ("Selanjutnya disebut PIHAK KESATU", 356.0),

@@ -139,7 +139,8 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
-             ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"), ("n", "u"), ("u", "ti"))
+             ("e", "a"), ("a", "e"), ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"),
+             ("n", "u"), ("u", "ti"))
 
 
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
@@ -692,17 +693,19 @@ def _same_section(template: str, read: str, ctx: _Ctx) -> bool:
 
 
 def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
-    program = activity = None
+    program = activity = home = None  # home: the program the catalogue puts the activity in
     section_fix: list[Correction] = []
     out: list[TargetRow] = []
     for r in draft.rows:
         if r.kind == "program":
             program, fix = _section(r.section, "program", ctx)
-            activity = None
+            activity = home = None
             section_fix = [fix] if fix else []
             continue
         if r.kind == "activity":
             activity, fix = _section(r.section, "activity", ctx)
+            known = ctx.knowledge.catalogue.match(activity, "activity", ctx.regions)
+            home = known.entry.program if known and known.score >= ctx.settings.section_accept else None
             section_fix = [f for f in section_fix if f.field == "program"] + ([fix] if fix else [])
             continue
         row = _target_row(r, program, activity, ctx)
@@ -713,6 +716,12 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
             row = replace(row, audit=row.audit.flag(
                 f"the indicator belongs to activity {_fill_region(entry.activity, ctx)!r} in the catalogue, "
                 f"but stands under {activity!r}: check the section headings"))
+        elif program and (belongs := home or (entry.program if entry else None)) and not _same_section(
+                belongs, program, ctx):
+            row = replace(row, audit=row.audit.flag(
+                f"the {'activity' if home else 'indicator'} belongs to program "
+                f"{_fill_region(belongs, ctx)!r} in the catalogue, but stands under {program!r}: "
+                "its program heading may be lost"))
         out.append(row)
     # a table of sections has a program (an activity) over every row when it has one over
     # any (one heading alone may be a goal's row taken for one: two or more make a table

@@ -502,8 +502,9 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
     """Join rows cut by page breaks, carry merged Sasaran cells over them, attach list headings.
 
     A row without a target whose indicator is followed by bulleted or lettered rows is
-    the heading (`indicator_parent`) of those rows, not a row of its own. Leading list
-    markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
+    the heading (`indicator_parent`) of those rows, not a row of its own; the list goes on
+    over rows that start indented like its items (an item whose bullet OCR lost). Leading
+    list markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
     """
     joined: list[RawRow] = []
     for row in rows:
@@ -533,7 +534,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
                 and (row.indicator.text.rstrip().endswith(":") or not _is_item(row.indicator.text))):
             parent = row.indicator
             continue
-        if parent is not None and not _is_item(row.indicator.text):
+        if parent is not None and not _is_item(row.indicator.text) and not _indented(row.indicator, parent):
             parent = None
         own_parent = row.parent if row.parent is not None else parent
         if own_parent is not None:
@@ -546,6 +547,23 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
 def _is_item(text: str) -> bool:
     enum, _ = split_enumerator(text)
     return enumerator_kind(enum) in ("bullet", "letter") if enum else False
+
+
+def _indented(text: TextBox, heading: TextBox) -> bool:
+    """True when a text without a list marker starts well right of a list's heading (by
+    a line's height or more), as the list's items do: an item whose bullet OCR lost.
+    A numbered text is the next indicator wherever it starts."""
+    if split_enumerator(text.text)[0] or not text.words or not heading.words:
+        return False
+    height = sorted(w.bbox[3] - w.bbox[1] for w in heading.words)[len(heading.words) // 2]
+    return _start(text) - _start(heading) >= height
+
+
+def _start(box: TextBox) -> float:
+    """Where the first line of a text starts (its leftmost word on the top line)."""
+    top = min(w.bbox[1] for w in box.words)
+    first = [w for w in box.words if w.bbox[1] < top + (w.bbox[3] - w.bbox[1]) / 2]
+    return min(w.bbox[0] for w in first)
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:
