@@ -7,8 +7,9 @@
    vertical rules, row edges from the horizontal ones; a table whose outer
    verticals are missing takes its sides from the ends of its horizontal rules;
 3. two neighbouring elementary cells merge where the rule between them is missing
-   (less than half of the boundary is ruled): a Sasaran cell spanning several
-   indicators, a section row spanning the columns;
+   (less than `coverage` of the boundary is ruled, the dashes of a dashed or faded
+   rule counted too): a Sasaran cell spanning several indicators, a section row
+   spanning the columns;
 4. each word goes to the cell holding its centre.
 
 A table with horizontal rules but too few vertical ones (partial borders) takes its
@@ -264,7 +265,7 @@ def table_grids(rules: Sequence[Rule], dpi: int, settings: TableSettings | None 
         cols, rows = grid_from_rules(group, dpi, s)
         if len(cols) < 3 or len(rows) < 2:
             continue
-        spans = cells_from_grid(group, cols, rows, dpi, s)
+        spans = cells_from_grid(_edge_evidence(group, rules, cols, rows, dpi, s), cols, rows, dpi, s)
         grids.append(Grid(tuple(cols), tuple(rows), tuple(spans)))
     # a grid lying mostly inside a larger one is a piece of it (broken rules), not a table
     grids.sort(key=lambda g: -_area(g.bbox))
@@ -274,6 +275,17 @@ def table_grids(rules: Sequence[Rule], dpi: int, settings: TableSettings | None 
             kept.append(g)
     kept.sort(key=lambda g: g.rows[0])
     return tuple(kept)
+
+
+def _edge_evidence(group: Sequence[Rule], rules: Sequence[Rule], cols: Sequence[float], rows: Sequence[float],
+                   dpi: int, s: TableSettings) -> list[Rule]:
+    """The rules of a table's group and the pieces too short to make a table that lie
+    inside its box: the dashes of a dashed or faded rule still separate its cells."""
+    tol = s.snap * dpi
+    x0, x1, y0, y1 = cols[0] - tol, cols[-1] + tol, rows[0] - tol, rows[-1] + tol
+    ids = {id(r) for r in group}
+    return list(group) + [r for r in rules if id(r) not in ids and x0 <= min(r.x0, r.x1)
+                          and max(r.x0, r.x1) <= x1 and y0 <= min(r.y0, r.y1) and max(r.y0, r.y1) <= y1]
 
 
 def _area(b: tuple[float, float, float, float]) -> float:
