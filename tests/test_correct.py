@@ -392,6 +392,19 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
         "indicator"] == "Jumlah populasi ternak dan populasi itik"
     assert run(draft(row("Persentase produk yang sesuai SNI(%)", "80")))["targets"][0][
         "indicator"] == "Persentase produk yang sesuai SNI (%)"
+    # a dash read off a rule or a justified line, a comma read as a period; a dash typed between
+    # two words of a name stays
+    for read, meant in (("Meningkatnya – Kapasitas dan Akuntabilitas Kinerja Birokrasi",
+                         "Meningkatnya Kapasitas dan Akuntabilitas Kinerja Birokrasi"),
+                        ("Meningkatnya sarana untuk olahraga masyarakat, – pendidikan dan ruang publik",
+                         "Meningkatnya sarana untuk olahraga masyarakat, pendidikan dan ruang publik"),
+                        ("Tersedianya informasi keuangan yang cepat. tepat sesuai kebutuhan",
+                         "Tersedianya informasi keuangan yang cepat, tepat sesuai kebutuhan"),
+                        ("Meningkatnya Olahraga – Jawa – Barat", "Meningkatnya Olahraga Jawa Barat"),
+                        ("Terwujudnya Perundang – Undangan", "Terwujudnya Perundang – Undangan"),
+                        ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan")):
+        assert run(draft(row("Jumlah kasus penyakit", "2 kasus", goal=read)))["targets"][0][
+            "strategic_goal"] == meant
     goal = run(draft(row("Jumlah kasus penyakit", "2 kasus", goal="Terkendalinya penyakit hewan Q)")))
     assert any("bracket is not closed" in why for why in goal["targets"][0]["review_reasons"])
     # the same in a born-digital text layer is as printed
@@ -417,6 +430,31 @@ def test_rows_without_the_section_headings_the_rest_of_their_table_has_are_flagg
     lost, kept = doc["targets"]
     assert any("no program heading above this row" in why for why in lost["review_reasons"])
     assert not any("heading above this row" in why for why in kept["review_reasons"])
+
+
+def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
+    text = ("Persentase Keputusan KPU Provinsi Kalimantan Timur yang disusun dengan tepat waktu dan sesuai "
+            "dengan pedoman teknis")
+    d = replace(draft(row(text.replace("Keputusan", "Keputusaa"), "100%"),
+                      org="Sekretariat KPU Provinsi Kalimantan Tim"),
+                first_position=box("Sekretaris KPU Provinsi Kalimantan Timur"),
+                second_position=box("Ketua KPU Provinsi Kalimantan Timur"))
+    doc = run(d)
+    assert doc["targets"][0]["indicator"] == text  # snapped to the catalogue, the region as printed most
+    assert "organization" in doc["needs_review"]  # the header's misread is flagged
+
+
+def test_an_empty_target_is_flagged_unless_read_again_as_empty() -> None:
+    empty = replace(row("Indeks kepuasan masyarakat", ""), target=TextBox("", 1))
+
+    def reader(*readings: str):
+        return lambda page, bbox, kind: list(readings) if kind in ("text", "digits") else []
+
+    assert "target is empty" in run(draft(empty))["targets"][0]["review_reasons"]  # nothing to read again
+    assert not run(draft(empty), reader())["targets"][0]["needs_review"]  # read again: nothing there
+    assert not run(draft(empty), reader("|", "_"))["targets"][0]["needs_review"]  # the cell's rules only
+    assert run(draft(empty), reader("Rp"))["targets"][0]["needs_review"]  # something is there
+    assert not run(draft(empty), exact=True)["targets"][0]["needs_review"]  # a text layer's empty cell
 
 
 def test_an_activity_under_another_program_than_the_catalogues_is_flagged() -> None:

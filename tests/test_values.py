@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocr_pipeline.errors import PipelineError
-from ocr_pipeline.records import OcrPage, Rule, Word
+from ocr_pipeline.records import Cell, OcrPage, Rule, Word
 from ocr_pipeline.stages import documents, rows, values
 from ocr_pipeline.stages.values import (
     find_amount,
@@ -363,6 +363,19 @@ def test_the_row_that_numbers_the_columns(cells: list[str], numbers: bool) -> No
     assert rows.is_column_numbers(cells) is numbers
 
 
+@pytest.mark.parametrize(("cells", "numbers"), [
+    (["ay", "Q", "3)", "(4)"], True),  # too garbled for its shape, but 3 and 4 stand in columns 3 and 4
+    (["“bb", "2", "en", "Wy"], True),
+    (["", "dan", "", "40%"], False),  # the tail of a row cut by the page: 0 numbers no column
+    (["1", "", "", ""], False),  # a row whose text was lost, not a row of column numbers
+    (["", "Q", "Jumlah", "(4)"], False),
+])
+def test_the_row_that_numbers_the_columns_garbled(cells: list[str], numbers: bool) -> None:
+    got = [Cell(1, c, (0.0, 0.0, 1.0, 1.0), (Word(t, 0.5, (0.0, 0.0, 1.0, 1.0)),) if t else ())
+           for c, t in enumerate(cells)]
+    assert rows.numbers_its_columns(got, len(cells)) is numbers
+
+
 def test_percent_in_parentheses_read_as_ge() -> None:
     assert values.fix_percent("sesuai SNI (Ge) :") == "sesuai SNI (%) :"
 
@@ -466,6 +479,17 @@ def test_list_items_are_paired_with_the_targets_level_with_them() -> None:
         ("- Sapi potong", "444.820", "1,2. Jumlah populasi ternak (ekor) :"),
         ("- Kerbau", "127.679", "1,2. Jumlah populasi ternak (ekor) :"),
         ("- Domba", "2.483.772", "1,2. Jumlah populasi ternak (ekor) :")]
+
+
+def test_items_whose_bullets_ocr_lost_are_paired_when_each_is_level_with_its_target() -> None:
+    ind = _cell_words([("Jumlah produksi (ton) :", 100.0), ("Daging", 160.0), ("Telur", 220.0),
+                       ("Susu", 280.0)], 1000.0)
+    tgt = _cell_words([("693.589", 160.0), ("237.063", 220.0), ("263.203", 280.0)], 2000.0)
+    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
+    assert [(i.text, t.text, parent.text, guessed) for i, t, _, parent, guessed in got] == [
+        ("Daging", "693.589", "Jumlah produksi (ton) :", False),
+        ("Telur", "237.063", "Jumlah produksi (ton) :", False),
+        ("Susu", "263.203", "Jumlah produksi (ton) :", False)]
 
 
 def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:

@@ -219,16 +219,27 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
         if after != before:
             fixes.append(Correction(field, before, after, how))
     fixed = steps[-1][0]
-    # a lone dash between two lower-case words is noise read off a justified line; a lone
-    # '=' or '~' between words, a lone period between lower-case words or at the end, specks;
-    # a bracket has a space before it
-    new = re.sub(r"(?<=[a-z]) [–—.] (?=[a-z])", " ", fixed)
+    # a lone dash after a word in small letters or a comma is noise read off a justified line
+    # or a rule ('Meningkatnya – Kapasitas', 'masyarakat, – pendidikan'), but between two
+    # forms of one stem ('Perundang – Undangan'); a lone period between lower-case words, a
+    # lone '=' or '~' between words, a lone period at the end, specks; a period between
+    # lower-case words is a comma ('cepat. tepat'); a bracket has a space before it
+    new = re.sub(r"(?<=[a-z]) \. (?=[a-z])", " ", fixed)
+    new = re.sub(r"(\S+) [-–—] (?=(\w+))", lambda m: m.group(0) if not re.search(r"[a-z,]$", m.group(1))
+                 or _one_stem(m.group(1), m.group(2)) else m.group(1) + " ", new)
+    new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
     new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
     new = re.sub(r"(?<=[A-Za-z])\((?=[\w%])", " (", new)  # 'SNI(%)': the space before a bracket lost
     new = re.sub(r"(?<=\w) [.=~^|_»«]$", "", new)
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
     return new, fixes
+
+
+def _one_stem(a: str, b: str) -> bool:
+    """Two words that share a stem of four letters or more ('Perundang', 'Undangan')."""
+    m = difflib.SequenceMatcher(a=a.lower(), b=b.lower(), autojunk=False)
+    return m.find_longest_match(0, len(a), 0, len(b)).size >= 4
 
 
 def two_goals(goal: str | None) -> str | None:
@@ -523,6 +534,19 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
 
 
+def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
+    """True when a target cell read as empty is empty: the exact text of a text layer, or
+    a scan whose second readings of the cell (large, larger, digits only) find no letter
+    or digit either (a rule at its edge may read as '|' or '_')."""
+    if ctx.exact:
+        return True
+    if ctx.reader is None or r.target_cell is None:
+        return False
+    page = r.target.page or r.page
+    texts = ctx.reader(page, r.target_cell, "text") + ctx.reader(page, r.target_cell, "digits")
+    return not any(ch.isalnum() for t in texts for ch in t)
+
+
 def _reread_amount(box: TextBox, ctx: _Ctx) -> tuple[str, int] | None:
     """Read a doubtful Rupiah amount again (large, larger, digits only); the amount two
     readings grouped by thousands agree on, with one of those readings, or None."""
@@ -594,7 +618,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                 raw, parsed = new_raw, new
             low = max(low, s.min_conf)  # the readings agree: the confidence doubt is settled
             log.debug("reread %r -> %r (%s)", r.target.text, new_raw, how)
-    if parsed.value is None:
+    if parsed.value is None and (raw or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
         reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")
     else:
@@ -798,13 +822,24 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
 
 
 def agreement_regions(draft: Draft) -> list[str]:
-    """The office's region ('Kota Bontang'): from the organisation or positions, else from the rows."""
-    for box in (draft.organization, draft.first_position, draft.second_position):
-        if box is not None and box.text:
-            got = regions_in(box.text)
-            if got:
-                return got
-    return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
+    """The office's region ('Kota Bontang'): from the organisation or positions, else from the rows.
+
+    Of the spellings the header gives that are alike (one misread: 'Provinsi Kalimantan
+    Tim'), the one the agreement prints most often (header values, goals, indicators),
+    so that one misread does not spell the region in every catalogue text it fills."""
+    heads = [got for box in (draft.organization, draft.first_position, draft.second_position)
+             if box is not None and box.text for got in regions_in(box.text)]
+    if not heads:
+        return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
+    texts = [box.text for box in (draft.organization, draft.first_position, draft.second_position)
+             if box is not None] + [t.text for r in draft.rows for t in (r.goal, r.indicator)]
+
+    def printed(region: str) -> int:
+        at = re.compile(rf"(?<!\w){re.escape(region)}(?!\w)", re.I)
+        return sum(len(at.findall(t)) for t in texts)
+
+    alike = [h for h in dict.fromkeys(heads) if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
+    return [max(alike, key=printed)]  # (max keeps the first, the organisation's, on a tie)
 
 
 def _word_key(word: str) -> str:

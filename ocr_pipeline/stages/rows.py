@@ -107,6 +107,16 @@ def is_column_numbers(texts: Sequence[str]) -> bool:
     return sum(like) >= 2 and all(ok or re.fullmatch(r"[(\[{]?\S{1,2}[)\]}]\.?", v) for ok, v in zip(like, vals))
 
 
+def numbers_its_columns(cells: Sequence[Cell], n_cols: int) -> bool:
+    """A row of a few marks in half its columns or more, whose only digits are their
+    columns' numbers, one at least: the column-number row under a header, garbled by
+    OCR ('ay Q 3) (4)')."""
+    texts = [(c.col + 1, "".join(w.text for w in c.words)) for c in cells]
+    texts = [(n, t) for n, t in texts if t]
+    return (len(texts) >= max(2, n_cols / 2) and any(str(n) in t for n, t in texts)
+            and all(len(t) <= 4 and re.sub(r"\D", "", t) in ("", str(n)) for n, t in texts))
+
+
 def cell_lines(cell: Cell) -> tuple[Line, ...]:
     return words_to_lines(cell.words)
 
@@ -171,8 +181,9 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
             skip = max(skip, r + 1)
             # the column-number row under the header
             if skip < table.n_rows:
-                texts = [" ".join(w.text for w in c.words) for c in table.cells if c.row == skip]
-                if is_column_numbers(texts):
+                cells = [c for c in table.cells if c.row == skip]
+                if (is_column_numbers([" ".join(w.text for w in c.words) for c in cells])
+                        or numbers_its_columns(cells, table.n_cols)):
                     skip += 1
             return Columns(repair_roles(roles, table)), skip
     # no header: maybe only a column-number row at the top
@@ -344,7 +355,8 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
 
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
     '1.1.'), capitalised indicator-start words in a run-on paragraph, or the nearest
-    target by height. Returns None when the cell holds one value (nothing to split).
+    target by height (a guess, flagged, unless each target has one line level with it).
+    Returns None when the cell holds one value (nothing to split).
     """
     groups = value_groups(tgt_words, tgt_width)
     k = len(groups)
@@ -364,18 +376,21 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     elif (by_words := _items_by_start_words(ind_words, k)) is not None and parent is None:
         item_words = by_words
     else:
-        guessed = True
         item_words = [[] for _ in range(k)]
         centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
+        n_lines = [0] * k
         for ln in i_lines:
             if parent is None and ln.bottom < g_top:
                 head_lines.append(ln)
                 continue
             j = min(range(k), key=lambda q: abs(centres[q] - ln.cy))
             item_words[j].extend(ln.words)
+            n_lines[j] += 1
         if head_lines and parent is None:
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
+        # one line level with each target is no guess (items whose bullets OCR lost)
+        guessed = not (n_lines == [1] * k and _aligned(item_words, groups))
     u_lines = list(words_to_lines(unit_words))
     out = []
     for j, g in enumerate(groups):
