@@ -534,6 +534,20 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
 
 
+def _read_otherwise(box: TextBox, value: float | None, ctx: _Ctx,
+                    parse: Callable[[str], float | None] = lambda t: parse_target(_digits_fixed(t)).value
+                    ) -> str | None:
+    """The check reading of a number read with confidence (at the page's full resolution,
+    in the call that reads header lines) when it gives another number, else None: a digit
+    OCR was sure of at its working resolution may still be misread ('139.973' for
+    '139.073')."""
+    if ctx.reader is None or box.bbox is None or box.page is None or value is None:
+        return None
+    got = next(iter(ctx.reader(box.page, box.bbox, "line")), "")
+    other = parse(got)
+    return got.strip() if other is not None and other != value else None
+
+
 def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
     """True when a target cell read as empty is empty: the exact text of a text layer, or
     a scan whose second readings of the cell (large, larger, digits only) find no letter
@@ -607,10 +621,13 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = (parsed.value is None or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
-    if doubt and not ctx.exact:
+    other = None if doubt or ctx.exact else _read_otherwise(r.target, parsed.value, ctx)
+    if (doubt or other) and not ctx.exact:
         got = _reread_target(r, parsed, entry, ctx, indicator)
         if got is None and guessed and parsed.value is not None:
             reasons.append(f"number made of letters read as digits: {r.target.text!r} taken as {raw!r}")
+        if got is None and other:
+            reasons.append(f"target read {raw!r}, at full resolution {other!r}: check the digits")
         if got is not None:
             new_raw, new, how = got
             if (new.value, new.unit) != (parsed.value, parsed.unit):
@@ -795,12 +812,15 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = amount is None or not rupiah_grouping_ok(raw) or amount_unsure
-        got = _reread_amount(b.amount_text, ctx) if doubt and not ctx.exact else None
+        other = None if doubt or ctx.exact else _read_otherwise(b.amount_text, amount, ctx, parse_rupiah)
+        got = _reread_amount(b.amount_text, ctx) if (doubt or other) and not ctx.exact else None
         if got is not None:  # readings at full resolution agree: the doubt is settled
             if got[1] != amount:
                 audit = audit.corrected(Correction("amount", raw, got[0], "reocr"))
             raw, amount = got
             amount_unsure = []
+        elif other:
+            reasons.append(f"amount read {raw!r}, at full resolution {other!r}: check the digits")
         if amount is None:
             reasons.append(f"amount could not be read: {raw!r}")
         elif not rupiah_grouping_ok(raw):

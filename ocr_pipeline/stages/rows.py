@@ -3,14 +3,16 @@
 * Column roles come from the header row (No, Sasaran, Indikator, Satuan, Target),
   read fuzzily so OCR errors in the header do not matter; a continuation table
   without a header takes the roles of the table before it.
-* The header row and the column-number row ("(1) (2) (3) (4)") are not data.
+* The header row and the column-number row ("(1) (2) (3) (4)", garbled by OCR too:
+  "ay Q 3) (4)") are not data.
 * Section rows ("A. Program ...", "- Program ...", "1. Pengelolaan Keuangan") set the
   program and activity of the rows under them.
 * A Sasaran cell merged over several rows is repeated on each; an empty Sasaran at
   the top of a continuation page repeats the last one.
 * A cell whose Target column holds several values (a bulleted or lettered list of
   indicators) yields one row per value; a heading line without a value of its own
-  becomes the `indicator_parent` of the items under it.
+  becomes the `indicator_parent` of the items under it (and of the rows after it that
+  start indented like its items, their bullets lost).
 * A row cut by a page break (no target at the bottom of one page) is joined with its
   rest at the top of the next.
 """
