@@ -315,7 +315,7 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     draft = documents.draft_agreement(views)
     exact = all(v.page.method == "text-layer" for v in views)
     # Correction runs again while it wants regions read again (doubtful values, names,
-    # words that look misread, the check reading of every number): a run names them, they
+    # words that look misread, the digits of every number): a run names them, they
     # are read together (a Tesseract call costs the loading of its language data), the
     # next run gets their readings. A reading may raise a doubt that wants more (a number
     # whose check reading differs is read three ways): at most three rounds of readings.
