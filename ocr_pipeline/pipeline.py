@@ -314,11 +314,11 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
     draft = documents.draft_agreement(views)
     exact = all(v.page.method == "text-layer" for v in views)
-    # Correction runs again while it wants regions read again (doubtful values, names,
-    # words that look misread, the digits of every number): a run names them, they
-    # are read together (a Tesseract call costs the loading of its language data), the
-    # next run gets their readings. A reading may raise a doubt that wants more (a number
-    # whose check reading differs is read three ways): at most three rounds of readings.
+    # Correction runs twice when it wants regions read again (doubtful values, names,
+    # words that look misread): the first run names them, they are read together (a
+    # Tesseract call costs the loading of its language data), the second run gets their
+    # readings. Each value asks for its own regions whatever others read, so the second
+    # run asks for the same ones.
     wanted: dict[correct.ReadKey, list[str]] = {}
 
     def reader(page: int, bbox, kind: str) -> list[str]:
@@ -329,13 +329,8 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
                                 knowledge=knowledge, reader=reader, exact=exact)
 
     agreement = agreement_now()
-    read: set[correct.ReadKey] = set()
-    for _ in range(3):
-        new = [key for key in wanted if key not in read]
-        if not new:
-            break
-        wanted.update(geometry.reread(new))
-        read.update(new)
+    if wanted:
+        wanted.update(geometry.reread(list(wanted)))
         agreement = agreement_now()
     doc = agreement.to_json()
     mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]

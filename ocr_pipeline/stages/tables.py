@@ -283,8 +283,8 @@ def _edge_evidence(group: Sequence[Rule], rules: Sequence[Rule], cols: Sequence[
     inside its box: the dashes of a dashed or faded rule still separate its cells."""
     tol = s.snap * dpi
     x0, x1, y0, y1 = cols[0] - tol, cols[-1] + tol, rows[0] - tol, rows[-1] + tol
-    ids = {id(r) for r in group}
-    return list(group) + [r for r in rules if id(r) not in ids and x0 <= min(r.x0, r.x1)
+    members = set(group)
+    return list(group) + [r for r in rules if r not in members and x0 <= min(r.x0, r.x1)
                           and max(r.x0, r.x1) <= x1 and y0 <= min(r.y0, r.y1) and max(r.y0, r.y1) <= y1]
 
 
