@@ -481,17 +481,6 @@ def test_list_items_are_paired_with_the_targets_level_with_them() -> None:
         ("- Domba", "2.483.772", "1,2. Jumlah populasi ternak (ekor) :")]
 
 
-def test_items_whose_bullets_ocr_lost_are_paired_when_each_is_level_with_its_target() -> None:
-    ind = _cell_words([("Jumlah produksi (ton) :", 100.0), ("Daging", 160.0), ("Telur", 220.0),
-                       ("Susu", 280.0)], 1000.0)
-    tgt = _cell_words([("693.589", 160.0), ("237.063", 220.0), ("263.203", 280.0)], 2000.0)
-    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
-    assert [(i.text, t.text, parent.text, guessed) for i, t, _, parent, guessed in got] == [
-        ("Daging", "693.589", "Jumlah produksi (ton) :", False),
-        ("Telur", "237.063", "Jumlah produksi (ton) :", False),
-        ("Susu", "263.203", "Jumlah produksi (ton) :", False)]
-
-
 def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     # a heading without its colon or marker, then two items OCR read as one line: as many
     # "items" as targets, but pairing them in order would shift every target by one row

@@ -357,8 +357,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
 
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
     '1.1.'), capitalised indicator-start words in a run-on paragraph, or the nearest
-    target by height (a guess, flagged, unless each target has one line level with it).
-    Returns None when the cell holds one value (nothing to split).
+    target by height. Returns None when the cell holds one value (nothing to split).
     """
     groups = value_groups(tgt_words, tgt_width)
     k = len(groups)
@@ -378,21 +377,18 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     elif (by_words := _items_by_start_words(ind_words, k)) is not None and parent is None:
         item_words = by_words
     else:
+        guessed = True
         item_words = [[] for _ in range(k)]
         centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
-        n_lines = [0] * k
         for ln in i_lines:
             if parent is None and ln.bottom < g_top:
                 head_lines.append(ln)
                 continue
             j = min(range(k), key=lambda q: abs(centres[q] - ln.cy))
             item_words[j].extend(ln.words)
-            n_lines[j] += 1
         if head_lines and parent is None:
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
-        # one line level with each target is no guess (items whose bullets OCR lost)
-        guessed = not (n_lines == [1] * k and _aligned(item_words, groups))
     u_lines = list(words_to_lines(unit_words))
     out = []
     for j, g in enumerate(groups):
