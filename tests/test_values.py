@@ -366,7 +366,7 @@ def test_the_row_that_numbers_the_columns(cells: list[str], numbers: bool) -> No
 @pytest.mark.parametrize(("cells", "numbers"), [
     (["ay", "Q", "3)", "(4)"], True),  # too garbled for its shape, but 3 and 4 stand in columns 3 and 4
     (["“bb", "2", "en", "Wy"], True),
-    (["", "dan", "", "40%"], False),  # the tail of a row cut by the page: 0 numbers no column
+    (["", "dan", "", "40%"], False),  # the tail of a row cut by the page: its 0 is no column's number
     (["1", "", "", ""], False),  # a row whose text was lost, not a row of column numbers
     (["", "Q", "Jumlah", "(4)"], False),
 ])
