@@ -512,8 +512,7 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     box = r.target.bbox or r.target_cell
     if ctx.reader is None or box is None:
         return None
-    page = r.target.page or r.page
-    texts = ctx.reader(page, box, "text") + ctx.reader(page, box, "digits")
+    texts = _second_readings(r.target.page or r.page, box, ctx)
 
     def vote(t: str) -> tuple[float, str | None] | None:
         p = parse_target(_digits_fixed(t))
@@ -542,8 +541,7 @@ def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
         return True
     if ctx.reader is None or r.target_cell is None:
         return False
-    page = r.target.page or r.page
-    texts = ctx.reader(page, r.target_cell, "text") + ctx.reader(page, r.target_cell, "digits")
+    texts = _second_readings(r.target.page or r.page, r.target_cell, ctx)
     return not any(ch.isalnum() for t in texts for ch in t)
 
 
@@ -552,9 +550,14 @@ def _reread_amount(box: TextBox, ctx: _Ctx) -> tuple[str, int] | None:
     readings grouped by thousands agree on, with one of those readings, or None."""
     if ctx.reader is None or box.bbox is None or box.page is None:
         return None
-    texts = ctx.reader(box.page, box.bbox, "text") + ctx.reader(box.page, box.bbox, "digits")
+    texts = _second_readings(box.page, box.bbox, ctx)
     got = _agreed(texts, lambda t: parse_rupiah(t) if rupiah_grouping_ok(t) else None)
     return (got[1][0].strip(), got[0]) if got is not None else None
+
+
+def _second_readings(page: int, box: BBox, ctx: _Ctx) -> list[str]:
+    """The readings of a number's region at full resolution: large, larger, digits only."""
+    return ctx.reader(page, box, "text") + ctx.reader(page, box, "digits")
 
 
 def _agreed(texts: Sequence[str], vote: Callable[[str], Hashable | None]) -> tuple[Any, list[str]] | None:
@@ -698,12 +701,14 @@ def _unsure(box: TextBox, ctx: _Ctx) -> list:
     return [w for w in low if len(_letters(w.text)) < 3 or _letters(w.text) not in again]
 
 
-def _section(text: str, kind: str, ctx: _Ctx) -> tuple[str, Correction | None]:
+def _section(text: str, kind: str, ctx: _Ctx) -> tuple[str, Correction | None, Entry | None]:
+    """A section heading's name (snapped to the catalogue when it matches clearly), the
+    correction that made it, and the catalogue entry it is (None when none is clear)."""
     name = _section_name(text)
     m = ctx.knowledge.catalogue.match(name, kind, ctx.regions)
-    if m is not None and m.score >= ctx.settings.section_accept and m.text != name:
-        return m.text, Correction(kind, name, m.text, "catalogue", m.score)
-    return name, None
+    if m is None or m.score < ctx.settings.section_accept:
+        return name, None, None
+    return m.text, Correction(kind, name, m.text, "catalogue", m.score) if m.text != name else None, m.entry
 
 
 def _fill_region(template: str, ctx: _Ctx) -> str:
@@ -722,14 +727,13 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
     out: list[TargetRow] = []
     for r in draft.rows:
         if r.kind == "program":
-            program, fix = _section(r.section, "program", ctx)
+            program, fix, _ = _section(r.section, "program", ctx)
             activity = home = None
             section_fix = [fix] if fix else []
             continue
         if r.kind == "activity":
-            activity, fix = _section(r.section, "activity", ctx)
-            known = ctx.knowledge.catalogue.match(activity, "activity", ctx.regions)
-            home = known.entry.program if known and known.score >= ctx.settings.section_accept else None
+            activity, fix, known = _section(r.section, "activity", ctx)
+            home = known.program if known else None
             section_fix = [f for f in section_fix if f.field == "program"] + ([fix] if fix else [])
             continue
         row = _target_row(r, program, activity, ctx)

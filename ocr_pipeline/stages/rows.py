@@ -569,14 +569,7 @@ def _indented(text: TextBox, heading: TextBox) -> bool:
     if split_enumerator(text.text)[0] or not text.words or not heading.words:
         return False
     height = sorted(w.bbox[3] - w.bbox[1] for w in heading.words)[len(heading.words) // 2]
-    return _start(text) - _start(heading) >= height
-
-
-def _start(box: TextBox) -> float:
-    """Where the first line of a text starts (its leftmost word on the top line)."""
-    top = min(w.bbox[1] for w in box.words)
-    first = [w for w in box.words if w.bbox[1] < top + (w.bbox[3] - w.bbox[1]) / 2]
-    return min(w.bbox[0] for w in first)
+    return words_to_lines(text.words)[0].bbox[0] - words_to_lines(heading.words)[0].bbox[0] >= height
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:
