@@ -114,6 +114,46 @@ def test_a_name_takes_the_punctuation_of_its_full_resolution_reading_never_other
     assert any("'Muzarroby Renfly'" in w and "'Muzarroby Renfiy'" in w for w in doc["warnings"])
 
 
+def test_a_name_read_two_ways_is_decided_by_its_printing_under_a_signature() -> None:
+    full = {100.0: "Usman Effendi", 300.0: "Zainal Arifin"}
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                first_name=box("Usman Etfendi", y=100.0), second_name=box("Zainal Aritin", y=300.0),
+                first_signed=(box("USMAN EFFENDI", page=2, y=900.0),),
+                second_signed=(box("Zainal Aritin", page=2, y=900.0),))
+    doc = run(d, lambda page, bbox, kind: [full[bbox[1]]] if kind == "line" else [])
+    # the full-resolution reading is printed again under the signature: it is taken, said
+    assert doc["first_party"]["name"] == "Usman Effendi"
+    assert "first_party.name" not in doc["needs_review"]
+    assert any("first_party.name: corrected (read again at full resolution, as printed under a signature)" in w
+               for w in doc["warnings"])
+    # a printing that repeats the first reading decides nothing (read at the same resolution, it
+    # loses the same small marks): flagged with both, as with none
+    assert doc["second_party"]["name"] == "Zainal Aritin"
+    assert "second_party.name" in doc["needs_review"]
+    # a printing no reading matches decides nothing either
+    d = replace(d, first_signed=(box("Usman Eftendi", page=2, y=900.0),))
+    assert "first_party.name" in run(d, lambda page, bbox, kind: [full[bbox[1]]] if kind == "line" else [])[
+        "needs_review"]
+
+
+def test_a_name_read_unsure_is_not_flagged_when_it_is_taken_as_printed_again() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("Yusuf Maulan", conf=0.2),
+                first_signed=(box("YUSUF MAULANA", page=2),), second_name=box("Yusuf Maulan", conf=0.2))
+    doc = run(d, line_reader("Yusuf Maulana"))
+    assert doc["first_party"]["name"] == "Yusuf Maulana"
+    assert "first_party.name" not in doc["needs_review"]
+    assert "second_party.name" in doc["needs_review"]  # the same readings, with no printing to decide
+
+
+def test_a_full_resolution_reading_that_loses_a_space_or_a_final_period_does_not_lose_it_from_the_name() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("SITI AMINAH", y=100.0),
+                second_name=box("drh. Teguh Santosa, S.E. M.M.", y=300.0))
+    full = {100.0: "SITIAMINAH", 300.0: "drh. Teguh Santosa, S.E., M.M"}
+    doc = run(d, lambda page, bbox, kind: [full[bbox[1]]] if kind == "line" else [])
+    assert doc["first_party"]["name"] == "SITI AMINAH"
+    assert doc["second_party"]["name"] == "drh. Teguh Santosa, S.E., M.M."
+
+
 def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the_same_letters() -> None:
     read = {100.0: "Kasubbag Keuangan, Umum dan Logistik", 200.0: "Kasubbag Keuangan. Umum dan Logistik KPU"}
 

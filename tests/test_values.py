@@ -234,15 +234,18 @@ def test_clean_name_is_idempotent(text: str) -> None:
     assert documents.clean_name(once) == once
 
 
-def _letter_page(lines: list[str], dpi: int = 300) -> OcrPage:
-    """A page whose words are `lines`, one under the other, as a text layer gives them."""
+def _letter_page(lines: list[str], dpi: int = 300, page: int = 1) -> OcrPage:
+    """A page whose words are `lines`, one under the other, as a text layer gives them;
+    ' | ' in a line starts its right-hand column."""
     words = []
     for n, line in enumerate(lines):
-        x, top = 300.0, 300.0 + n * 60
-        for text in line.split(" "):
-            words.append(Word(text, 0.95, (x, top, x + 22.0 * len(text), top + 40), line=n + 1))
-            x += 22.0 * len(text) + 20
-    return OcrPage("synthetic.pdf", 1, dpi, 2480, 3508, tuple(words), method="text-layer")
+        top = 300.0 + n * 60
+        for col, part in enumerate(line.split(" | ")):
+            x = 300.0 + 1100.0 * col
+            for text in part.split(" "):
+                words.append(Word(text, 0.95, (x, top, x + 22.0 * len(text), top + 40), line=n + 1))
+                x += 22.0 * len(text) + 20
+    return OcrPage("synthetic.pdf", page, dpi, 2480, 3508, tuple(words), method="text-layer")
 
 
 _POSITIONS = st.builds(" ".join, st.lists(_CAPITALISED, min_size=1, max_size=5))
@@ -256,6 +259,26 @@ def test_parties_of_a_letter_round_trip(name1: str, pos1: str, name2: str, pos2:
                          "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua"])
     got = documents.parse_parties(documents.view_page(page))
     assert [(n.text, p.text) for n, p in got] == [(name1, pos1), (name2, pos2)]
+
+
+def test_every_printing_of_a_name_under_a_signature_is_kept_beside_the_name_taken() -> None:
+    letter = _letter_page(["PERJANJIAN KINERJA TAHUN 2026", "Yang bertanda tangan di bawah ini:",
+                           "Nama : Usman Etfendi", "Jabatan : Kasubbag Umum", "Selanjutnya disebut pihak pertama",
+                           "Nama : Ani Rahmawati", "Jabatan : Sekretaris",
+                           "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua",
+                           "Samarinda, 12 Januari 2026", "PIHAK KEDUA | PIHAK PERTAMA",
+                           "Sekretaris | Kasubbag Umum", "ANI RAHMAWATI | USMAN EFFENDI",
+                           "NIP. 19700101 199001 2 001 | NIP. 19800101 200001 1 002"])
+    closing = _letter_page(["Samarinda, 12 Januari 2026", "Pihak Kedua | Pihak Pertama", "Sekretaris | Kasubbag Umum",
+                            "Ani Rahmawati | Usman Effendi", "NIP. 19700101 199001 2 001 | NIP. 19800101 200001 1 002"],
+                           page=3)
+    d = documents.draft_agreement([documents.view_page(letter), documents.view_page(closing)])
+    assert d.first_name is not None and d.first_name.text == "Usman Etfendi"  # the letter's 'Nama :' line
+    assert [(b.text, b.page) for b in d.first_signed] == [("USMAN EFFENDI", 1), ("Usman Effendi", 3)]
+    assert [b.text for b in d.second_signed] == ["ANI RAHMAWATI", "Ani Rahmawati"]
+    # with no 'Nama :' lines the last block names the parties, and is no second printing of itself
+    d = documents.draft_agreement([documents.view_page(closing)])
+    assert d.first_name is not None and d.first_name.text == "Usman Effendi" and d.first_signed == ()
 
 
 _LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "

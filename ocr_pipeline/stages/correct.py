@@ -331,25 +331,38 @@ def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     return again.rstrip(".,;:") + box.text[len(box.text) - end:]
 
 
-def name_read_again(box: TextBox, ctx: _Ctx) -> tuple[str, str, str | None]:
+def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) -> tuple[str, str, str | None]:
     """A person's name with the punctuation of its degrees as the page shows it: (name,
     how it was corrected, a doubt for a person or None).
 
     A doubled period in a name is the comma after a degree's period (`name_punctuation`).
     The name is read again at the page's full resolution: when the two readings have
-    the same letters, the second one's punctuation is kept ('MA' -> 'MA.'); when their
-    letters differ a little, the first reading stays and the name is flagged with both.
-    The letters of a name are never changed.
+    the same letters, the second one's punctuation is kept ('MA' -> 'MA.'; a period
+    at the end that only the first shows stays, a space only the first shows keeps
+    the first). When their letters differ a little, the second reading is taken if
+    the name as `printed` elsewhere (under the signatures) repeats it letter for
+    letter and does not repeat the first; else the first reading stays and the name
+    is flagged with both. (A printing that repeats the first reading decides nothing:
+    it was read at the same resolution as the first, and small letters lost there are
+    lost alike: 'An Rahmawati' twice for 'Ani'.) The letters of a name are never
+    changed but to another reading of the page.
     """
     text, how = name_punctuation(box.text), "rule"
     again = _full_reading(box, ctx)
     if again is None:
         return text, how, None
     again = name_punctuation(again)
+    if text.endswith(".") and not again.endswith("."):  # a small mark is lost more often than made
+        again += "."
     letters = _letters(text)
     if _letters(again) == letters:
+        if len(again.split()) < len(text.split()):
+            return text, how, None
         return again, "read again at full resolution", None
     if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
+        under = {_letters(b.text) for b in printed}
+        if _letters(again) in under and letters not in under:
+            return again, "read again at full resolution, as printed under a signature", None
         return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
     return text, how, None
 
@@ -996,18 +1009,23 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if path != "subunit":
                 needs.append(path)
             return None
+        printed = (draft.first_signed if path == "first_party.name" else
+                   draft.second_signed if path == "second_party.name" else ())
+        named = name_read_again(box, ctx, printed) if path.endswith(".name") and not exact else None
         unsure = _unsure(box, ctx)
+        if unsure and named and _letters(named[0]) != _letters(box.text):
+            unsure = []  # taken from its full-resolution reading, which its printing repeats
         if unsure:
             needs.append(path)
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in unsure):.2f})")
-        if path.endswith(".name") and not exact:
-            fixed, how, doubt = name_read_again(box, ctx)
-            if fixed != box.text:
-                warnings.append(f"{path}: corrected ({how}): {box.text!r} -> {fixed!r}")
+        if named:
+            name, how, doubt = named
+            if name != box.text:
+                warnings.append(f"{path}: corrected ({how}): {box.text!r} -> {name!r}")
             if doubt:
                 needs.append(path)
                 warnings.append(f"{path}: {doubt}")
-            return fixed
+            return name
         words = path not in ("signed_place", "first_party.name", "second_party.name")
         if words:  # names of people and places are never corrected from words
             box, fixes = words_read_again(box, path, ctx)

@@ -62,6 +62,8 @@ class Draft:
     first_position: TextBox | None = None
     second_name: TextBox | None = None
     second_position: TextBox | None = None
+    first_signed: tuple[TextBox, ...] = ()  # the first party's name as printed under signatures
+    second_signed: tuple[TextBox, ...] = ()
     place: TextBox | None = None
     date: ParsedDate | None = None
     rows: tuple[RawRow, ...] = ()
@@ -335,14 +337,18 @@ _PARTY_LABEL = re.compile(r"pihak\s*(kedua|pertama|kesatu|ke-?1|ke-?2)", re.I)
 _RANK = re.compile(r"^\s*(nip\b|nip\.|n\.?i\.?p|pembina|penata|pengatur|juru|pangkat|gol\.?\b|golongan)", re.I)
 
 
-def parse_signatures(views: Sequence[PageView]) -> tuple[tuple[TextBox, TextBox] | None, ...]:
-    """(first party, second party) from the signature block of the agreement's last pages.
+Signed = tuple[tuple[TextBox, TextBox] | None, tuple[TextBox, TextBox] | None]
+
+
+def signature_blocks(views: Sequence[PageView]) -> list[Signed]:
+    """(first party, second party) of each page's signature block, in page order.
 
     The block is read in two columns: the one labelled PIHAK PERTAMA / KESATU (or, with
     no labels, the right one) is the first party. In each column the name is the line
     above the rank and NIP lines; the position is the lines between label and name.
     """
-    for v in reversed(views):
+    blocks: list[Signed] = []
+    for v in views:
         lines = list(v.lines)
         start = None
         for i, ln in enumerate(lines):
@@ -387,8 +393,8 @@ def parse_signatures(views: Sequence[PageView]) -> tuple[tuple[TextBox, TextBox]
             pos_box = (_words_box(pos_words, v.number, clean_name(join_lines(pos_texts)).rstrip(" ."))
                        if pos_texts else None)
             out.append((name_box, pos_box or TextBox("", v.number)))
-        return tuple(out)
-    return (None, None)
+        blocks.append((out[0], out[1]))
+    return blocks
 
 
 def _two_columns(ln: Line, mid: float, dpi: int) -> tuple[list, list]:
@@ -692,13 +698,16 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
             d["title"] = title
     else:
         warnings.append("letter: no letter page found for this agreement")
-    if "first_name" not in d or "second_name" not in d:
-        first, second = parse_signatures(views)
-        for key, party in (("first", first), ("second", second)):
+    signed = signature_blocks(views)
+    if signed and ("first_name" not in d or "second_name" not in d):
+        for key, party in zip(("first", "second"), signed[-1], strict=True):
             if party is not None and f"{key}_name" not in d:
                 d[f"{key}_name"] = party[0]
                 if party[1].text:
                     d[f"{key}_position"] = party[1]
+    for key, side in (("first", 0), ("second", 1)):  # every printing of the name but the one taken
+        d[f"{key}_signed"] = tuple(b[side][0] for b in signed if b[side] is not None
+                                   and b[side][0].text and b[side][0] is not d.get(f"{key}_name"))
     if "first_position" not in d and th.position is not None:
         d["first_position"] = th.position
     if "place" not in d:
