@@ -124,8 +124,8 @@ def test_a_name_read_two_ways_is_decided_by_its_printing_under_a_signature() -> 
     # the full-resolution reading is printed again under the signature: it is taken, said
     assert doc["first_party"]["name"] == "Usman Effendi"
     assert "first_party.name" not in doc["needs_review"]
-    assert any("first_party.name: corrected (read again at full resolution, as printed under a signature)" in w
-               for w in doc["warnings"])
+    said = "first_party.name: corrected (read again at full resolution, as printed under a signature)"
+    assert any(said in w for w in doc["warnings"])
     # a printing that repeats the first reading decides nothing (read at the same resolution, it
     # loses the same small marks): flagged with both, as with none
     assert doc["second_party"]["name"] == "Zainal Aritin"
@@ -145,7 +145,7 @@ def test_a_name_read_unsure_is_not_flagged_when_it_is_taken_as_printed_again() -
     assert "second_party.name" in doc["needs_review"]  # the same readings, with no printing to decide
 
 
-def test_a_full_resolution_reading_that_loses_a_space_or_a_final_period_does_not_lose_it_from_the_name() -> None:
+def test_a_space_or_final_period_that_a_full_resolution_reading_loses_stays_in_the_name() -> None:
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("SITI AMINAH", y=100.0),
                 second_name=box("drh. Teguh Santosa, S.E. M.M.", y=300.0))
     full = {100.0: "SITIAMINAH", 300.0: "drh. Teguh Santosa, S.E., M.M"}

@@ -263,15 +263,16 @@ def test_parties_of_a_letter_round_trip(name1: str, pos1: str, name2: str, pos2:
 
 def test_every_printing_of_a_name_under_a_signature_is_kept_beside_the_name_taken() -> None:
     letter = _letter_page(["PERJANJIAN KINERJA TAHUN 2026", "Yang bertanda tangan di bawah ini:",
-                           "Nama : Usman Etfendi", "Jabatan : Kasubbag Umum", "Selanjutnya disebut pihak pertama",
+                           "Nama : Usman Etfendi", "Jabatan : Kasubbag Umum",
+                           "Selanjutnya disebut pihak pertama",
                            "Nama : Ani Rahmawati", "Jabatan : Sekretaris",
                            "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua",
                            "Samarinda, 12 Januari 2026", "PIHAK KEDUA | PIHAK PERTAMA",
                            "Sekretaris | Kasubbag Umum", "ANI RAHMAWATI | USMAN EFFENDI",
                            "NIP. 19700101 199001 2 001 | NIP. 19800101 200001 1 002"])
-    closing = _letter_page(["Samarinda, 12 Januari 2026", "Pihak Kedua | Pihak Pertama", "Sekretaris | Kasubbag Umum",
-                            "Ani Rahmawati | Usman Effendi", "NIP. 19700101 199001 2 001 | NIP. 19800101 200001 1 002"],
-                           page=3)
+    closing = _letter_page(["Samarinda, 12 Januari 2026", "Pihak Kedua | Pihak Pertama",
+                            "Sekretaris | Kasubbag Umum", "Ani Rahmawati | Usman Effendi",
+                            "NIP. 19700101 199001 2 001 | NIP. 19800101 200001 1 002"], page=3)
     d = documents.draft_agreement([documents.view_page(letter), documents.view_page(closing)])
     assert d.first_name is not None and d.first_name.text == "Usman Etfendi"  # the letter's 'Nama :' line
     assert [(b.text, b.page) for b in d.first_signed] == [("USMAN EFFENDI", 1), ("Usman Effendi", 3)]
