@@ -348,6 +348,16 @@ def test_a_call_of_several_images_that_fails_is_tried_image_by_image(monkeypatch
     assert isinstance(got[1], OcrEngineError) and "bad image" in str(got[1])
 
 
+def test_an_empty_cell_read_again_is_empty_and_a_number_beside_a_rule_is_read_without_it():
+    page = np.full((400, 900), 255, np.uint8)
+    for x0 in (0, 450):  # two ruled cells, like the target cells of a table at 300 dpi
+        cv2.rectangle(page, (x0 + 20, 20), (x0 + 420, 380), 0, 4)
+    cv2.putText(page, "80", (560, 240), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 8)
+    empty, number = ocr.reread([(page, (20, 20, 420, 380), 2.0), (page, (470, 20, 870, 380), 2.0)], psm=6)
+    assert empty.text == "" and not empty.words  # the frame of an empty cell is no '0'
+    assert number.text == "80"
+
+
 def test_a_region_tesseract_dies_on_costs_the_others_nothing(monkeypatch):
     def read_many(images, **kw):
         if any(im[25, 25] == 0 for im in images):  # the speck Tesseract dies on (SIGFPE: exit -8)
@@ -356,7 +366,8 @@ def test_a_region_tesseract_dies_on_costs_the_others_nothing(monkeypatch):
 
     monkeypatch.setattr(tesseract, "read_many", read_many)
     page = np.full((100, 100), 255, np.uint8)
-    page[5, 5] = 0
+    page[2:8, 2:8] = 0
+    page[20:30, 20:30] = page[60:70, 60:70] = 0
     boxes = [(10, 10, 40, 40), (0, 0, 10, 10), (50, 50, 90, 90)]
     got = ocr.reread([(page, box, 1.0) for box in boxes], pad=0)
     assert [r.text for r in got] == ["80%", "", "80%"]
