@@ -146,12 +146,16 @@ def test_a_name_read_unsure_is_not_flagged_when_it_is_taken_as_printed_again() -
 
 
 def test_a_space_or_final_period_that_a_full_resolution_reading_loses_stays_in_the_name() -> None:
-    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("SITI AMINAH", y=100.0),
-                second_name=box("drh. Teguh Santosa, S.E. M.M.", y=300.0))
-    full = {100.0: "SITIAMINAH", 300.0: "drh. Teguh Santosa, S.E., M.M"}
-    doc = run(d, lambda page, bbox, kind: [full[bbox[1]]] if kind == "line" else [])
-    assert doc["first_party"]["name"] == "SITI AMINAH"
-    assert doc["second_party"]["name"] == "drh. Teguh Santosa, S.E., M.M."
+    names = {100.0: ("SITI AMINAH", "SITIAMINAH", "SITI AMINAH"),
+             300.0: ("drh. Teguh Santosa, S.E. M.M.", "drh. Teguh Santosa, S.E., M.M",
+                     "drh. Teguh Santosa, S.E., M.M."),
+             # a space after a comma and a speck between words are punctuation: the second reading's
+             500.0: ("Dra. ANI ISMARINI, M.Hum", "Dra. ANI ISMARINI,M.Hum", "Dra. ANI ISMARINI,M.Hum"),
+             700.0: ("Hj. . IDA HERNIDA", "Hj. IDA HERNIDA", "Hj. IDA HERNIDA")}
+    for y, (read, full, meant) in names.items():
+        d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box(read, y=y))
+        doc = run(d, lambda page, bbox, kind: [full] if kind == "line" and bbox[1] == y else [])  # noqa: B023
+        assert doc["first_party"]["name"] == meant
 
 
 def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the_same_letters() -> None:

@@ -338,8 +338,8 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     A doubled period in a name is the comma after a degree's period (`name_punctuation`).
     The name is read again at the page's full resolution: when the two readings have
     the same letters, the second one's punctuation is kept ('MA' -> 'MA.'; a period
-    at the end that only the first shows stays, a space only the first shows keeps
-    the first). When their letters differ a little, the second reading is taken if
+    at the end that only the first shows stays; a space between letters that only
+    the first shows keeps the first). When their letters differ a little, the second reading is taken if
     the name as `printed` elsewhere (under the signatures) repeats it letter for
     letter and does not repeat the first; else the first reading stays and the name
     is flagged with both. (A printing that repeats the first reading decides nothing:
@@ -356,7 +356,7 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
         again += "."
     letters = _letters(text)
     if _letters(again) == letters:
-        if len(again.split()) < len(text.split()):
+        if len(re.findall(r"[^\W_]+", again)) < len(re.findall(r"[^\W_]+", text)):  # 'SITIAMINAH'
             return text, how, None
         return again, "read again at full resolution", None
     if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
