@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocr_pipeline.errors import PipelineError
-from ocr_pipeline.records import Cell, OcrPage, Rule, Word
+from ocr_pipeline.records import Cell, OcrPage, Rule, Table, Word
 from ocr_pipeline.stages import documents, rows, values
 from ocr_pipeline.stages.values import (
     find_amount,
@@ -280,6 +280,20 @@ def test_every_printing_of_a_name_under_a_signature_is_kept_beside_the_name_take
     # with no 'Nama :' lines the last block names the parties, and is no second printing of itself
     d = documents.draft_agreement([documents.view_page(closing)])
     assert d.first_name is not None and d.first_name.text == "Usman Effendi" and d.first_signed == ()
+
+
+def test_a_header_read_from_one_cell_across_the_table_gives_the_columns_and_skips_the_row() -> None:
+    edges = (0.0, 100.0, 700.0, 1500.0, 1900.0)
+    heads = [("No", 20.0), ("Sasaran", 200.0), ("Strategis", 350.0), ("Indikator", 800.0),
+             ("Kinerja", 1000.0), ("Target", 1600.0)]
+    words = tuple(Word(t, 0.9, (x, 10.0, x + 120, 40.0)) for t, x in heads)
+    row = [Cell(1, k, (edges[k], 50.0, edges[k + 1], 100.0),
+                (Word(t, 0.9, (edges[k] + 10, 60.0, edges[k] + 90, 90.0)),))
+           for k, t in enumerate(["1.", "Meningkatnya", "Persentase", "90%"])]
+    cells = (Cell(0, 0, (0.0, 0.0, 1900.0, 50.0), words, col_span=4), *row)
+    table = Table(1, (0.0, 0.0, 1900.0, 100.0), 2, 4, cells, edges, (0.0, 50.0, 100.0))
+    cols, skip = rows.header_columns(table)
+    assert cols is not None and skip == 1
 
 
 _LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "

@@ -178,9 +178,9 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
                     for k, sub in parts.items():
                         roles[k] = sub
         if found >= 2:
-            skip = max(c.row + c.row_span for c in table.cells
-                       if c.row <= r < c.row + c.row_span and c.col_span < table.n_cols) if table.cells else r + 1
-            skip = max(skip, r + 1)
+            skip = max((c.row + c.row_span for c in table.cells
+                        if c.row <= r < c.row + c.row_span and c.col_span < table.n_cols), default=r + 1)
+            skip = max(skip, r + 1)  # a header read from one cell across the table (its rules unseen)
             # the column-number row under the header
             if skip < table.n_rows:
                 cells = [c for c in table.cells if c.row == skip]
