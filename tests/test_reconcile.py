@@ -82,3 +82,23 @@ def test_a_name_spelled_differently_in_two_agreements_is_flagged_in_both() -> No
     assert "first_party.name" in out[0]["needs_review"]
     assert any("Rahmadhani" in w for w in out[0]["warnings"])
     assert reconcile(out) == out
+
+
+def test_a_list_item_is_matched_under_its_own_heading_only() -> None:
+    docs = copy.deepcopy(SEED)
+    like = row(docs[1], "operator aplikasi SAKTI")
+
+    def item(parent: str, raw: str, value: float) -> dict:
+        return {**copy.deepcopy(like), "indicator": "Daging", "indicator_id": None,
+                "indicator_parent": parent, "target": {"raw": raw, "value": value, "unit": None}}
+
+    made = "Jumlah produksi yang dihasilkan (ton) :"
+    sni = "Prosentase produk pangan asal hewan yang sesuai SNI (%)"
+    docs[0]["targets"] += [{**item(made, "686.020", 686020), "activity": None},  # the head's own row, first
+                           item(sni, "72", 72)]
+    docs[1]["targets"].append(item(sni, "72", 72))
+    assert [f for f in flagged(reconcile(docs)) if f[1] == "Daging"] == []
+    docs[1]["targets"][-1]["target"] = {"raw": "70", "value": 70, "unit": None}
+    out = reconcile(docs)
+    daging = [r for r in out[0]["targets"] if r["indicator"] == "Daging"]
+    assert [r["target"]["raw"] for r in daging if r["needs_review"]] == ["72"]

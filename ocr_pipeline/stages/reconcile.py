@@ -55,8 +55,17 @@ def _key(row: dict[str, Any]) -> str:
     return row.get("indicator_id") or _norm(row.get("indicator"))
 
 
+def _same_parent(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two rows stand under one list heading, or both under none: a list item
+    ('Daging') is one indicator only under its heading ('Jumlah produksi ...' is not
+    'Prosentase produk ... SNI')."""
+    pa, pb = _norm(a.get("indicator_parent")), _norm(b.get("indicator_parent"))
+    return pa == pb or (bool(pa) and bool(pb) and fuzz.ratio(pa, pb) >= 85)
+
+
 def _find(row: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     k = _key(row)
+    rows = [r for r in rows if _same_parent(r, row)]
     for r in rows:
         if _key(r) == k:
             return r
