@@ -448,3 +448,19 @@ def test_cli_corpus_writes_valid_documents(tmp_path, request):
         n = len(pdfium.PdfDocument(str(pdf)))
         assert max(p for t in truth for p in t["source"]["pages"]) == n
         assert re.search(r"-(mild|hard)$", pdf.stem)
+
+
+def test_documents_of_one_office_in_a_corpus_are_parts_of_one_bundle() -> None:
+    """As an archive's scans of one office and year: the same agreement has the same
+    targets in every document that holds it (reconciliation finds no false disagreement)."""
+    from ocr_pipeline.simulate.corpus import corpus_specs
+    specs = corpus_specs(json.loads(SEED_TRUTH.read_text("utf-8")), 40, ["clean"], 5)
+    seen: dict[tuple[str, str], list] = {}
+    repeated = 0
+    for spec in specs:
+        for a in spec.agreements:
+            key = (a["organization"], a["first_party"]["name"])
+            rows = [(r["indicator"], r["target"]["raw"]) for r in a["targets"]]
+            repeated += key in seen
+            assert seen.setdefault(key, rows) == rows, key
+    assert repeated  # the corpus does hold an agreement twice

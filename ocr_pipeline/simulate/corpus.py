@@ -18,6 +18,7 @@ samples|corpus` writes.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -233,18 +234,29 @@ def sample_specs(template: Sequence[dict[str, Any]], seed: int = 2026) -> list[D
 def corpus_specs(template: Sequence[dict[str, Any]] | None, n: int, levels: Sequence[str],
                  seed: int, dpis: Sequence[int] = (200, 300), color_prob: float = 0.2
                  ) -> list[DocSpec]:
-    """`n` documents cycling through `levels`, offices, layouts, sizes and bundle sizes."""
+    """`n` documents cycling through `levels`, offices, layouts, sizes and bundle sizes.
+
+    The documents of one office are parts of one bundle, as an archive's scans of one
+    office and year are: its head's targets are the union of its subordinates' in every
+    document, so reconciling them across the corpus finds no disagreement the truth
+    does not have.
+    """
     for lv in levels:
         if lv not in LEVELS:
             raise BadArgsError(f"unknown level {lv!r}; use {','.join(LEVELS)}")
     kpu = list(offices.KPU_OFFICES) if template else []
     jab = list(offices.jabar_offices())
     specs = []
+    bundles: dict[str, list[dict[str, Any]]] = {}
     for i in range(n):
         rng = np.random.default_rng([seed, i])
         pool = kpu if (kpu and rng.random() < 0.6) else jab
         office = pool[int(rng.integers(len(pool)))]
-        bundle = offices.make_bundle(office, seed=int(rng.integers(1 << 31)), template=template)
+        rng.integers(1 << 31)  # a bundle's seed once: drawn still, so that the other draws stay as they were
+        if office.slug not in bundles:
+            office_seed = int(np.random.default_rng([seed, *office.slug.encode()]).integers(1 << 31))
+            bundles[office.slug] = offices.make_bundle(office, seed=office_seed, template=template)
+        bundle = copy.deepcopy(bundles[office.slug])  # rendering writes pages into its rows
         k = len(bundle)
         if rng.random() < 0.4:
             start = int(rng.integers(k))
