@@ -145,6 +145,16 @@ def test_a_name_read_unsure_is_not_flagged_when_it_is_taken_as_printed_again() -
     assert "second_party.name" in doc["needs_review"]  # the same readings, with no printing to decide
 
 
+def test_a_short_word_read_unsure_in_a_name_is_no_doubt_when_both_other_views_read_the_name_alike() -> None:
+    unsure_title = Word("IR.", 0.1, (0.0, 100.0, 30.0, 110.0))
+    name = replace(box("IR. PUJI ASTUTI"), words=(unsure_title, *box("PUJI ASTUTI").words))
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=name, second_name=name,
+                first_signed=(box("IR. PUJI ASTUTI", page=2),))
+    doc = run(d, line_reader("IR. PUJI ASTUTI"))
+    assert "first_party.name" not in doc["needs_review"]
+    assert "second_party.name" in doc["needs_review"]  # no printing: a stamp's mark reads alike twice
+
+
 def test_a_space_or_final_period_that_a_full_resolution_reading_loses_stays_in_the_name() -> None:
     names = {100.0: ("SITI AMINAH", "SITIAMINAH", "SITI AMINAH"),
              300.0: ("drh. Teguh Santosa, S.E. M.M.", "drh. Teguh Santosa, S.E., M.M",

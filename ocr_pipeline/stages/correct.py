@@ -367,6 +367,17 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     return text, how, None
 
 
+def _read_alike_elsewhere(name: str, box: TextBox, printed: Sequence[TextBox], ctx: _Ctx) -> bool:
+    """Whether the full-resolution reading of a name and its printing under a signature
+    both give the name's letters: two other views agree on it, so a low confidence of
+    its first reading is no doubt (the marks of a stamp over it are not printed
+    elsewhere, while both resolutions of one crop read them alike)."""
+    again = _full_reading(box, ctx)
+    letters = _letters(name)
+    return (again is not None and _letters(name_punctuation(again)) == letters
+            and letters in {_letters(b.text) for b in printed})
+
+
 SUSPECT = 75.0  # a word in no lexicon this like a lexicon word (fuzz.ratio) may be misread
 SAME_WORD = 50.0  # ... and the second reading's word must be this like it to replace it
 
@@ -1013,8 +1024,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
                    draft.second_signed if path == "second_party.name" else ())
         named = name_read_again(box, ctx, printed) if path.endswith(".name") and not exact else None
         unsure = _unsure(box, ctx)
-        if unsure and named and _letters(named[0]) != _letters(box.text):
-            unsure = []  # taken from its full-resolution reading, which its printing repeats
+        if unsure and named and _read_alike_elsewhere(named[0], box, printed, ctx):
+            unsure = []
         if unsure:
             needs.append(path)
             warnings.append(f"{path}: low OCR confidence ({min(w.conf for w in unsure):.2f})")
