@@ -155,6 +155,16 @@ def test_a_short_word_read_unsure_in_a_name_is_no_doubt_when_both_other_views_re
     assert "second_party.name" in doc["needs_review"]  # no printing: a stamp's mark reads alike twice
 
 
+def test_an_audit_opinion_or_a_grade_is_a_target_without_a_number_and_no_doubt() -> None:
+    for read in ("WTP", "BB", "A"):
+        t = run(draft(row("Opini Badan Pemeriksa Keuangan atas Laporan Keuangan", read)))["targets"][0]
+        assert t["target"] == {"raw": read, "value": None, "unit": None} and not t["needs_review"], read
+    # other words are no target, and a grade is no value for an indicator measured in numbers
+    assert run(draft(row("Opini Badan Pemeriksa Keuangan atas Laporan Keuangan", "Wtp")))["targets"][0][
+        "needs_review"]
+    assert run(draft(row("Persentase arsip yang tertata", "A")))["targets"][0]["needs_review"]
+
+
 def test_a_space_or_final_period_that_a_full_resolution_reading_loses_stays_in_the_name() -> None:
     names = {100.0: ("SITI AMINAH", "SITIAMINAH", "SITI AMINAH"),
              300.0: ("drh. Teguh Santosa, S.E. M.M.", "drh. Teguh Santosa, S.E., M.M",

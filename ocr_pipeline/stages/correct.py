@@ -504,6 +504,8 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
     '73 Y'). Any unit of under two letters but '%' is a misread mark, not a unit word.
     """
     if parsed.value is None:
+        if parsed.qualitative and (_PERCENT_INDICATOR.match(indicator) or (entry is not None and entry.unit)):
+            return "a grade or an audit opinion as the target of an indicator measured in numbers"
         return None
     if parsed.unit and parsed.unit != "%" and sum(ch.isalpha() for ch in parsed.unit) < 2:
         return f"unit {parsed.unit!r} is not a unit word"
@@ -630,9 +632,9 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         unit = _unit_words_fixed(join_broken_words(r.unit.text, ctx.knowledge.lexicon), ctx)
         if unit != r.unit.text:
             fixes.append(Correction("target.unit", r.unit.text, unit, "rule"))
-        parsed = ParsedTarget(parsed.value, unit_word(unit), parsed.note)
+        parsed = replace(parsed, unit=unit_word(unit))
     low = min((w.conf for w in r.target.words), default=1.0)
-    doubt = (parsed.value is None or _plausible(parsed, entry, indicator) is not None
+    doubt = ((parsed.value is None and not parsed.qualitative) or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
     if doubt and not ctx.exact:
         got = _reread_target(r, parsed, entry, ctx, indicator)
@@ -645,7 +647,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                 raw, parsed = new_raw, new
             low = max(low, s.min_conf)  # the readings agree: the confidence doubt is settled
             log.debug("reread %r -> %r (%s)", r.target.text, new_raw, how)
-    if parsed.value is None and (raw or not _empty_again(r, ctx)):
+    if parsed.value is None and not parsed.qualitative and (raw or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
         reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")
     else:

@@ -64,6 +64,13 @@ class ParsedTarget:
     value: float | None
     unit: str | None
     note: str = ""  # what the parser had to assume, for the audit trail
+    qualitative: bool = False  # a target in words from a closed list (`QUALITATIVE`): no number to read
+
+
+# targets that are no number: the audit opinions of the BPK (Wajar Tanpa Pengecualian,
+# Wajar Dengan Pengecualian, Tidak Memberikan Pendapat, Tidak Wajar) and the grades of a
+# SAKIP evaluation; only as printed, in capitals
+QUALITATIVE = frozenset({"WTP", "WDP", "TMP", "TW", "AA", "A", "BB", "B", "CC", "C", "D"})
 
 
 _MULTIPLIERS = {"ribu": 1e3, "rb": 1e3, "juta": 1e6, "jt": 1e6, "miliar": 1e9, "milyar": 1e9,
@@ -75,13 +82,16 @@ def parse_target(raw: str) -> ParsedTarget:
     """A target cell: '100 %' -> (100, '%'); '10 Lembaga/ Instansi' -> (10, 'lembaga/instansi').
 
     The unit is '%' for a percentage ('%', 'persen'), the lower-case words after the
-    number for a count, None for a bare number (an index, a score).
+    number for a count, None for a bare number (an index, a score). An audit opinion or
+    a grade ('WTP', 'BB') has no value and no unit, and is no failure to read.
     """
     text = clean_text(raw)
     if not text:
         return ParsedTarget(None, None, "empty")
     m = re.search(r"\d[\d.,]*", text)
     if not m:
+        if text.rstrip(" .") in QUALITATIVE:
+            return ParsedTarget(None, None, "a grade or an audit opinion", qualitative=True)
         return ParsedTarget(None, None, "no number")
     lead = text[: m.start()].strip()
     value = parse_number(m.group(0))
