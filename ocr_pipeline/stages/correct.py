@@ -634,7 +634,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
             fixes.append(Correction("target.unit", r.unit.text, unit, "rule"))
         parsed = replace(parsed, unit=unit_word(unit))
     low = min((w.conf for w in r.target.words), default=1.0)
-    doubt = ((parsed.value is None and not parsed.qualitative) or _plausible(parsed, entry, indicator) is not None
+    doubt = ((parsed.value is None and not parsed.qualitative)
+             or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
     if doubt and not ctx.exact:
         got = _reread_target(r, parsed, entry, ctx, indicator)
