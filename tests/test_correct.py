@@ -563,6 +563,15 @@ def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() 
     assert "digits" not in calls
 
 
+def test_a_budget_amount_too_small_for_a_budget_line_is_flagged() -> None:
+    from ocr_pipeline.stages.budget import RawBudget
+    small, fair = (RawBudget(box("Fasilitasi Pemasaran Hasil Peternakan"), box(raw), amount, None)
+                   for raw, amount in (("60.000,-", 60000), ("Rp 950.000,-", 950000)))
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(small, fair)))
+    assert [b["needs_review"] for b in doc["budget"]] == [True, False]
+    assert "first digits may be lost" in doc["budget"][0]["review_reasons"][0]
+
+
 def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
     merged = "Meningkatnya peran organisasi kepemudaan Meningkatnya pengembangan kewirausahaan"
     doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))

@@ -811,6 +811,11 @@ def budget_gap(lines) -> str | None:
     return None
 
 
+# the least a budget line of an agreement is (no truth file has one under Rp 950.000): an
+# amount under it lost its first digits to OCR ('60.000,-' for 'Rp. 8.852.760.000,-')
+MIN_AMOUNT = 100_000
+
+
 def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
@@ -836,6 +841,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
             reasons.append(f"amount could not be read: {raw!r}")
         elif not rupiah_grouping_ok(raw):
             reasons.append(f"amount {raw!r} is not grouped by thousands: check the digits")
+        elif amount < MIN_AMOUNT:
+            reasons.append(f"amount {raw!r} is under Rp 100.000, too little for a budget line: "
+                           "its first digits may be lost")
         unsure = amount_unsure + _unsure(b.name, ctx)
         if unsure:
             reasons.append(f"low OCR confidence ({min(w.conf for w in unsure):.2f})")
