@@ -339,13 +339,13 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     The name is read again at the page's full resolution: when the two readings have
     the same letters, the second one's punctuation is kept ('MA' -> 'MA.'; a period
     at the end that only the first shows stays; a space between letters that only
-    the first shows keeps the first). When their letters differ a little, the second reading is taken if
-    the name as `printed` elsewhere (under the signatures) repeats it letter for
-    letter and does not repeat the first; else the first reading stays and the name
-    is flagged with both. (A printing that repeats the first reading decides nothing:
-    it was read at the same resolution as the first, and small letters lost there are
-    lost alike: 'An Rahmawati' twice for 'Ani'.) The letters of a name are never
-    changed but to another reading of the page.
+    the first shows keeps the first). When their letters differ a little, the second
+    reading is taken if the name as `printed` elsewhere (under the signatures)
+    repeats it letter for letter and does not repeat the first; else the first
+    reading stays and the name is flagged with both. (A printing that repeats the
+    first reading decides nothing: it was read at the same resolution as the first,
+    and small letters lost there are lost alike: 'An Rahmawati' twice for 'Ani'.)
+    The letters of a name are never changed but to another reading of the page.
     """
     text, how = name_punctuation(box.text), "rule"
     again = _full_reading(box, ctx)
