@@ -157,6 +157,23 @@ def test_rules_found_on_a_ruled_table():
     assert (len(grids[0].rows) - 1, len(grids[0].cols) - 1) == (3, 4)
 
 
+def test_the_faded_rules_of_a_shaded_header_row_are_found():
+    """A faded page: paper 254, a header row shaded 232 (grain +-4) between rules of 205.
+    The ink threshold takes part of the shading, so the strips beside the rules are
+    part ink; their grey is even, unlike letters', and the rules are rules."""
+    rng = np.random.default_rng(0)
+    grey = np.full((400, 1400), 254, np.uint8)
+    grey[103:175, 100:1300] = (232 + rng.integers(-4, 5, (72, 1200))).astype(np.uint8)
+    for y in (100, 175):
+        grey[y:y + 3, 100:1300] = 205
+    grey[100:300, 100:103] = grey[100:300, 1297:1300] = 205
+    grey[297:300, 100:1300] = 205
+    rules, _ = cleanup.find_rules(cleanup.line_ink(grey, 300), 300, grey)
+    found = [r for r in rules if r.y0 == r.y1 and r.x1 - r.x0 > 1000]
+    ys = [r.y0 for r in sorted(found, key=lambda r: r.y0)]
+    assert len(ys) == 3 and all(abs(y - want) <= 2 for y, want in zip(ys, (101, 176, 298), strict=True)), ys
+
+
 def test_no_rules_on_plain_text():
     _, page = scanned(synthetic_page(table=False), skew=-2.0)
     assert cleanup.clean_page(page).rules == ()

@@ -222,25 +222,34 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return h, v
 
 
-def _flanks_clear(ink: np.ndarray, x: int, y: int, w: int, h: int, horizontal: bool, dpi: int) -> bool:
-    """True when the strips along both sides of a candidate line are mostly paper.
+def _flanks_clear(ink: np.ndarray, grey: np.ndarray | None, x: int, y: int, w: int, h: int, horizontal: bool,
+                  dpi: int) -> bool:
+    """True when the strips along both sides of a candidate line are paper or shading.
 
     A rule stands alone; a run through a line of (bold) text has the rest of the
-    letters right above and below it.
+    letters right above and below it. A strip is clear when little of it is ink, or
+    when its grey is even (a shaded header row that a faded page's ink threshold
+    takes in part: letters make a strip uneven, a shading does not).
     """
     gap, band = max(2, int(dpi * 0.01)), max(2, int(dpi * 0.012))
-    if horizontal:
-        a = ink[max(0, y - gap - band):max(0, y - gap), x:x + w]
-        b = ink[y + h + gap:y + h + gap + band, x:x + w]
-    else:
-        a = ink[y:y + h, max(0, x - gap - band):max(0, x - gap)]
-        b = ink[y:y + h, x + w + gap:x + w + gap + band]
-    dens = [float((s > 0).mean()) for s in (a, b) if s.size]
-    return not dens or max(dens) < 0.2
+
+    def strips(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if horizontal:
+            return (img[max(0, y - gap - band):max(0, y - gap), x:x + w],
+                    img[y + h + gap:y + h + gap + band, x:x + w])
+        return (img[y:y + h, max(0, x - gap - band):max(0, x - gap)],
+                img[y:y + h, x + w + gap:x + w + gap + band])
+
+    greys = strips(grey) if grey is not None else (None, None)
+    return all(s.size == 0 or float((s > 0).mean()) < 0.2 or (g is not None and float(g.std()) < EVEN_GREY)
+               for s, g in zip(strips(ink), greys, strict=True))
 
 
-def _segments(mask: np.ndarray, horizontal: bool, dpi: int, ink: np.ndarray | None = None
-              ) -> tuple[list[Rule], np.ndarray]:
+EVEN_GREY = 8.0  # grey levels of spread in a strip of shading or paper (letters beside a run: 15-20)
+
+
+def _segments(mask: np.ndarray, horizontal: bool, dpi: int, ink: np.ndarray | None = None,
+              grey: np.ndarray | None = None) -> tuple[list[Rule], np.ndarray]:
     """Line segments of one direction, and the mask of the components kept as lines.
 
     A component is a line when it is long (>= 0.4 in) and not a filled block, or
@@ -258,7 +267,7 @@ def _segments(mask: np.ndarray, horizontal: bool, dpi: int, ink: np.ndarray | No
         length, thick = (w, h) if horizontal else (h, w)
         if thick > dpi * 0.08 or not (length >= dpi * 0.4 or thick <= dpi * 0.022):
             continue
-        if ink is not None and not _flanks_clear(ink, x, y, w, h, horizontal, dpi):
+        if ink is not None and not _flanks_clear(ink, grey, x, y, w, h, horizontal, dpi):
             continue
         kept.append(c)
         if horizontal:
@@ -317,11 +326,12 @@ def line_ink(grey: np.ndarray, dpi: int) -> np.ndarray:
     return out
 
 
-def find_rules(ink: np.ndarray, dpi: int) -> tuple[tuple[Rule, ...], np.ndarray]:
-    """Ruling line segments and the mask of their pixels."""
+def find_rules(ink: np.ndarray, dpi: int, grey: np.ndarray | None = None
+               ) -> tuple[tuple[Rule, ...], np.ndarray]:
+    """Ruling line segments and the mask of their pixels (`grey`: the page the ink is of)."""
     h, v = rule_masks(ink, dpi)
-    hr, hm = _segments(h, True, dpi, ink)
-    vr, vm = _segments(v, False, dpi, ink)
+    hr, hm = _segments(h, True, dpi, ink, grey)
+    vr, vm = _segments(v, False, dpi, ink, grey)
     return tuple(hr + vr), cv2.bitwise_or(hm, vm)
 
 
@@ -560,7 +570,7 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
 
     if born_digital:
         # exact text layer: geometry is already right; only the rules are needed
-        rules, _ = find_rules(line_ink(grey, dpi), dpi)
+        rules, _ = find_rules(line_ink(grey, dpi), dpi, grey)
         return CleanPage(page.source, page.page, dpi, grey, rules, 0, 0.0, IDENTITY,
                          page.text_layer, page.text_layer_note, None)
 
@@ -582,7 +592,7 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
             skew = 0.0
     if rotation or skew:  # one resampling of the page for both
         grey, forward = turn_and_level(grey, rotation, skew)
-    rules, rule_px = find_rules(line_ink(grey, dpi), dpi)
+    rules, rule_px = find_rules(line_ink(grey, dpi), dpi, grey)
     ocr_image = text_image(grey, dpi, rules, rule_px, s)
     back = np.linalg.inv(forward)
     log.debug("%s p%d: rotation %d, skew %.2f, %d rules", page.source, page.page, rotation,
