@@ -353,6 +353,16 @@ def test_numbered_headings_are_activities_unless_they_say_program(enum: str, bod
     assert rows.section_kind(f"{enum} Program {body}") == "program"
 
 
+def test_a_header_cell_is_known_through_the_marks_and_stray_letters_of_a_faded_scan() -> None:
+    # a faded header row, its inner rules lost: each column's part of one cell, as read
+    for read, role in (("No”", "no"), ("“Indikutor-Kinerja . 0d Dg", "indicator"), ("Target ;", "target"),
+                       (". Sasaran Strategis 0 moda 7", "goal")):
+        assert rows.role_of(read) == role, read
+    for data in ("(1)", "1.", "A. Program Penyelenggaraan Pemilihan Umum", "- Program Dukungan Manajemen",
+                 "100%", "Uraian"):
+        assert rows.role_of(data) is None, data
+
+
 @given(st.text())
 def test_more_parsers_never_raise(text: str) -> None:
     try:

@@ -79,8 +79,25 @@ class RawRow:
 
 
 def role_of(text: str) -> str | None:
-    """The column role a header cell names, or None."""
+    """The column role a header cell names, or None.
+
+    The cell's text is like a header name, or starts like one. Failing that, the
+    marks and stray letters or digits OCR reads from a faded or shaded header ('No”',
+    '“Indikutor-Kinerja . 0d Dg') are left out (only words of three characters or
+    more with a letter count, and 'no') and what is left must be like a name, not only
+    start like one (a section row '- Program Dukungan Manajemen' is no header).
+    """
     t = clean_text(text).lower()
+    role = _role(t, loose=True)
+    if role is None:
+        words = (w.strip(".,;:'\"“”‘’«»()[]|!*-–—") for w in t.split())
+        core = " ".join(w for w in words
+                        if w in ("no", "no.") or (len(w) > 2 and any(ch.isalpha() for ch in w)))
+        role = _role(core, loose=False) if core != t else None
+    return role
+
+
+def _role(t: str, loose: bool) -> str | None:
     if not t or len(t) > 40:
         return None
     best, score = None, 0.0
@@ -89,7 +106,7 @@ def role_of(text: str) -> str | None:
             sc = 100.0 if t == n else fuzz.ratio(t, n)
             if role == "no":
                 sc = 100.0 if re.fullmatch(r"n[o0]\.?", t) else 0.0
-            elif len(t) >= 5 and t.startswith(n[:5]):
+            elif loose and len(t) >= 5 and t.startswith(n[:5]):
                 sc = max(sc, 88.0)
             if sc > score:
                 best, score = role, sc
