@@ -363,6 +363,17 @@ def test_a_header_cell_is_known_through_the_marks_and_stray_letters_of_a_faded_s
         assert rows.role_of(data) is None, data
 
 
+def test_a_column_without_a_role_between_no_and_the_indicators_is_the_goal() -> None:
+    edges = (0.0, 100.0, 700.0, 1500.0, 1900.0)
+    table = Table(1, (0.0, 0.0, 1900.0, 100.0), 2, 4, (), edges, (0.0, 50.0, 100.0))
+    got = rows.repair_roles(("no", None, "indicator", "target"), table)
+    assert got == ("no", "goal", "indicator", "target")
+    # with a goal column read, a column without a role is a split of its left neighbour
+    assert rows.repair_roles(("no", "goal", None, "indicator", "target"),
+                             Table(1, (0.0, 0.0, 1900.0, 100.0), 2, 5, (), (0, 100, 400, 700, 1500, 1900),
+                                   (0.0, 50.0, 100.0))) == ("no", "goal", "goal", "indicator", "target")
+
+
 @given(st.text())
 def test_more_parsers_never_raise(text: str) -> None:
     try:

@@ -214,8 +214,11 @@ def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None,
     """Column roles the header left unread or doubled, from the shape of a target table.
 
     A narrow first column is No; the last column of a table with indicators is the
-    Target; a column without a role (a stray rule split a column in two) belongs to
-    its left neighbour; a role read twice in a row is one column split in two.
+    Target; a column without a role between No and the indicators, in a table with no
+    goal column, is the goal's (No | Sasaran Strategis | Indikator Kinerja | Target:
+    its header read past knowing); any other column without a role (a stray rule split
+    a column in two) belongs to its left neighbour; a role read twice in a row is one
+    column split in two.
     """
     out = list(roles)
     n = len(out)
@@ -227,6 +230,10 @@ def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None,
         out[0] = "no"
     if "target" not in out and out[-1] in (None, "indicator", "goal", "unit") and widths[-1] / total < 0.25:
         out[-1] = "target"
+    if "goal" not in out:
+        for i in range(1, n - 1):
+            if out[i - 1] == "no" and out[i] is None and out[i + 1] == "indicator":
+                out[i] = "goal"
     for i in range(1, n):
         if out[i] is None and out[i - 1] is not None:
             out[i] = out[i - 1]
