@@ -222,6 +222,9 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     return h, v
 
 
+EVEN_GREY = 8.0  # grey levels of spread in a strip of shading or paper (letters beside a run: 15-20)
+
+
 def _flanks_clear(ink: np.ndarray, grey: np.ndarray | None, x: int, y: int, w: int, h: int, horizontal: bool,
                   dpi: int) -> bool:
     """True when the strips along both sides of a candidate line are paper or shading.
@@ -244,8 +247,6 @@ def _flanks_clear(ink: np.ndarray, grey: np.ndarray | None, x: int, y: int, w: i
     return all(s.size == 0 or float((s > 0).mean()) < 0.2 or (g is not None and float(g.std()) < EVEN_GREY)
                for s, g in zip(strips(ink), greys, strict=True))
 
-
-EVEN_GREY = 8.0  # grey levels of spread in a strip of shading or paper (letters beside a run: 15-20)
 
 
 def _segments(mask: np.ndarray, horizontal: bool, dpi: int, ink: np.ndarray | None = None,

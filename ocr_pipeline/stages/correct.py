@@ -37,6 +37,7 @@ from rapidfuzz import fuzz
 from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name
+from .layout import word_height
 from .rows import INDICATOR_STARTS, RawRow, TextBox
 from .values import (
     ParsedTarget,
@@ -306,8 +307,8 @@ def _full_reading(box: TextBox, ctx: _Ctx) -> str | None:
     if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None:
         return None
     x0, y0, x1, y1 = box.bbox
-    heights = sorted(w.bbox[3] - w.bbox[1] for w in box.words) or [y1 - y0]
-    reach = heights[len(heights) // 2] / 2  # the marks at the ends the first reading left out
+    # the marks at the ends the first reading left out
+    reach = (word_height(box.words) if box.words else y1 - y0) / 2
     again = next(iter(ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line")), None)
     if again is None:
         return None

@@ -69,6 +69,11 @@ def _median(vals: Sequence[float]) -> float:
     return s[len(s) // 2] if s else 0.0
 
 
+def word_height(words: Iterable[Word]) -> float:
+    """The median height of words (0.0 for none): the size of the text they are."""
+    return _median([w.bbox[3] - w.bbox[1] for w in words])
+
+
 def words_to_lines(words: Iterable[Word], *, max_gap: float | None = None) -> tuple[Line, ...]:
     """Group words into lines, top to bottom.
 
@@ -79,7 +84,7 @@ def words_to_lines(words: Iterable[Word], *, max_gap: float | None = None) -> tu
     ws = sorted(words, key=lambda w: (w.cy, w.bbox[0]))
     if not ws:
         return ()
-    h_med = _median([w.bbox[3] - w.bbox[1] for w in ws]) or 1.0
+    h_med = word_height(ws) or 1.0
     rows: list[list[Word]] = []
     for w in ws:
         placed = False

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
-from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
+from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
 from .values import enumerator_kind, split_enumerator, split_heading
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
@@ -367,7 +367,7 @@ def _aligned(items: Sequence[Sequence[Word]], groups: Sequence[Sequence[Word]]) 
     for item, g in zip(items, groups, strict=True):
         if not item:
             return False
-        h = sorted(w.bbox[3] - w.bbox[1] for w in item)[len(item) // 2]
+        h = word_height(item)
         cy = sum(w.cy for w in g) / len(g)
         if not min(w.bbox[1] for w in item) - h / 2 <= cy <= max(w.bbox[3] for w in item) + h / 2:
             return False
@@ -592,8 +592,8 @@ def _indented(text: TextBox, heading: TextBox) -> bool:
     A numbered text is the next indicator wherever it starts."""
     if split_enumerator(text.text)[0] or not text.words or not heading.words:
         return False
-    height = sorted(w.bbox[3] - w.bbox[1] for w in heading.words)[len(heading.words) // 2]
-    return words_to_lines(text.words)[0].bbox[0] - words_to_lines(heading.words)[0].bbox[0] >= height
+    return (words_to_lines(text.words)[0].bbox[0] - words_to_lines(heading.words)[0].bbox[0]
+            >= word_height(heading.words))
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:
