@@ -209,6 +209,15 @@ def test_unshade_leaves_a_blurred_smudge_alone():
     assert np.array_equal(cleanup.unshade(ink, grey, DPI), ink)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_median_under_a_mask_is_numpys_median(seed):
+    rng = np.random.default_rng(seed)
+    grey = rng.integers(0, 256, (97, 131), dtype=np.uint8)
+    mask = ((rng.random(grey.shape) < 0.3) * 255).astype(np.uint8)  # odd and even counts
+    mask[0, : seed + 1] = 255
+    assert cleanup.median_under(grey, mask) == float(np.median(grey[mask > 0]))
+
+
 def test_table_rules_are_not_in_the_image_ocr_reads():
     _, page = scanned(synthetic_page(), skew=0.0)
     clean = cleanup.clean_page(page)
