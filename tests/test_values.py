@@ -98,6 +98,8 @@ def test_dates(raw: str, iso: str | None, kept: str) -> None:
         ("Dr.H. Dedi", "", "Dr.H. Dedi"),
         ("«Sapi potong", "«", "Sapi potong"),  # a bullet OCR read as « or “, glued to its item
         ("“Telur", "“", "Telur"),
+        (". Sapi potong", ".", "Sapi potong"),  # a small bullet read as a period or a comma
+        (", Kerbau", ",", "Kerbau"),
         ("oKe", "", "oKe"),
         ("Ll. Persentase arsip", "Ll.", "Persentase arsip"),  # "1." read "Ll."
         ("ll Jumlah", "", "ll Jumlah"),
