@@ -223,7 +223,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     # a lone dash after a word in small letters or a comma is noise read off a justified line
     # or a rule ('Meningkatnya – Kapasitas', 'masyarakat, – pendidikan'), but between two
     # forms of one stem ('Perundang – Undangan'); a lone period between lower-case words, a
-    # lone '=' or '~' between words, a lone period or dash at the end, specks; a period
+    # lone '=' or '~' between words, a lone period, dash or bullet at the end, specks; a period
     # between lower-case words is a comma ('cepat. tepat'); a bracket has a space before it
     new = re.sub(r"(?<=[a-z]) \. (?=[a-z])", " ", fixed)
     new = re.sub(r"(\S+) [-–—] (?=(\w+))", lambda m: m.group(0) if not re.search(r"[a-z,]$", m.group(1))
@@ -231,7 +231,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
     new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
     new = re.sub(r"(?<=[A-Za-z])\((?=[\w%])", " (", new)  # 'SNI(%)': the space before a bracket lost
-    new = re.sub(r"(?<=\w) [.=~^|_»«\-–—]$", "", new)
+    new = re.sub(r"(?<=[\w)]) [.=~^|_»«+•·*▪●“”„°>\-–—]$", "", new)  # a bullet's speck too
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
     return new, fixes
