@@ -358,6 +358,20 @@ def test_an_empty_cell_read_again_is_empty_and_a_number_beside_a_rule_is_read_wi
     assert number.text == "80"
 
 
+def test_a_faint_number_in_a_faintly_ruled_cell_is_read_again():
+    # a faded scan: grey rules and a grey number; a dark speck sets the crop's darkest ink.
+    # Left in the crop, the frame round the number made Tesseract read nothing at all
+    page = np.full((400, 900), 248, np.uint8)
+    cv2.rectangle(page, (20, 20), (420, 380), 185, 3)
+    cv2.putText(page, "75%", (110, 150), cv2.FONT_HERSHEY_SIMPLEX, 2.2, 165, 5)
+    page[300:304, 300:304] = 110
+    crop, ink = ocr.without_rules(page[14:386, 14:426])
+    assert crop[:, :12].min() >= 248 and crop[-12:, :].min() >= 248  # the frame is paper
+    assert ink > ocr.MIN_INK  # the number is ink
+    got = ocr.reread([(page, (20, 20, 420, 380), 1.0)], psm=6)[0]
+    assert any(ch.isdigit() for ch in got.text)  # read, if not read right: it is flagged, not empty
+
+
 def test_a_region_tesseract_dies_on_costs_the_others_nothing(monkeypatch):
     def read_many(images, **kw):
         if any(im[25, 25] == 0 for im in images):  # the speck Tesseract dies on (SIGFPE: exit -8)

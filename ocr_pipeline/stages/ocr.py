@@ -533,7 +533,8 @@ def without_rules(crop: np.ndarray) -> tuple[np.ndarray, int]:
     if grey.size == 0:
         return crop, 0
     paper, ink = float(np.median(grey)), float(grey.min())
-    dark = (grey < (paper + ink) / 2).astype(np.uint8)
+    faint = paper - 0.25 * (paper - ink)  # ink is darker than this, faint ink too
+    dark = (grey < faint).astype(np.uint8)
     h, w = dark.shape
     rules = np.zeros_like(dark)
     for size in ((max(1, int(0.9 * w)), 1), (1, max(1, int(0.9 * h)))):
@@ -542,7 +543,7 @@ def without_rules(crop: np.ndarray) -> tuple[np.ndarray, int]:
         wide = cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0  # with the grey fringe of the rule
         crop, grey = crop.copy(), grey.copy()
         crop[wide], grey[wide] = 255, 255
-    return crop, int(np.count_nonzero(grey < paper - 0.25 * (paper - ink)))
+    return crop, int(np.count_nonzero(grey < faint))
 
 
 def reread(regions: Sequence[tuple[np.ndarray, BBox, float]], *, lang: str = "ind",
