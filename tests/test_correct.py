@@ -467,6 +467,7 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                         ("Meningkatnya Olahraga – Jawa – Barat", "Meningkatnya Olahraga Jawa Barat"),
                         ("Pendidikan Pemilih Pemula dan Marjinal –", "Pendidikan Pemilih Pemula dan Marjinal"),
                         ("Jumlah populasi ternak (ekor) +", "Jumlah populasi ternak (ekor)"),
+                        ("Jumlah sarana – pemasaran peternakan", "Jumlah sarana pemasaran peternakan"),
                         ("Terwujudnya Perundang – Undangan", "Terwujudnya Perundang – Undangan"),
                         ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan")):
         assert run(draft(row("Jumlah kasus penyakit", "2 kasus", goal=read)))["targets"][0][

@@ -238,9 +238,10 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
 
 
 def _one_stem(a: str, b: str) -> bool:
-    """Two words that share a stem of four letters or more ('Perundang', 'Undangan')."""
-    m = difflib.SequenceMatcher(a=a.lower(), b=b.lower(), autojunk=False)
-    return m.find_longest_match(0, len(a), 0, len(b)).size >= 4
+    """Two forms of one stem: the second opens with four letters or more of the first
+    ('Perundang', 'Undangan'; not 'sarana', 'pemasaran')."""
+    m = difflib.SequenceMatcher(a=a.lower(), b=b.lower(), autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.size >= 4 and m.b == 0
 
 
 def two_goals(goal: str | None) -> str | None:
