@@ -527,14 +527,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablation-pages", type=int, default=None,
                     help="pages per group in the ablation (default: --pages)")
     ap.add_argument("--seed", type=int, default=None,
-                    help="draw the simulated pages with this seed instead of the set's (a new development set)")
+                    help="draw the simulated pages with this seed, not the set's (a development set)")
     ap.add_argument("--groups", default="", help="only these groups (comma-separated prefixes)")
     ap.add_argument("--methods", default="", help="only these methods (comma-separated)")
     ap.add_argument("--out", type=Path, default=None, help="JSON result (default in results/)")
     args = ap.parse_args(argv)
 
     t0 = time.time()
-    pages = sim_pages(args.set, args.pages, args.jobs, args.seed) + real_pages(args.set, args.pages, args.jobs)
+    pages = sim_pages(args.set, args.pages, args.jobs, args.seed)
+    pages += real_pages(args.set, args.pages, args.jobs)
     if args.set == "heldout":
         pages += ocrmypdf_pages()
     if args.groups:

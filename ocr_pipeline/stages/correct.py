@@ -240,8 +240,9 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
 def _one_stem(a: str, b: str) -> bool:
     """Two forms of one stem: the second opens with four letters or more of the first
     ('Perundang', 'Undangan'; not 'sarana', 'pemasaran')."""
-    m = difflib.SequenceMatcher(a=a.lower(), b=b.lower(), autojunk=False).find_longest_match(0, len(a), 0, len(b))
-    return m.size >= 4 and m.b == 0
+    m = difflib.SequenceMatcher(a=a.lower(), b=b.lower(), autojunk=False)
+    common = m.find_longest_match(0, len(a), 0, len(b))
+    return common.size >= 4 and common.b == 0
 
 
 def two_goals(goal: str | None) -> str | None:
