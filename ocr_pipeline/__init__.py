@@ -43,35 +43,13 @@ def run(inputs: str | os.PathLike | Iterable[str | os.PathLike], out_dir: str | 
     than one worker, call it under `if __name__ == "__main__":` in a script: the worker
     processes import the script's main module.
     """
+    from . import pipeline
     from .config import run_config
 
     config = run_config(out_dir, **settings)
-    if executor is None:
-        start_worker_server(config.workers, config.scheduler)
-    from . import pipeline
-
     items = [inputs] if isinstance(inputs, str | os.PathLike) else list(inputs)
     report = pipeline.stderr_progress() if progress is True else (progress or None)
     return pipeline.run(items, config, executor=executor, progress=report)
-
-
-WORKER_MODULE = "ocr_pipeline.pipeline"  # what the local worker processes are forked with, imported
-
-
-def start_worker_server(workers: int, scheduler: str | None = None) -> Any:
-    """The context local worker processes come from: a fork server that has imported the
-    pipeline. Started here, before this process imports the pipeline itself, so that
-    both imports (0.6 s: OpenCV, pandas through pytesseract, the stages) run side by side;
-    `None` when the run has no local workers (one worker runs in this process; a Dask cluster)."""
-    if workers <= 1 or scheduler:
-        return None
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload([WORKER_MODULE])
-    forkserver.ensure_running()
-    return ctx
 
 
 def __getattr__(name: str) -> Any:

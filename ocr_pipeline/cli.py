@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, start_worker_server
+from . import __version__
 from .config import Limits, OcrSettings, RunConfig, default_workers
 from .errors import ExitCode, PipelineError
 
@@ -78,7 +78,6 @@ def _logging(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    start_worker_server(args.workers, args.scheduler)
     from . import pipeline
 
     config = RunConfig(

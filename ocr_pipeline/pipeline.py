@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import shutil
 import sys
@@ -38,7 +39,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from . import __version__, review, start_worker_server
+from . import __version__, review
 from ._exec import tesseract
 from .config import RunConfig
 from .errors import BadArgsError, InputFileError, MissingDependencyError, OcrError, OutputError, PipelineError
@@ -576,11 +577,12 @@ def _is_dask_client(executor: Any) -> bool:
 def _make_executor(config: RunConfig) -> Any:
     if config.scheduler:
         return _DaskExecutor.connect(config.scheduler)
+    if config.workers == 1:
+        return _LocalExecutor()
     # Workers forked from a server process that has imported the pipeline: they start at
     # once, and do not inherit this process's threads (the progress bar's, a Dask client's).
-    ctx = start_worker_server(config.workers)
-    if ctx is None:
-        return _LocalExecutor()
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
     return ProcessPoolExecutor(max_workers=config.workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(os.getpid(),))
 
