@@ -298,6 +298,20 @@ def test_a_header_read_from_one_cell_across_the_table_gives_the_columns_and_skip
     assert cols is not None and skip == 1
 
 
+def test_a_cell_over_two_columns_of_one_role_is_read_once() -> None:
+    # a table whose target column the rules split in two (its header said Target twice),
+    # with the rule between them lost in one row: that row's cell spans both
+    edges = (0.0, 100.0, 700.0, 1500.0, 1700.0, 1900.0)
+    cells = (Cell(0, 0, (0.0, 50.0, 100.0, 100.0), (Word("1.", 0.9, (10.0, 60.0, 40.0, 90.0)),)),
+             Cell(0, 1, (100.0, 50.0, 700.0, 100.0), (Word("Meningkatnya", 0.9, (110.0, 60.0, 300.0, 90.0)),)),
+             Cell(0, 2, (700.0, 50.0, 1500.0, 100.0), (Word("Persentase", 0.9, (710.0, 60.0, 900.0, 90.0)),)),
+             Cell(0, 3, (1500.0, 50.0, 1900.0, 100.0), (Word("87%", 0.9, (1680.0, 60.0, 1760.0, 90.0)),),
+                  col_span=2))
+    table = Table(1, (0.0, 50.0, 1900.0, 100.0), 1, 5, cells, edges, (50.0, 100.0))
+    got = rows.table_rows(table, rows.Columns(("no", "goal", "indicator", "target", "target")), 0)
+    assert [(r.indicator.text, r.target.text) for r in got] == [("Persentase", "87%")]
+
+
 _LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "
                                  "selanjutnya disebut Bandung, Januari 15 Rp 1.000.000,- NIP. Program A. 1. "
                                  "- %".split())

@@ -438,10 +438,12 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
         for role, idx in (("no", c_no), ("goal", c_goal), ("indicator", c_ind), ("unit", c_unit),
                           ("target", c_tgt)):
             ws: list[Word] = []
+            taken: set[int] = set()  # a cell over two columns of one role is read once
             for c in idx:
                 cell = cell_at(table, r, c)
-                if cell is None:
+                if cell is None or id(cell) in taken:
                     continue
+                taken.add(id(cell))
                 if cell.col_span > 1 and role in ("goal", "indicator", "target"):
                     span_cells.append(cell)
                 if role == "goal" or cell.row_span == 1 or role == "no":
