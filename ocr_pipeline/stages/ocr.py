@@ -523,11 +523,12 @@ MIN_INK = 20  # pixels of ink a region needs to be read again (a '1' at 300 dpi 
 def without_rules(crop: np.ndarray) -> tuple[np.ndarray, int]:
     """A crop with the ruling lines along it whitened, and the count of ink pixels left.
 
-    A dark run across 90 % of the crop's width or height is a rule at a cell's edge,
+    A run of ink across 90 % of the crop's width or height is a rule at a cell's edge,
     never text (the crop is padded round its text): Tesseract reads the frame of an
-    empty cell as '0', a rule beside a number as '1' or '|'. Dark is darker than
-    midway between the crop's paper and its darkest ink (pages differ in contrast);
-    the ink left counts what is darker than a quarter of the way (faint text too).
+    empty cell as '0', a rule beside a number as '1' or '|', and nothing at all of a
+    grey number in a grey frame. Ink is darker than a quarter of the way from the
+    crop's paper to its darkest pixel (pages differ in contrast; a faded scan's rules
+    are grey), for the rules and for the ink left.
     """
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     if grey.size == 0:
