@@ -40,6 +40,7 @@ from .documents import Draft, clean_name
 from .layout import word_height
 from .rows import INDICATOR_STARTS, RawRow, TextBox
 from .values import (
+    BULLET_MARKS,
     ParsedTarget,
     fix_digits,
     fix_percent,
@@ -231,7 +232,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
     new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
     new = re.sub(r"(?<=[A-Za-z])\((?=[\w%])", " (", new)  # 'SNI(%)': the space before a bracket lost
-    new = re.sub(r"(?<=[\w)]) [.=~^|_»«+•·*▪●“”„°>\-–—]$", "", new)  # a bullet's speck too
+    new = re.sub(rf"(?<=[\w)]) [.=~^|_{BULLET_MARKS}\-–—]$", "", new)  # a bullet's speck too
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
     return new, fixes

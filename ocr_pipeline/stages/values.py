@@ -217,9 +217,12 @@ def parse_date(raw: str) -> ParsedDate:
     return ParsedDate(None, text, int(y.group(0)) if y else None)
 
 
+BULLET_MARKS = "•·*▪●+«»“”„°>"  # what OCR reads a printed bullet as (a dash aside)
+
 _ENUM = re.compile(
     r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:,\d{1,2})+(?=\.)|[lL|][l1|](?=[.)]))[.)]?"
-    r"|(?P<bullet>[-–—]{1,3}|[•·*▪●o+«»“”„°>¢©®.,]))(?:\s+|(?<=[.)])(?=[A-Z])|(?<=[-–—•·*▪●«»“”„°>])(?=[A-Z][a-z]))"  # OCR reads • as + « “ . ...
+    rf"|(?P<bullet>[-–—]{{1,3}}|[{BULLET_MARKS}o¢©®.,]))"  # a small bullet read as a period or a comma too
+    r"(?:\s+|(?<=[.)])(?=[A-Z])|(?<=[-–—•·*▪●«»“”„°>])(?=[A-Z][a-z]))"
 )
 
 
