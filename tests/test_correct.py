@@ -401,6 +401,45 @@ def test_a_header_word_like_a_misreading_of_the_agreements_own_word_is_flagged_n
     assert "second_party.position" not in doc["needs_review"]
 
 
+def test_an_office_read_differently_in_its_echo_in_a_position_is_flagged_on_the_misread_side() -> None:
+    pos = "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia Sekretariat KPU Provinsi Kalimantan Timur"
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Provinsi Kalin Aman Timur"),
+                subunit=box("Partisipasi, Hubungan Masyarakat Ma dan Sumber Daya Manusia"),
+                first_position=box(pos), second_position=box("Sekretaris KPU Provinsi Kalimantan Timur"))
+    doc = run(d)
+    assert doc["organization"] == "Sekretariat KPU Provinsi Kalin Aman Timur"  # flagged, not changed
+    assert {"organization", "subunit"} <= set(doc["needs_review"])
+    assert "first_party.position" not in doc["needs_review"]
+    assert any("is printed as 'sekretariat kpu provinsi kalimantan timur' in first_party.position" in w
+               for w in doc["warnings"])
+    # the position misread, the organisation right: the position is flagged
+    d = replace(d, organization=box("Sekretariat KPU Provinsi Kalimantan Timur"),
+                subunit=box("Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"),
+                first_position=box(pos.replace("Partisipasi,", "Partisipast,")))
+    doc = run(d)
+    assert "first_party.position" in doc["needs_review"]
+    assert not {"organization", "subunit"} & set(doc["needs_review"])
+
+
+def test_an_office_whose_echo_is_another_office_of_known_words_is_not_flagged() -> None:
+    # 'Sekretariat KPU ...' is two letters from 'Sekretaris KPU ...', the second party's post
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Kota Tarakan"),
+                first_position=box("Kasubbag Umum dan Logistik KPU Kota Tarakan"),
+                second_position=box("Sekretaris KPU Kota Tarakan"))
+    doc = run(d)
+    assert not {"organization", "first_party.position", "second_party.position"} & set(doc["needs_review"])
+
+
+def test_a_period_inside_the_name_of_an_office_is_flagged() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), subunit=box("Keuangan. Umum dan Logistik"))
+    doc = run(d)
+    assert "subunit" in doc["needs_review"]
+    assert any("'Keuangan. U': a period inside the name of an office" in w for w in doc["warnings"])
+    doc = run(replace(d, subunit=box("Keuangan, Umum dan Logistik"),
+                      second_position=box("Kepala Dinas Kab. Bontang")))
+    assert not {"subunit", "second_party.position"} & set(doc["needs_review"])
+
+
 def test_rows_cut_by_position_mark_the_row_set_as_uncertain() -> None:
     cut = replace(row("Indeks kepuasan masyarakat", "80%"), split_by_position=True)
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), cut))

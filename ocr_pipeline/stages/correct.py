@@ -924,6 +924,49 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     return out
 
 
+ECHO_EDITS = 0.1  # a value and its echo in a position differ by at most this share of its letters
+
+
+def _echo_doubts(values: dict[str, str | None], positions: dict[str, str | None],
+                 seen: Counter[str], lexicon: Lexicon) -> list[tuple[str, str]]:
+    """Doubts from an office printed twice: the organisation or subunit read in a
+    party's position too ('Kasubbag Partisipasi, ... Sekretariat KPU Provinsi Kalimantan
+    Timur'). Where a value is printed in no position as it is but a few letters away
+    (at most `ECHO_EDITS` of them) from a run of a position's words, one of the two
+    readings is wrong; each side whose differing words are words the lexicon does not
+    know and the agreement prints once only ('Kalin Aman' against 'Kalimantan', 'Ma'
+    inserted, 'Logisuk') is flagged, with the other reading in the reason. Words known
+    on both sides ('Sekretariat' against 'Sekretaris KPU') are two offices, not a misread.
+    Returns (path, reason) pairs."""
+    from rapidfuzz.distance import Levenshtein
+
+    def known(word: str) -> bool:
+        return word in lexicon or seen[word] >= 2
+
+    out = []
+    for vpath, value in values.items():
+        vw = [k for k in map(_word_key, (value or "").split()) if k]
+        vtext = " ".join(vw)
+        if len(vtext) < 10:
+            continue
+        best: tuple[int, str, list[str]] | None = None
+        for ppath, position in positions.items():
+            pw = [k for k in map(_word_key, (position or "").split()) if k]
+            for i in range(len(pw)):
+                for j in range(i + max(1, len(vw) - 2), min(len(pw), i + len(vw) + 2) + 1):
+                    d = Levenshtein.distance(vtext, " ".join(pw[i:j]))
+                    if best is None or d < best[0]:
+                        best = (d, ppath, pw[i:j])
+        if best is None or best[0] == 0 or best[0] > max(1, ECHO_EDITS * len(vtext)):
+            continue
+        _, ppath, echo = best
+        if any(not known(w) for w in vw if w not in echo):
+            out.append((vpath, f"{value!r} is printed as {' '.join(echo)!r} in {ppath}: one is misread"))
+        if any(not known(w) for w in echo if w not in vw):
+            out.append((ppath, f"{' '.join(echo)!r} is printed as {value!r} in {vpath}: one is misread"))
+    return out
+
+
 # words Indonesian names of offices leave in lower case
 _SMALL_WORDS = frozenset(
     "dan yang di ke dari untuk pada atau serta dengan dalam bagi oleh atas terhadap".split())
@@ -985,6 +1028,9 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     out = [odd_marks(text) if path != "signed_place" else None]
     if office and text[:1].islower() and not text.islower():
         out.append(f"{text!r} starts with a small letter: its beginning may be lost")
+    stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text) if office else None
+    if stop:  # names of offices shorten words of up to 5 letters only ('Prov.', 'Kab.')
+        out.append(f"{stop.group(0)!r}: a period inside the name of an office may be a misread comma or speck")
     if path.endswith(".position") and not starts_with_post(text):
         out.append(f"{text!r} does not start with a post (Kepala, Sekretaris, ...): "
                    "its beginning may be lost")
@@ -1081,6 +1127,13 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     second = Party(text(draft.second_name, "second_party.name"),
                    text(draft.second_position, "second_party.position"))
     place = text(draft.place, "signed_place")
+    echoes = [] if exact else _echo_doubts({"organization": organization, "subunit": subunit},
+                                           {"first_party.position": first.position,
+                                            "second_party.position": second.position},
+                                           seen, ctx.knowledge.lexicon)
+    for path, why in echoes:
+        needs.append(path)
+        warnings.append(f"{path}: {why}")
     signed_date = draft.date.iso if draft.date else None
     signed_raw = draft.date.raw if draft.date else None
     if draft.date is None:
