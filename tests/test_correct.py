@@ -402,8 +402,10 @@ def test_a_header_word_like_a_misreading_of_the_agreements_own_word_is_flagged_n
 
 
 def test_an_office_read_differently_in_its_echo_in_a_position_is_flagged_on_the_misread_side() -> None:
-    pos = "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia Sekretariat KPU Provinsi Kalimantan Timur"
-    d = replace(draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Provinsi Kalin Aman Timur"),
+    pos = ("Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia "
+           "Sekretariat KPU Provinsi Kalimantan Timur")
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85"),
+                      org="Sekretariat KPU Provinsi Kalin Aman Timur"),
                 subunit=box("Partisipasi, Hubungan Masyarakat Ma dan Sumber Daya Manusia"),
                 first_position=box(pos), second_position=box("Sekretaris KPU Provinsi Kalimantan Timur"))
     doc = run(d)

@@ -1030,7 +1030,8 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
         out.append(f"{text!r} starts with a small letter: its beginning may be lost")
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text) if office else None
     if stop:  # names of offices shorten words of up to 5 letters only ('Prov.', 'Kab.')
-        out.append(f"{stop.group(0)!r}: a period inside the name of an office may be a misread comma or speck")
+        out.append(f"{stop.group(0)!r}: a period inside the name of an office may be a misread comma "
+                   "or speck")
     if path.endswith(".position") and not starts_with_post(text):
         out.append(f"{text!r} does not start with a post (Kepala, Sekretaris, ...): "
                    "its beginning may be lost")
