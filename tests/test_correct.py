@@ -599,11 +599,16 @@ def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() 
     # readings that disagree leave the amount as read, flagged
     unsure = run(d, reader("Rp 3.079.961.000,00", "Rp 3.079.981.000,00", "3.019.961.000"))["budget"][0]
     assert unsure["amount"] == 2079961600 and unsure["needs_review"]
-    # an amount read well is not read again
+    # an amount read well is read once more, digits only: flagged when that gives another amount
+    sure = replace(d, budget=(line("Rp 7.155.399.000,00"),))
     calls = []
-    sure = replace(d, budget=(line("Rp 4.105.373.000,-"),))
-    run(sure, lambda page, bbox, kind: calls.append(kind) or [])
-    assert "digits" not in calls
+    doc = run(sure, lambda page, bbox, kind: calls.append(kind) or [])
+    assert calls.count("digits") == 1 and not doc["budget"][0]["needs_review"]
+    for again, flagged in (("7.155.390.000,00", True), ("87.155.399.000,00", True),
+                           ("7.155.399.000.00", False), ("8", False), ("", False)):
+        line_out = run(sure, reader("", "", again))["budget"][0]
+        assert line_out["amount"] == 7155399000 and line_out["needs_review"] is flagged, again
+        assert not flagged or f"reads {again!r} digits only" in line_out["review_reasons"][0]
 
 
 def test_a_budget_amount_too_small_for_a_budget_line_is_flagged() -> None:

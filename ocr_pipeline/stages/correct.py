@@ -585,6 +585,20 @@ def _reread_amount(box: TextBox, ctx: _Ctx) -> tuple[str, int] | None:
     return (got[1][0].strip(), got[0]) if got is not None else None
 
 
+def _amount_read_otherwise(box: TextBox, amount: int, ctx: _Ctx) -> str | None:
+    """A reading of an amount read with confidence, digits only at twice the size (one
+    crop in a call the agreement mostly makes anyway), that gives another amount: the
+    reading, or None. A reading with no thousands group in it ('Rp' taken for digits,
+    nothing read) is no evidence either way."""
+    if ctx.reader is None or box.bbox is None or box.page is None:
+        return None
+    for text in ctx.reader(box.page, box.bbox, "digits"):
+        groups = re.findall(r"\d{1,3}(?:[.,]\d{3})+", text)
+        if groups and int(re.sub(r"\D", "", max(groups, key=len))) != amount:
+            return text
+    return None
+
+
 def _second_readings(page: int, box: BBox, ctx: _Ctx) -> list[str]:
     """The readings of a number's region at full resolution: large, larger, digits only."""
     return ctx.reader(page, box, "text") + ctx.reader(page, box, "digits")
@@ -841,6 +855,11 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
                 audit = audit.corrected(Correction("amount", raw, got[0], "reocr"))
             raw, amount = got
             amount_unsure = []
+        other = (None if doubt or ctx.exact or amount is None
+                 else _amount_read_otherwise(b.amount_text, amount, ctx))
+        if other is not None:
+            reasons.append(f"amount {raw!r} reads {other.strip()!r} digits only at twice the size: "
+                           "check the digits")
         if amount is None:
             reasons.append(f"amount could not be read: {raw!r}")
         elif not rupiah_grouping_ok(raw):
