@@ -169,6 +169,7 @@ def _id_prefix(sha256: str) -> str:
 
 
 CROPS_DIR = "crops"
+REREAD_ROUNDS = 3  # regions read again for an agreement: a reading asks for more at most twice
 _HEADER_BOXES = {
     "title": "title", "organization": "organization", "subunit": "subunit",
     "first_party.name": "first_name", "first_party.position": "first_position",
@@ -314,11 +315,12 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
     draft = documents.draft_agreement(views)
     exact = all(v.page.method == "text-layer" for v in views)
-    # Correction runs twice when it wants regions read again (doubtful values, names,
-    # words that look misread): the first run names them, they are read together (a
-    # Tesseract call costs the loading of its language data), the second run gets their
-    # readings. Each value asks for its own regions whatever others read, so the second
-    # run asks for the same ones.
+    # Correction runs again while it wants regions read again (doubtful values, names,
+    # words that look misread): a run names them, they are read together (a Tesseract
+    # call costs the loading of its language data), the next run gets their readings.
+    # Each value asks for its own regions whatever others read, so a run asks for the
+    # regions the one before it asked for, and for more only where a reading raised a
+    # doubt (an amount read otherwise at full resolution is read three more ways).
     wanted: dict[correct.ReadKey, list[str]] = {}
 
     def reader(page: int, bbox, kind: str) -> list[str]:
@@ -329,8 +331,13 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
                                 knowledge=knowledge, reader=reader, exact=exact)
 
     agreement = agreement_now()
-    if wanted:
-        wanted.update(geometry.reread(list(wanted)))
+    done: set[correct.ReadKey] = set()
+    for _ in range(REREAD_ROUNDS):
+        todo = [key for key in wanted if key not in done]
+        if not todo:
+            break
+        wanted.update(geometry.reread(todo))
+        done.update(todo)
         agreement = agreement_now()
     doc = agreement.to_json()
     mine = [w for w in failed if int(w.split()[1].rstrip(":")) in draft.pages]

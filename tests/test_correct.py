@@ -599,16 +599,29 @@ def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() 
     # readings that disagree leave the amount as read, flagged
     unsure = run(d, reader("Rp 3.079.961.000,00", "Rp 3.079.981.000,00", "3.019.961.000"))["budget"][0]
     assert unsure["amount"] == 2079961600 and unsure["needs_review"]
-    # an amount read well is read once more, digits only: flagged when that gives another amount
+    # an amount read with confidence is checked against its reading at full resolution ...
     sure = replace(d, budget=(line("Rp 7.155.399.000,00"),))
     calls = []
     doc = run(sure, lambda page, bbox, kind: calls.append(kind) or [])
-    assert calls.count("digits") == 1 and not doc["budget"][0]["needs_review"]
-    for again, flagged in (("7.155.390.000,00", True), ("87.155.399.000,00", True),
-                           ("7.155.399.000.00", False), ("8", False), ("", False)):
-        line_out = run(sure, reader("", "", again))["budget"][0]
-        assert line_out["amount"] == 7155399000 and line_out["needs_review"] is flagged, again
-        assert not flagged or f"reads {again!r} digits only" in line_out["review_reasons"][0]
+    assert "line" in calls and "digits" not in calls and not doc["budget"][0]["needs_review"]
+
+    def full(line_text, *others):
+        return lambda page, bbox, kind: {"line": [line_text], "text": list(others[:2]),
+                                         "digits": list(others[2:])}.get(kind, [])
+
+    for again in ("Rp. 7.155.399.000,00", "Rp. 7.155.399.000.00", "Rp8", ""):  # the same, or no evidence
+        out = run(sure, full(again, "Rp 7.155.390.000,00", "Rp 7.155.390.000,00"))["budget"][0]
+        assert out["amount"] == 7155399000 and not out["needs_review"], again
+    # ... read otherwise there, it is read three more ways: the amount two readings give is taken
+    out = run(sure, full("Rp. 7.155.390.000,00", "", "", "7.155.390.000,00"))["budget"][0]
+    assert out["amount"] == 7155390000 and not out["needs_review"]
+    assert [(c["from"], c["method"]) for c in out["corrections"]] == [("Rp 7.155.399.000,00", "reocr")]
+    out = run(sure, full("Rp. 7.155.390.000,00", "Rp 7.155.399.000,00", "", "7.155.399.000,00"))["budget"][0]
+    assert out["amount"] == 7155399000 and not out["needs_review"] and not out["corrections"]
+    # ... and flagged when no two readings agree
+    out = run(sure, full("Rp. 7.155.390.000,00", "Rp 7.155.398.000,00", "", "8.155.399.000"))["budget"][0]
+    assert out["amount"] == 7155399000 and out["needs_review"]
+    assert "reads 'Rp. 7.155.390.000,00' at full resolution" in out["review_reasons"][0]
 
 
 def test_a_budget_amount_too_small_for_a_budget_line_is_flagged() -> None:

@@ -575,28 +575,24 @@ def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
     return not any(ch.isalnum() for t in texts for ch in t)
 
 
-def _reread_amount(box: TextBox, ctx: _Ctx) -> tuple[str, int] | None:
+def _reread_amount(box: TextBox, ctx: _Ctx, also: Sequence[str] = ()) -> tuple[str, int] | None:
     """Read a doubtful Rupiah amount again (large, larger, digits only); the amount two
-    readings grouped by thousands agree on, with one of those readings, or None."""
+    readings (these and `also`) grouped by thousands agree on, with one of those
+    readings, or None."""
     if ctx.reader is None or box.bbox is None or box.page is None:
         return None
-    texts = _second_readings(box.page, box.bbox, ctx)
+    texts = [*also, *_second_readings(box.page, box.bbox, ctx)]
     got = _agreed(texts, lambda t: parse_rupiah(t) if rupiah_grouping_ok(t) else None)
     return (got[1][0].strip(), got[0]) if got is not None else None
 
 
 def _amount_read_otherwise(box: TextBox, amount: int, ctx: _Ctx) -> str | None:
-    """A reading of an amount read with confidence, digits only at twice the size (one
-    crop in a call the agreement mostly makes anyway), that gives another amount: the
-    reading, or None. A reading with no thousands group in it ('Rp' taken for digits,
-    nothing read) is no evidence either way."""
-    if ctx.reader is None or box.bbox is None or box.page is None:
-        return None
-    for text in ctx.reader(box.page, box.bbox, "digits"):
-        groups = re.findall(r"\d{1,3}(?:[.,]\d{3})+", text)
-        if groups and int(re.sub(r"\D", "", max(groups, key=len))) != amount:
-            return text
-    return None
+    """The reading at the page's full resolution of an amount read with confidence (a
+    crop in a call the agreement makes anyway), when it gives another amount; else None.
+    A reading with no thousands group in it is no evidence either way."""
+    again = _full_reading(box, ctx) or ""
+    groups = re.findall(r"\d{1,3}(?:[.,]\d{3})+", again)
+    return again if groups and int(re.sub(r"\D", "", max(groups, key=len))) != amount else None
 
 
 def _second_readings(page: int, box: BBox, ctx: _Ctx) -> list[str]:
@@ -848,18 +844,18 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
             reasons.append(odd)
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
-        doubt = amount is None or not rupiah_grouping_ok(raw) or amount_unsure
-        got = _reread_amount(b.amount_text, ctx) if doubt and not ctx.exact else None
+        doubt = amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
+        # an amount read with confidence is checked against its reading at full resolution
+        other = None if doubt or ctx.exact else _amount_read_otherwise(b.amount_text, amount, ctx)
+        got = (_reread_amount(b.amount_text, ctx, [other] if other else [])
+               if (doubt or other) and not ctx.exact else None)
         if got is not None:  # readings at full resolution agree: the doubt is settled
             if got[1] != amount:
                 audit = audit.corrected(Correction("amount", raw, got[0], "reocr"))
             raw, amount = got
             amount_unsure = []
-        other = (None if doubt or ctx.exact or amount is None
-                 else _amount_read_otherwise(b.amount_text, amount, ctx))
-        if other is not None:
-            reasons.append(f"amount {raw!r} reads {other.strip()!r} digits only at twice the size: "
-                           "check the digits")
+        elif other is not None:
+            reasons.append(f"amount {raw!r} reads {other!r} at full resolution: check the digits")
         if amount is None:
             reasons.append(f"amount could not be read: {raw!r}")
         elif not rupiah_grouping_ok(raw):
