@@ -295,9 +295,16 @@ def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
     lost = run(replace(d, title=box("PERJANJIAN KINERJA TAHUN 202")))
     assert "title" in lost["needs_review"]
     assert any("'202' is not the agreement's year 2026" in w for w in lost["warnings"])
+    assert "year" not in lost["needs_review"]  # 202 is no year: the title is misread
+    other = run(replace(d, title=box("PERJANJIAN KINERJA TAHUN 2025")))
+    assert {"title", "year"} <= set(other["needs_review"])  # either may be misread
     early = run(replace(d, date=ParsedDate("2025-01-15", "15 Januari 2025", 2025)))
     assert "signed_date" in early["needs_review"]
+    assert "year" not in early["needs_review"]  # the title prints the year too
     assert early["signed_date"] == "2025-01-15"  # flagged, not changed
+    untitled = run(replace(d, title=box("PERJANJIAN KINERJA"),
+                           date=ParsedDate("2025-01-15", "15 Januari 2025", 2025)))
+    assert {"signed_date", "year"} <= set(untitled["needs_review"])
     december = run(replace(d, date=ParsedDate("2025-12-30", "30 Desember 2025", 2025)))
     assert "signed_date" not in december["needs_review"]  # signed before the year it is for: usual
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocr_pipeline.errors import PipelineError
 from ocr_pipeline.records import Cell, OcrPage, Rule, Table, Word
-from ocr_pipeline.stages import documents, rows, values
+from ocr_pipeline.stages import correct, documents, rows, values
 from ocr_pipeline.stages.values import (
     find_amount,
     fix_digits,
@@ -261,6 +263,64 @@ def test_parties_of_a_letter_round_trip(name1: str, pos1: str, name2: str, pos2:
                          "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua"])
     got = documents.parse_parties(documents.view_page(page))
     assert [(n.text, p.text) for n, p in got] == [(name1, pos1), (name2, pos2)]
+
+
+def test_a_position_under_a_misread_or_lost_label_is_still_the_position() -> None:
+    page = _letter_page(["PERJANJIAN KINERJA TAHUN 2016", "Yang bertanda tangan di bawah ini:",
+                         "Nama : DODI FIRMANSYAH", "Janaian : KEPALA DINAS PEMUDA DAN OLAHRAGA PROVINSI JAWA",
+                         "Selanjutnya disebut PIHAK KESATU"])
+    got = documents.parse_parties(documents.view_page(page))
+    assert [(n.text, p.text) for n, p in got] == [
+        ("DODI FIRMANSYAH", "KEPALA DINAS PEMUDA DAN OLAHRAGA PROVINSI JAWA")]
+    page = _letter_page(["Nama J : Oktaviani Rumbiak", "Jabatan : Sekretaris KPU Kota Tarakan"])  # a speck
+    assert [n.text for n, _ in documents.parse_parties(documents.view_page(page))] == ["Oktaviani Rumbiak"]
+    # a word like the label but not before a colon is no label
+    page = _letter_page(["Nama : DODI FIRMANSYAH", "Janaian KEPALA DINAS",
+                         "Selanjutnya disebut PIHAK KESATU"])
+    assert [p.text for _, p in documents.parse_parties(documents.view_page(page))] == [""]
+    # the label lost, its value is the line under the name that starts where the name does
+    page = _letter_page(["Nama : Fajar Nugroho, S.H., M.H.", "Jabatan : Kepala Dinas Peternakan"])
+    lost = replace(page, words=tuple(w for w in page.words if w.text not in ("Jabatan", ":") or w.line == 1))
+    got = documents.parse_parties(documents.view_page(lost))
+    assert [p.text for _, p in got] == ["Kepala Dinas Peternakan"]
+
+
+def test_a_place_over_the_signatures_whose_date_is_lost_or_read_in_part_is_the_place() -> None:
+    def place_date(line: str):
+        page = _letter_page(["PERJANJIAN KINERJA TAHUN 2017", line, "PIHAK KEDUA, | PIHAK KESATU,",
+                             "HJ. RATNA SARI | DRS. DAENG MAREWA"])
+        got = documents.parse_place_date(documents.view_page(page))
+        return got and (got[0].text, got[1] and (got[1].iso, got[1].raw, got[1].year))
+
+    assert place_date("Bandung, 23 Januari 2017") == ("Bandung", ("2017-01-23", "23 Januari 2017", 2017))
+    assert place_date("Bandung,") == ("Bandung", None)
+    assert place_date("Tanjung Redeb Januari 201") == ("Tanjung Redeb", (None, "Januari 201", None))
+    assert place_date("Dalam rangka") is None  # no month: no place
+    assert place_date("Mengetahui,") is None
+    page = _letter_page(["Bandung Januari 201", "PIHAK KEDUA, | PIHAK KESATL"])  # a label misread
+    assert documents.parse_place_date(documents.view_page(page))[0].text == "Bandung"
+    # the letter's text is not the labels
+    page = _letter_page(["Jabatan : KEPALA DINAS PROVINSI JAWA", "BARAT",
+                         "Selaku atasan PIHAK KESATU, selanjutnya disebut PIHAK KEDUA"])
+    assert documents.parse_place_date(documents.view_page(page)) is None
+    doc = correct.finalize(replace(documents.draft_agreement([documents.view_page(_letter_page([
+        "PERJANJIAN KINERJA TAHUN 2017", "Bandung Januari 201", "PIHAK KEDUA, | PIHAK KESATU,"]))])),
+        agreement_id="x-01", file="x.pdf", sha256="0" * 64).to_json()
+    assert doc["signed_place"] == "Bandung" and doc["signed_date"] is None
+    assert "signed_date" in doc["needs_review"]
+
+
+def test_the_year_is_the_one_two_of_title_table_and_date_give() -> None:
+    def year(date: str) -> int | None:
+        letter = _letter_page(["PERJANJIAN KINERJA TAHUN 2026", "Nama : Reza Pahlevi",
+                               "Jabatan : Kasubbag Umum", "Selanjutnya disebut pihak pertama", date])
+        grid = _grid(1400.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
+        table = replace(_table_page([grid], loose=["Tahun Anggaran : 2025"]), page=2)
+        return documents.draft_agreement([documents.view_page(letter), documents.view_page(table)]).year
+
+    assert year("Tanjung Redeb, 16 Maret 2026") == 2026  # the table's 2025 is the misread one
+    assert year("Tanjung Redeb, 16 Maret 2025") == 2025  # the title's may be
+    assert year("Tanjung Redeb") == 2025  # no date: the table's, and finalize flags both
 
 
 def test_every_printing_of_a_name_under_a_signature_is_kept_beside_the_name_taken() -> None:

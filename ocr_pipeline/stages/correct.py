@@ -1063,19 +1063,29 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
 
 def _year_doubts(title: str | None, draft: Draft) -> list[tuple[str, str]]:
     """Doubts about the year a title prints and the date of signing, against the
-    agreement's year: a year in the title must be it ('TAHUN 201' lost a digit); an
-    agreement is signed in its year or in the last quarter of the year before
-    ('12 Januari 2025' on an agreement for 2026 is a misread digit)."""
+    agreement's year (the table's, else the title's): a year in the title must be it;
+    when it is not a year at all ('TAHUN 201' lost a digit) the title is misread, when it
+    is another year, the title or the year. An agreement is signed in its year or in the
+    last quarter of the year before ('12 Januari 2025' on an agreement for 2026): if not,
+    the date is misread, or the year when the title does not print it too."""
     out = []
     year = draft.year
     m = re.search(r"\btahun\W*(\S+)", title or "", re.I)
-    if year is not None and m and m.group(1).strip(".,:;") != str(year):
-        out.append(("title", f"its year {m.group(1)!r} is not the agreement's year {year}"))
+    printed = m.group(1).strip(".,:;") if m else None
+    if year is not None and printed is not None and printed != str(year):
+        if re.fullmatch(r"(19|20)\d{2}", printed):
+            why = f"the title's year {printed!r} is not the table's year {year}: one is misread"
+            out += [("title", why), ("year", why)]
+        else:
+            out.append(("title", f"its year {m.group(1)!r} is not the agreement's year {year}"))
     iso = draft.date.iso if draft.date else None
     if year is not None and iso:
         signed_year, month = int(iso[:4]), int(iso[5:7])
         if not (signed_year == year or (signed_year == year - 1 and month >= 10)):
-            out.append(("signed_date", f"signed on {iso}, for the year {year}: check the date"))
+            why = f"signed on {iso}, for the year {year}: check the date"
+            out.append(("signed_date", why))
+            if printed != str(year):
+                out.append(("year", why))
     return out
 
 
@@ -1154,6 +1164,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     signed_raw = draft.date.raw if draft.date else None
     if draft.date is None:
         needs.append("signed_date")
+    elif draft.date.year is None:  # 'Januari 201': no date printed in part leaves out the year
+        needs.append("signed_date")
+        warnings.append(f"signed_date: {draft.date.raw!r} has no year: the date is read in part")
     if draft.year is None:
         needs.append("year")
     for path, doubt in _year_doubts(title, draft):

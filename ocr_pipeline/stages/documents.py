@@ -28,7 +28,7 @@ from .budget import RawBudget, budget_lines, table_budget
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
 from .rows import Columns, RawRow, TextBox, header_columns, role_of, stitch_rows, table_rows
 from .tables import TableSettings, find_tables
-from .values import ParsedDate, parse_date, starts_value
+from .values import MONTHS, ParsedDate, parse_date, starts_value
 
 log = logging.getLogger(__name__)
 
@@ -226,12 +226,14 @@ def _words_box(words: Sequence, page: int, text: str) -> TextBox:
                    min((w.conf for w in words), default=0.0), tuple(words))
 
 
-_READ_COLON = re.compile(r"^[:;>|1l!]{1,2}\s+(?=\S)")  # the label's colon read as '1' or '>' ('1 Agus')
+# the label's colon read as '1' or '>' ('1 Agus'), or a speck before it ('J : Oktaviani')
+_READ_COLON = re.compile(r"^(?:[:;>|1l!]{1,2}|[^\W\d]{1,2}\s*[:;])\s+(?=\S)")
 
 
-def _value_words(line: Line, rx: re.Pattern[str]) -> tuple[str, list]:
-    """The value of 'Label : value' and its words (without the label and separators)."""
-    m = rx.match(mend_label(line.text))
+def _value_words(line: Line, rx: re.Pattern[str], text: str | None = None) -> tuple[str, list]:
+    """The value of 'Label : value' (the line's text, or `text`: the line with its label
+    mended) and its words (without the label and separators)."""
+    m = rx.match(text if text is not None else mend_label(line.text))
     value = (m.group("v").strip() if m else "").lstrip(":;.,*'\" ")
     value = _READ_COLON.sub("", value)
     if not value:
@@ -254,25 +256,34 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
         name, name_words = _value_words(lines[i], _LABEL["nama"])
         name_box = _words_box(name_words, view.number, clean_name(name))
         pos_box = TextBox("", view.number)
-        j = i + 1
-        while j < len(lines) and j <= i + 3:
-            if _LABEL["jabatan"].match(clean_text(lines[j].text)):
-                value, vwords = _value_words(lines[j], _LABEL["jabatan"])
-                label_left = lines[j].left
-                parts, used, words = [value], [lines[j]], list(vwords)
-                k = j + 1
-                while k < len(lines) and not _stops(lines[k].text):
-                    if (lines[k].left < label_left - 0.05 * view.page.dpi
-                            or lines[k].top - used[-1].bottom > 1.5 * lines[k].height):  # double spacing
-                        break
-                    parts.append(lines[k].text)
-                    used.append(lines[k])
-                    words.extend(lines[k].words)
-                    k += 1
-                pos_box = _words_box(words, view.number, clean_name(join_lines(parts)).rstrip(" ."))
-                j = k
+        start = None  # (line, its value, the value's words, where its lines start)
+        for j in range(i + 1, min(len(lines), i + 4)):
+            # under a name, a first word like 'Jabatan' before a colon is that label ('Janaian :')
+            text = (mend_label(lines[j].text, ("jabatan",), 70) if re.match(r"^\S+\s*:", lines[j].text)
+                    else clean_text(lines[j].text))
+            if _LABEL["jabatan"].match(text):
+                start = (j, *_value_words(lines[j], _LABEL["jabatan"], text), lines[j].left)
                 break
-            j += 1
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (start is None and nxt is not None and name_words and not _stops(nxt.text)
+                and nxt.left >= name_words[0].bbox[0] - 0.1 * view.page.dpi
+                and nxt.top - lines[i].bottom <= 1.5 * nxt.height):
+            start = (i + 1, clean_text(nxt.text), list(nxt.words), nxt.left)  # the label lost, not its value
+        j = i + 1
+        if start is not None:
+            j, value, vwords, left = start
+            parts, used, words = [value], [lines[j]], list(vwords)
+            k = j + 1
+            while k < len(lines) and not _stops(lines[k].text):
+                if (lines[k].left < left - 0.05 * view.page.dpi
+                        or lines[k].top - used[-1].bottom > 1.5 * lines[k].height):  # double spacing
+                    break
+                parts.append(lines[k].text)
+                used.append(lines[k])
+                words.extend(lines[k].words)
+                k += 1
+            pos_box = _words_box(words, view.number, clean_name(join_lines(parts)).rstrip(" ."))
+            j = k
         out.append((name_box, pos_box))
         i = max(j, i + 1)
     return out
@@ -308,7 +319,17 @@ def clean_name(s: str) -> str:
 _DATE_ONLY = re.compile(r"^(\d{1,2}\s*)?([A-Za-z]{3,12}\s*)?(19|20)\d{2}$")
 
 
-def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate] | None:
+_NOT_PLACES = frozenset("mengetahui menyetujui disetujui ditetapkan dibuat disahkan tertanda an".split())
+# a place over the signatures whose date is lost or read in part ('Bandung,', 'Bandung Januari 201')
+_PLACE_ALONE = re.compile(r"^(?P<place>[A-Z][A-Za-z'.-]+(?:\s+[A-Z][A-Za-z'.-]+){0,2}?)\s*"
+                          r"(?:,\s*(?P<date>.*)|\s+(?P<month>(?:\d{1,2}\s*)?"
+                          rf"(?i:{'|'.join(MONTHS)})\b.*))?$")
+
+
+def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate | None] | None:
+    """The place and date of signing ('Bandung, 3 Februari 2016'); else, on the line
+    right above the parties' labels of the signatures, a place whose date is lost or
+    read in part (the date then None, or kept raw)."""
     for ln in reversed(view.lines):
         t = clean_text(ln.text)
         m = _PLACE_DATE.match(t)
@@ -322,6 +343,15 @@ def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate] | None:
                                         "juru", "golongan", "pangkat"}:
             continue
         return _box([ln], view.number, place), d
+    lines = list(view.lines)
+    for above, ln in zip(lines, lines[1:]):
+        if not re.fullmatch(r"\W*(?:pihak\W+\w+\W*){2}", ln.text, re.I):  # 'PIHAK KEDUA, PIHAK KESATL'
+            continue
+        m = _PLACE_ALONE.match(clean_text(above.text))
+        if m and m.group("place").split()[0].lower() not in _NOT_PLACES:
+            rest = m.group("date") or m.group("month")
+            place = _box([above], view.number, m.group("place").strip(" .,"))
+            return place, parse_date(rest) if rest else None
     return None
 
 
@@ -423,16 +453,16 @@ _TA = re.compile(r"^\s*tahun\s+anggaran\s*[:;.,1l]*\s*(?P<v>(19|20)\d{2})", re.I
 _MENDED_LABELS = ("subbagian", "tahun")
 
 
-def mend_label(text: str) -> str:
-    """A line with its first word, when that is a label OCR misread ('bbagian', 'ahun'),
-    as the label (fuzzily, rapidfuzz ratio >= 80 on its letters)."""
+def mend_label(text: str, labels: Sequence[str] = _MENDED_LABELS, cutoff: float = 80) -> str:
+    """A line with its first word, when that is one of `labels` OCR misread ('bbagian',
+    'ahun'), as the label (fuzzily, rapidfuzz ratio >= `cutoff` on its letters)."""
     text = clean_text(text)
     first, _, rest = text.partition(" ")
     core = "".join(ch for ch in first.lower() if ch.isalpha())
-    if len(core) < 4 or core in _MENDED_LABELS:
+    if len(core) < 4 or core in labels:
         return text
-    for label in _MENDED_LABELS:
-        if fuzz.ratio(core, label) >= 80:
+    for label in labels:
+        if fuzz.ratio(core, label) >= cutoff:
             return f"{label.capitalize()}{first[len(first.rstrip(':;.,')):]} {rest}".rstrip()
     return text
 
@@ -730,12 +760,16 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
             if title:
                 d["title"] = title
                 break
+    # the year: the table's 'Tahun Anggaran', else the title's, else the date's; where the
+    # table and the title differ (one misread), the one the date of signing gives
     year = d.get("year")
-    if year is None and isinstance(d.get("title"), TextBox):
-        m = re.search(r"(19|20)\d{2}", d["title"].text)  # type: ignore[union-attr]
-        year = int(m.group(0)) if m else None
-    if year is None and isinstance(d.get("date"), ParsedDate):
-        year = d["date"].year  # type: ignore[union-attr]
+    m = re.search(r"(19|20)\d{2}", d["title"].text) if isinstance(d.get("title"), TextBox) else None
+    titled = int(m.group(0)) if m else None
+    signed = d["date"].year if isinstance(d.get("date"), ParsedDate) else None  # type: ignore[union-attr]
+    if year is None or (titled is not None and titled != year and signed == titled):
+        year = titled
+    if year is None:
+        year = signed
     d["year"] = year
     rows, lost = _rows(views)
     warnings += lost
