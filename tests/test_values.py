@@ -285,6 +285,24 @@ def test_a_position_under_a_misread_or_lost_label_is_still_the_position() -> Non
     assert [p.text for _, p in got] == ["Kepala Dinas Peternakan"]
 
 
+def test_a_colon_read_into_the_name_after_it_is_dropped() -> None:
+    page = _letter_page(["Nama : DODI FIRMANSYAH", "Jabatan : KEPALA DINAS", "Nama : LIR. WULAN SARI",
+                         "Jabatan : GUBERNUR JAWA BARAT", "Nama : LILIS SURYANI"])
+    tabbed = []  # labels, then colons at a tab stop (x = 680), then values (x = 700 on)
+    for n in {w.line for w in page.words}:
+        label, colon, *value = sorted((w for w in page.words if w.line == n), key=lambda w: w.bbox[0])
+        shift = 700 - value[0].bbox[0]
+        value = [replace(w, bbox=(w.bbox[0] + shift, w.bbox[1], w.bbox[2] + shift, w.bbox[3])) for w in value]
+        if value[0].text == "LIR.":  # the colon read into the name: no colon, the name starts at the colon
+            colon, value[0] = None, replace(value[0], bbox=(680.0, *value[0].bbox[1:]))
+        if value[0].text == "LILIS":  # the colon lost: the name starts where names do
+            colon = None
+        colons = [replace(colon, bbox=(680.0, colon.bbox[1], 684.0, colon.bbox[3]))] if colon else []
+        tabbed += [label, *colons, *value]
+    got = documents.parse_parties(documents.view_page(replace(page, words=tuple(tabbed))))
+    assert [n.text for n, _ in got] == ["DODI FIRMANSYAH", "IR. WULAN SARI", "LILIS SURYANI"]
+
+
 def test_a_place_over_the_signatures_whose_date_is_lost_or_read_in_part_is_the_place() -> None:
     def place_date(line: str):
         page = _letter_page(["PERJANJIAN KINERJA TAHUN 2017", line, "PIHAK KEDUA, | PIHAK KESATU,",

@@ -243,9 +243,22 @@ def _value_words(line: Line, rx: re.Pattern[str], text: str | None = None) -> tu
     return value, words
 
 
+def _colon_read_into(value: str, words: list, line: Line, colons: list[float], dpi: int) -> tuple[str, list]:
+    """A value whose first word starts where the colons of the other labelled lines are,
+    on a line with no colon of its own: the colon read into the word ('LIR.' for ': IR.'),
+    its first letter dropped."""
+    if (not colons or not words or len(words[0].text) < 2 or any(w.text in (":", ";") for w in line.words)
+            or abs(words[0].bbox[0] - sorted(colons)[len(colons) // 2]) > 0.02 * dpi
+            or not value.startswith(words[0].text)):
+        return value, words
+    return value[1:], [replace(words[0], text=words[0].text[1:]), *words[1:]]
+
+
 def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
     """(name, position) of each party named on a letter page, in order."""
     lines = list(view.lines)
+    colons = [w.bbox[0] for ln in lines if _LABEL["nama"].match(clean_text(ln.text))
+              or _LABEL["jabatan"].match(clean_text(ln.text)) for w in ln.words if w.text in (":", ";")]
     out: list[tuple[TextBox, TextBox]] = []
     i = 0
     while i < len(lines):
@@ -254,6 +267,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
             i += 1
             continue
         name, name_words = _value_words(lines[i], _LABEL["nama"])
+        name, name_words = _colon_read_into(name, name_words, lines[i], colons, view.page.dpi)
         name_box = _words_box(name_words, view.number, clean_name(name))
         pos_box = TextBox("", view.number)
         start = None  # (line, its value, the value's words, where its lines start)
