@@ -232,6 +232,8 @@ def test_a_small_letter_in_a_capitalised_name_of_an_office_is_made_capital() -> 
     assert doc["organization"] == "DINAS KOMUNIKASI DAN INFORMATIKA PROVINSI JAWA BARAT"
     assert doc["subunit"] == "Bagian umum dan keuangan"  # written in small letters: as read
     assert run(d, exact=True)["organization"] == "DINAS KOMUNIKASI DAN informatika PROVINSI JAWA BARAT"
+    d = replace(d, second_position=box("SEKRETARIS DINAS PEMUDA DAN OLAHRAGA PROVINSI jAWA BARAT"))
+    assert run(d)["second_party"]["position"] == "SEKRETARIS DINAS PEMUDA DAN OLAHRAGA PROVINSI JAWA BARAT"
 
 
 def test_a_name_of_an_office_whose_beginning_is_lost_is_flagged() -> None:

@@ -990,13 +990,14 @@ _SMALL_WORDS = frozenset(
 def title_case(text: str) -> str:
     """A word of four letters or more in lower case, in a name of an office whose other
     words are capitalised, capitalised ('Data dan informasi' -> 'Data dan Informasi': OCR
-    reads a small I for a capital one); in a name in capitals, in capitals. The words
-    `_SMALL_WORDS` stay small."""
+    reads a small I for a capital one); in a name in capitals, in capitals, as is a word
+    in capitals but its first letter ('jAWA'). The words `_SMALL_WORDS` stay small."""
     words = text.split(" ")
     cores = [w.strip(".,;:()'\"") for w in words]
     big = [c for c in cores if c.isalpha() and len(c) >= 4 and c.lower() not in _SMALL_WORDS]
-    low = [i for i, c in enumerate(cores) if c in big and c.islower()]
-    others = [c for c in big if not c.islower()]
+    low = [i for i, c in enumerate(cores)
+           if c in big and (c.islower() or (c[0].islower() and c[1:].isupper()))]
+    others = [cores[i] for i, c in enumerate(cores) if c in big and i not in low]
     if not low or len(others) < 3 * len(low) or not all(c[:1].isupper() for c in others):
         return text
     upper = all(c.isupper() for c in others)  # a name in capitals: the word in capitals
