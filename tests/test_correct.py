@@ -500,8 +500,12 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert any("bracket is not closed" in why for why in bracket["review_reasons"])
     assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
     for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha",
-                 "Jumlah pemilih pemula, kelompok rentan, dan"):
+                 "141. Jumlah pelaku usaha", "Jumlah pemilih pemula, kelompok rentan, dan"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
+    # a goal starts with a capital: in small letters, its beginning may be lost (an indicator may not)
+    t = run(draft(row("Jumlah laporan PIPK", "2 laporan", goal="keuangan dengan baik")))["targets"][0]
+    assert any("'keuangan dengan baik' starts with a small letter" in why for why in t["review_reasons"])
+    assert not run(draft(row("jumlah arsip yang diselamatkan", "2 arsip")))["targets"][0]["needs_review"]
     assert run(draft(row("Jumlah populasi ternak dan . populasi itik .", "5 ekor")))["targets"][0][
         "indicator"] == "Jumlah populasi ternak dan populasi itik"
     assert run(draft(row("Persentase produk yang sesuai SNI(%)", "80")))["targets"][0][
@@ -640,6 +644,15 @@ def test_a_budget_amount_too_small_for_a_budget_line_is_flagged() -> None:
     doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(small, fair)))
     assert [b["needs_review"] for b in doc["budget"]] == [True, False]
     assert "first digits may be lost" in doc["budget"][0]["review_reasons"][0]
+
+
+def test_a_budget_line_whose_name_starts_small_is_flagged() -> None:
+    from ocr_pipeline.stages.budget import RawBudget
+    lines = tuple(RawBudget(box(name), box("Rp 4.105.373.000,-"), 4105373000, None)
+                  for name in ("dan Marjinal", "Pendidikan Pemilih Pemula, Kelompok Rentan, dan Marjinal"))
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=lines))
+    assert [b["needs_review"] for b in doc["budget"]] == [True, False]
+    assert "its beginning may be lost" in doc["budget"][0]["review_reasons"][0]
 
 
 def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:

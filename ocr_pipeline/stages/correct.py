@@ -259,14 +259,24 @@ def two_goals(goal: str | None) -> str | None:
     return None
 
 
+def small_start(text: str | None) -> str | None:
+    """Why a text that starts with a capital when printed whole (a strategic goal, a
+    budget line's name: none of the simulated or real truth starts small) may have lost
+    its beginning: it starts with a small letter ('keuangan dengan baik'). None if not."""
+    if text and text[:1].islower():
+        return f"{text!r} starts with a small letter: its beginning may be lost (or read into the row above)"
+    return None
+
+
 def odd_marks(text: str | None) -> str | None:
     """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
     header value) may hold a mark read as letters or have lost one: a bracket opened and
     not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
-    two letters or digits before a capitalised word at its start ('DI Jumlah', 'N
-    Pelayanan', 'll Persentase', '2 Terwujudnya': the speck of a bullet or a stamp, a
-    list number left), or a last word that joins ('... Kelompok Rentan, dan': the rest
-    of the text lost or taken for the next line's). None when none of these."""
+    two letters or a number before a capitalised word at its start ('DI Jumlah', 'N
+    Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah': the speck of a bullet
+    or a stamp, a list number left or misread), or a last word that joins ('... Kelompok
+    Rentan, dan': the rest of the text lost or taken for the next line's). None when none
+    of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -274,7 +284,7 @@ def odd_marks(text: str | None) -> str | None:
     twice = re.search(r"\b(\w{3,}) \1\b", text, re.I)
     if twice:
         return f"{twice.group(0)!r}: a word read twice (two readings of one line mixed?)"
-    m = re.match(r"^([A-Za-z]{1,2}\.?|\d{1,2}\.?) (?=[A-Z][a-z])", text)
+    m = re.match(r"^([A-Za-z]{1,2}\.?|\d[\d.,]*) (?=[A-Z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
     last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
@@ -677,8 +687,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                                    "indicator_parent", ctx.exact, ctx.protected)
         fixes += more
     if not ctx.exact:
-        reasons += [why for why in (odd_marks(goal), odd_marks(indicator), odd_marks(parent), two_goals(goal))
-                    if why]
+        reasons += [why for why in (odd_marks(goal), small_start(goal), odd_marks(indicator),
+                                    odd_marks(parent), two_goals(goal)) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
@@ -839,9 +849,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
         reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                    if c.method == "lexicon"]
-        odd = None if ctx.exact else odd_marks(name)
-        if odd:
-            reasons.append(odd)
+        if not ctx.exact:
+            reasons += [why for why in (odd_marks(name), small_start(name)) if why]
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
