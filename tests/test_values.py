@@ -572,6 +572,19 @@ def _table_page(parts: list[tuple[list[Rule], list[Word]]], loose: list[str] = (
 HEADER = ["No", "Sasaran Strategis", "Indikator Kinerja", "Target"]
 
 
+def test_rows_under_a_header_cell_merged_with_the_cells_below_it_are_data() -> None:
+    # the rules under 'No' and under the '1' below it are lost: one 'No 1' cell spans four rows
+    rules, words = _grid(300.0, [HEADER, ["1", "Meningkatnya kualitas produk", "Prosentase produk sesuai SNI :",
+                                          ""], ["", "", "a. Daging", "63"], ["", "", "b. Susu", "72"],
+                                 ["2", "Terkendalinya penyakit", "Jumlah kasus penyakit hewan menular", "0"]])
+    rules = [Rule(_COLS[1], r.y0, r.x1, r.y1) if r.y0 == r.y1 and r.y0 in (400.0, 500.0, 600.0) else r
+             for r in rules]
+    draft = documents.draft_agreement([documents.view_page(_table_page([(rules, words)]))])
+    assert [(r.parent.text if r.parent else None, r.indicator.text) for r in draft.rows] == [
+        ("Prosentase produk sesuai SNI :", "Daging"), ("Prosentase produk sesuai SNI :", "Susu"),
+        (None, "Jumlah kasus penyakit hewan menular")]
+
+
 def test_a_merged_cell_holding_a_target_is_reported_not_read_as_a_heading() -> None:
     page = _table_page([_grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"],
                                       ["2", "Meningkatnya arsip", "Persentase arsip tertata 85%", ""]],

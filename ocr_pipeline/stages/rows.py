@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
-from .values import enumerator_kind, split_enumerator, split_heading
+from .values import enumerator_kind, split_enumerator, split_heading, starts_value
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
 _HEADER_WORDS = {
@@ -198,6 +198,7 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
             skip = max((c.row + c.row_span for c in table.cells
                         if c.row <= r < c.row + c.row_span and c.col_span < table.n_cols), default=r + 1)
             skip = max(skip, r + 1)  # a header read from one cell across the table (its rules unseen)
+            skip = _data_under(table, roles, r + 1, skip)
             # the column-number row under the header
             if skip < table.n_rows:
                 cells = [c for c in table.cells if c.row == skip]
@@ -208,6 +209,22 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
     # no header: maybe only a column-number row at the top
     texts = [" ".join(w.text for w in c.words) for c in table.cells if c.row == 0]
     return None, 1 if is_column_numbers(texts) else 0
+
+
+def _data_under(table: Table, roles: Sequence[str | None], start: int, skip: int) -> int:
+    """The first row from `start` to `skip` (the header's cells that reach furthest down)
+    that holds data: a target, or an indicator of four words or more that names no
+    column. A header cell that spans rows of data ('No.' merged with the '1.' under it,
+    the rule between them lost) makes the header no deeper than its other cells."""
+    for k in range(start, skip):
+        for c in table.cells:
+            if c.row != k or c.col_span != 1:
+                continue
+            text = " ".join(ln.text for ln in words_to_lines(c.words))
+            if ((roles[c.col] == "target" and starts_value(text))
+                    or (roles[c.col] == "indicator" and len(text.split()) >= 4 and role_of(text) is None)):
+                return k
+    return skip
 
 
 def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None, ...]:
