@@ -583,6 +583,14 @@ def test_rows_under_a_header_cell_merged_with_the_cells_below_it_are_data() -> N
     assert [(r.parent.text if r.parent else None, r.indicator.text) for r in draft.rows] == [
         ("Prosentase produk sesuai SNI :", "Daging"), ("Prosentase produk sesuai SNI :", "Susu"),
         (None, "Jumlah kasus penyakit hewan menular")]
+    # so in a budget table
+    rules, words = _grid(300.0, [["No", "Kegiatan", "Anggaran", "Ket."],
+                                 ["1.", "Pembinaan Olahraga Pelajar", "Rp. 4.140.194.000,00", "APBD"],
+                                 ["2.", "Festival Olahraga", "Rp. 2.211.708.000,00", "APBD"]])
+    rules = [Rule(_COLS[1], r.y0, r.x1, r.y1) if r.y0 == r.y1 == 400.0 else r for r in rules]
+    draft = documents.draft_agreement([documents.view_page(_table_page([(rules, words)]))])
+    assert [(b.name.text, b.amount) for b in draft.budget] == [("Pembinaan Olahraga Pelajar", 4140194000),
+                                                               ("Festival Olahraga", 2211708000)]
 
 
 def test_a_merged_cell_holding_a_target_is_reported_not_read_as_a_heading() -> None:

@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
-from .values import enumerator_kind, split_enumerator, split_heading, starts_value
+from .values import enumerator_kind, find_amount, split_enumerator, split_heading, starts_value
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
 _HEADER_WORDS = {
@@ -213,16 +213,18 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
 
 def _data_under(table: Table, roles: Sequence[str | None], start: int, skip: int) -> int:
     """The first row from `start` to `skip` (the header's cells that reach furthest down)
-    that holds data: a target, or an indicator of four words or more that names no
-    column. A header cell that spans rows of data ('No.' merged with the '1.' under it,
-    the rule between them lost) makes the header no deeper than its other cells."""
+    that holds data: a target or an amount, or an indicator or budget line's name of four
+    words or more that names no column. A header cell that spans rows of data ('No.'
+    merged with the '1.' under it, the rule between them lost) makes the header no
+    deeper than its other cells."""
     for k in range(start, skip):
         for c in table.cells:
             if c.row != k or c.col_span != 1:
                 continue
             text = " ".join(ln.text for ln in words_to_lines(c.words))
-            if ((roles[c.col] == "target" and starts_value(text))
-                    or (roles[c.col] == "indicator" and len(text.split()) >= 4 and role_of(text) is None)):
+            role = roles[c.col]
+            if ((role == "target" and starts_value(text)) or (role == "amount" and find_amount(text) is not None)
+                    or (role in ("indicator", "name") and len(text.split()) >= 4 and role_of(text) is None)):
                 return k
     return skip
 
