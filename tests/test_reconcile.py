@@ -47,6 +47,19 @@ def test_a_doubtful_value_is_taken_from_the_other_agreement_and_stays_flagged() 
     assert fixed["needs_review"]
     assert [c["method"] for c in fixed["corrections"]] == ["cross-document"]
     assert fixed["corrections"][0]["from"] == "0%" and fixed["corrections"][0]["to"] == "90%"
+    # the other side, which nothing speaks against, is not flagged
+    assert not row(out[1], "kepuasan terhadap layanan bidang")["needs_review"]
+
+
+def test_a_target_whose_unit_is_lost_takes_the_other_copys_and_only_it_is_flagged() -> None:
+    docs = copy.deepcopy(SEED)
+    row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "95", "value": 95, "unit": None}
+    out = reconcile(docs)
+    head, sub = row(out[0], "operator aplikasi SAKTI"), row(out[1], "operator aplikasi SAKTI")
+    assert not head["needs_review"]
+    assert sub["needs_review"] and sub["target"] == head["target"]
+    taken = [(c["from"], c["to"], c["method"]) for c in sub["corrections"]]
+    assert taken == [("95", "95%", "cross-document")]
 
 
 def test_a_budget_that_does_not_add_up_is_flagged_on_both_sides() -> None:

@@ -11,11 +11,13 @@ year. Checked:
 * the head's budget per program equals the sum of the subordinates' activity lines
   under that program.
 
-A disagreement flags both sides, with both values in the reason. Where one side's
-target was already in doubt (unreadable or implausible) and the other's was not, the
-other's value is taken (correction method `cross-document`) and the row stays flagged
-for a person. Works on contract documents and is idempotent: reasons it adds start
-with `cross-check:` and are recomputed on every call.
+A disagreement flags both sides, with both values in the reason; but where one side is
+plainly the misread one (its target already in doubt, unreadable or implausible, and the
+other's not; or its unit lost, '100' against the other's '100%'), only that side is
+flagged: it takes the other's value (correction method `cross-document`) and stays
+flagged for a person, and the other, which nothing speaks against, is not. Works on
+contract documents and is idempotent: reasons it adds start with `cross-check:` and are
+recomputed on every call.
 """
 
 from __future__ import annotations
@@ -78,6 +80,13 @@ def _find(row: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, Any]
 def _doubtful_target(row: dict[str, Any]) -> bool:
     return any(("target" in r and ("read" in r or "range" in r or "unit" in r or "empty" in r))
                for r in row.get("review_reasons", ()) if not r.startswith(PREFIX))
+
+
+def _lost_unit(row: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether a row's target is the other's with its unit lost ('100' against '100%')."""
+    t, o = row.get("target") or {}, other.get("target") or {}
+    return (t.get("value") is not None and t.get("value") == o.get("value")
+            and not t.get("unit") and bool(o.get("unit")))
 
 
 def _strip(doc: dict[str, Any]) -> None:
@@ -189,11 +198,17 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
             if _same_target(row, h):
                 continue
             mine, theirs = _value(row), _value(h)
-            _flag(row, f"target {mine} here but {theirs} in the head's agreement {hid} (page {h.get('page')})")
-            _flag(h, f"target {theirs} here but {mine} in subordinate agreement {sid} (page {row.get('page')})")
-            if _doubtful_target(h) and not _doubtful_target(row):
+            sub_wrong = _lost_unit(row, h) or (_doubtful_target(row) and not _doubtful_target(h))
+            head_wrong = _lost_unit(h, row) or (_doubtful_target(h) and not _doubtful_target(row))
+            if not head_wrong:
+                _flag(row, f"target {mine} here but {theirs} in the head's agreement {hid} "
+                           f"(page {h.get('page')})")
+            if not sub_wrong:
+                _flag(h, f"target {theirs} here but {mine} in subordinate agreement {sid} "
+                         f"(page {row.get('page')})")
+            if head_wrong:
                 _take(h, row, sid)
-            elif _doubtful_target(row) and not _doubtful_target(h):
+            elif sub_wrong:
                 _take(row, h, hid)
     if whole:
         for h in head.get("targets", ()):
