@@ -426,7 +426,7 @@ def test_an_office_read_differently_in_its_echo_in_a_position_is_flagged_on_the_
     # the position misread, the organisation right: the position is flagged
     d = replace(d, organization=box("Sekretariat KPU Provinsi Kalimantan Timur"),
                 subunit=box("Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"),
-                first_position=box(pos.replace("Partisipasi,", "Partisipast,")))
+                first_position=box(pos.replace("Partisipasi,", "Partisipaxi,")))
     doc = run(d)
     assert "first_party.position" in doc["needs_review"]
     assert not {"organization", "subunit"} & set(doc["needs_review"])
@@ -469,6 +469,9 @@ def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word
     assert not t["needs_review"]
     doc = run(draft(row("Jumlah pemuda berprestasi tingkat nasionel", "40 Orang", conf=0.95)))
     assert doc["targets"][0]["indicator"] == "Jumlah pemuda berprestasi tingkat nasional"
+    # t read as i
+    doc = run(draft(row("Jumlah kasus penyakit hewan menular sirategis", "4 kasus", conf=0.95)))
+    assert doc["targets"][0]["indicator"] == "Jumlah kasus penyakit hewan menular strategis"
     # a word the lexicon does not know and no confusion explains is kept; so is the office's region
     doc = run(draft(row("Prevalensi Brucellosis di Kota Bontang", "5 %", conf=0.95)))
     assert doc["targets"][0]["indicator"] == "Prevalensi Brucellosis di Kota Bontang"
