@@ -531,6 +531,8 @@ def test_the_row_that_numbers_the_columns_garbled(cells: list[str], numbers: boo
 
 def test_percent_in_parentheses_read_as_ge() -> None:
     assert values.fix_percent("sesuai SNI (Ge) :") == "sesuai SNI (%) :"
+    assert values.fix_percent("Brucellosis (prevalensi/ Yo)") == "Brucellosis (prevalensi/ %)"
+    assert values.fix_percent("Jumlah desa (Yogyakarta)") == "Jumlah desa (Yogyakarta)"
 
 
 # --------------------------------------------------------------------------- rows that may be missing

@@ -112,7 +112,7 @@ def parse_target(raw: str) -> ParsedTarget:
 
 PERCENT_MISREADS = re.compile(
     r"(?<=\d)\s?(Yo|YO|Y6|y6|%o|o/o|0/0|/o)(?=\W|$)|^(Yo|YO|Y6|%o|o/o|0/0)$"
-    r"|(?<=\()(9c|96|9o|Yo|Y6|Ge|Gc)(?=\))|(?<=/ )9(?=\))"  # '(%)' read '(9c)', 'prevalensi/ %)' read '/ 9)'
+    r"|(?<=\()(9c|96|9o|Yo|Y6|Ge|Gc)(?=\))|(?<=/ )(9|Yo|Y6)(?=\))"  # '(%)' read '(9c)', '/ %)' read '/ 9)'
 )
 """How Tesseract's `ind` model reads a printed '%' (after a number, or alone in a unit cell)."""
 
