@@ -451,6 +451,17 @@ def test_a_period_inside_the_name_of_an_office_is_flagged() -> None:
     assert not {"subunit", "second_party.position"} & set(doc["needs_review"])
 
 
+def test_a_word_like_a_lexicon_word_read_two_ways_is_flagged() -> None:
+    goal = "Meningkatnya beran organisasi kepemudaan"
+    d = draft(row("Persentase organisasi kepemudaan yang dibina", "77%", goal=goal))
+    t = run(d, line_reader("Meningkatnya peian organisasi kepemudaan"))["targets"][0]
+    assert t["strategic_goal"] == goal and t["needs_review"]
+    assert any("'beran' (at full resolution 'peian')" in why for why in t["review_reasons"])
+    # read alike at full resolution, or with no second reading, it is not
+    assert not run(d, line_reader(goal))["targets"][0]["needs_review"]
+    assert not run(d)["targets"][0]["needs_review"]
+
+
 def test_rows_cut_by_position_mark_the_row_set_as_uncertain() -> None:
     cut = replace(row("Indeks kepuasan masyarakat", "80%"), split_by_position=True)
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), cut))

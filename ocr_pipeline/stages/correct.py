@@ -396,8 +396,9 @@ SUSPECT = 75.0  # a word in no lexicon this like a lexicon word (fuzz.ratio) may
 SAME_WORD = 50.0  # ... and the second reading's word must be this like it to replace it
 
 
-def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction]]:
-    """Words of free text that look misread, as a reading at full resolution gives them.
+def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
+    """Words of free text that look misread, as a reading at full resolution gives them,
+    and the doubts that reading leaves.
 
     OCR at its working resolution misreads some words with confidence ('Fiektronik',
     'bitormasi'). A word in no lexicon but like a lexicon word (`SUSPECT`) is a
@@ -405,24 +406,26 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     readings are aligned word by word, and a suspect whose counterpart is a lexicon
     word becomes that word (method `reocr`); so do a suspect read in pieces and a few
     words read as one, when the second reading has lexicon words alike in their place.
-    Only the page's own evidence changes a word; a suspect the second reading does not
-    confirm stays as read (and may still be corrected from the lexicon when OCR was
-    unsure of it).
+    Only the page's own evidence changes a word. A suspect the second reading gives
+    otherwise, as no lexicon word ('beran' and 'peian'), stays as read and is a doubt for
+    a person (one it gives alike is vouched for; one with no second reading is left to
+    the lexicon when OCR was unsure of it).
     """
     lexicon = ctx.knowledge.lexicon
     if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None or len(lexicon) == 0:
-        return box, []
+        return box, [], []
     protected = ctx.protected or {}
     parts = box.text.split(" ")
     cores = [p.strip(".,;:()'\"") for p in parts]
     suspects = {i for i, c in enumerate(cores) if len(c) >= 4 and c.isalpha() and c.lower() not in lexicon
                 and c.lower() not in protected and lexicon.near(c, SUSPECT)}
     if not suspects:
-        return box, []
+        return box, [], []
     again = _full_reading(box, ctx) or ""
     new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
     match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
     out: list[str] = []
+    disputed: list[str] = []
     for op, a0, a1, b0, b1 in match.get_opcodes():
         span = parts[a0:a1]
         if op == "replace" and a1 - a0 == b1 - b0:
@@ -430,6 +433,8 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
                 if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
                         and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
                     span[k] = parts[i].replace(cores[i], new[j])
+                elif i in suspects:
+                    disputed.append(f"{cores[i]!r} (at full resolution {new[j]!r})")
         elif (op == "replace" and max(a1 - a0, b1 - b0) <= 3 and suspects & set(range(a0, a1))
               and not any(cores[i].lower() in lexicon for i in range(a0, a1))
               and all(w.isalpha() and w.lower() in lexicon for w in new[b0:b1])
@@ -439,11 +444,16 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
             lead = head[:len(head) - len(head.lstrip(".,;:()'\""))]
             trail = tail[len(tail.rstrip(".,;:()'\"")):]
             span = [lead + " ".join(new[b0:b1]) + trail]
+        elif op != "equal" and new:
+            disputed += [f"{cores[i]!r} (at full resolution {' '.join(new[b0:b1])!r})"
+                         for i in sorted(suspects & set(range(a0, a1)))]
         out.extend(span)
+    doubts = [f"{field}: {', '.join(disputed)}: a word like a lexicon word, read two ways: check it"
+              ] if disputed else []
     text = " ".join(out)
     if text == box.text:
-        return box, []
-    return replace(box, text=text), [Correction(field, box.text, text, "reocr")]
+        return box, [], doubts
+    return replace(box, text=text), [Correction(field, box.text, text, "reocr")], doubts
 
 
 def _letters(text: str) -> str:
@@ -491,10 +501,9 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
     if m is not None and m.score >= s.accept and m.margin >= s.margin:
         fixes = rule + ([] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)])
         return m.text, m.entry, fixes, []
-    box, again = words_read_again(box, field, ctx)
+    box, again, doubts = words_read_again(box, field, ctx)
     text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact, ctx.protected)
     fixes = rule + again + fixes
-    doubts = []
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
         doubts.append(f"{field} is close to {what} ({m.score:.0f}) but not clearly it: check the text")
@@ -844,11 +853,11 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
     for b in (b for b in draft.budget if not b.total):
-        box, again = words_read_again(b.name, "name", ctx)
+        box, again, doubts = words_read_again(b.name, "name", ctx)
         name, fixes = lexicon_fix(box, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
         audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
-        reasons = [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
-                   if c.method == "lexicon"]
+        reasons = doubts + [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
+                            if c.method == "lexicon"]
         if not ctx.exact:
             reasons += [why for why in (odd_marks(name), small_start(name)) if why]
         raw, amount = b.amount_text.text, b.amount
@@ -1136,9 +1145,12 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             return name
         words = path not in ("signed_place", "first_party.name", "second_party.name")
         if words:  # names of people and places are never corrected from words
-            box, fixes = words_read_again(box, path, ctx)
+            box, fixes, doubts = words_read_again(box, path, ctx)
             for c in fixes:
                 warnings.append(f"{path}: corrected (read again at full resolution): {_diff(c)}")
+            if doubts:
+                needs.append(path)
+                warnings.extend(doubts)
         again = punctuation_read_again(box, ctx)
         if again != box.text:
             warnings.append(f"{path}: corrected (read again at full resolution): {box.text!r} -> {again!r}")
