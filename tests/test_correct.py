@@ -516,6 +516,10 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha",
                  "141. Jumlah pelaku usaha", "Jumlah pemilih pemula, kelompok rentan, dan"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
+    merged = "Jumlah layanan aplikasi (aplikasi) - Aplikasi kepegawaian - Aplikasi layanan publik"
+    t = run(draft(row(merged, "4")))["targets"][0]
+    assert any("holds list items ('- Ap'...)" in why for why in t["review_reasons"])
+    assert not run(draft(row("Opini BPK - WTP", "1 opini")))["targets"][0]["needs_review"]
     # a goal starts with a capital: in small letters, its beginning may be lost (an indicator may not)
     t = run(draft(row("Jumlah laporan PIPK", "2 laporan", goal="keuangan dengan baik")))["targets"][0]
     assert any("'keuangan dengan baik' starts with a small letter" in why for why in t["review_reasons"])

@@ -668,6 +668,21 @@ def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     assert "Jumlah" not in got[0][0].text  # the heading is not the first item
 
 
+def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> None:
+    # three items under a heading, the first wrapped; the second's '1' read 'I', the third's lost
+    ind = _cell_words([("2.2. Jumlah layanan aplikasi e-government", 100.0),
+                       ("yang dikembangkan (aplikasi)", 160.0),
+                       ("- Aplikasi perencanaan dan", 220.0), ("penganggaran", 280.0),
+                       ("- Aplikasi kepegawaian", 340.0), ("- Aplikasi layanan publik", 400.0)], 1000.0)
+    tgt = _cell_words([("4", 220.0), ("I", 340.0)], 2000.0)
+    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
+    assert [(i.text, t.text) for i, t, *_ in got] == [
+        ("- Aplikasi perencanaan dan penganggaran", "4"),
+        ("- Aplikasi kepegawaian - Aplikasi layanan publik", "I")]
+    assert got[0][3].text == "2.2. Jumlah layanan aplikasi e-government yang dikembangkan (aplikasi)"
+    assert all(guessed for *_, guessed in got)  # two targets for three items: flagged
+
+
 def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
     # each on its own ruled row: the heading without a target, then items; 'Kerbau' lost its
     # bullet but starts where the items' text does; '1.3. Jumlah ...' is the next indicator

@@ -268,6 +268,20 @@ def small_start(text: str | None) -> str | None:
     return None
 
 
+_ITEM_INSIDE = re.compile(r"\s(?:[-–•·*]|[a-h][.)])\s+[A-Z][a-z]")
+
+
+def items_inside(indicator: str | None) -> str | None:
+    """Why an indicator may be several rows read as one: it holds list items ('... (aplikasi)
+    - Aplikasi kepegawaian - Aplikasi layanan publik', 'a. Daging b. Susu'; no indicator
+    of the truth files does). None if not."""
+    m = _ITEM_INSIDE.search(indicator or "")
+    if m is None:
+        return None
+    return (f"the indicator holds list items ({m.group(0).strip()!r}...): they may be rows of their own, "
+            "each with its own target")
+
+
 def odd_marks(text: str | None) -> str | None:
     """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
     header value) may hold a mark read as letters or have lost one: a bracket opened and
@@ -697,7 +711,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         fixes += more
     if not ctx.exact:
         reasons += [why for why in (odd_marks(goal), small_start(goal), odd_marks(indicator),
-                                    odd_marks(parent), two_goals(goal)) if why]
+                                    items_inside(indicator), odd_marks(parent), two_goals(goal)) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))

@@ -340,12 +340,16 @@ def join_cell_text(lines: Sequence[Line], width: float) -> str:
     return out
 
 
+_ONE_READ = frozenset("I l | !".split())
+
+
 def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
     """The separate values of a target cell, each as its words.
 
     A value starts at a number that opens the cell, opens a line after a line that did
     not fill the cell, or follows a complete value ('%' or a unit word) without a
-    connector ('dan', 'dari', ',', '/'...) before it.
+    connector ('dan', 'dari', ',', '/'...) before it. A 'I', 'l' or '|' alone on its line
+    is a number ('1' misread).
     """
     lines = words_to_lines(words)
     groups: list[list[Word]] = []
@@ -354,7 +358,8 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
         new_line = True
         for w in ln.words:
             t = w.text
-            numeric = bool(re.match(r"^\d", t))
+            # a '1' read as a letter or a bar, alone on its line, is a number too
+            numeric = bool(re.match(r"^\d", t)) or (t in _ONE_READ and len(ln.words) == 1)
             list_line = new_line and li > 0 and not _wrapped(lines[li - 1], width)
             after_value = bool(prev_text) and not re.match(r"^[\d(]", prev_text) and (
                 prev_text.lower() not in _CONNECTORS and not prev_text.endswith((",", "/", "-")))
@@ -400,7 +405,8 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
 
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
     '1.1.'), capitalised indicator-start words in a run-on paragraph, or the nearest
-    target by height. Returns None when the cell holds one value (nothing to split).
+    target by height (of each marked item's first line, else of each line: a guess,
+    marked). Returns None when the cell holds one value (nothing to split).
     """
     groups = value_groups(tgt_words, tgt_width)
     k = len(groups)
@@ -424,12 +430,14 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         item_words = [[] for _ in range(k)]
         centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
-        for ln in i_lines:
-            if parent is None and ln.bottom < g_top:
-                head_lines.append(ln)
+        # whole items where list marks make them (a wrapped item stays one), else lines
+        pieces = items if len(items) > 1 else [[ln] for it in items for ln in it]
+        for piece in pieces:
+            if parent is None and piece[-1].bottom < g_top:
+                head_lines.extend(piece)
                 continue
-            j = min(range(k), key=lambda q: abs(centres[q] - ln.cy))
-            item_words[j].extend(ln.words)
+            j = min(range(k), key=lambda q: abs(centres[q] - piece[0].cy))
+            item_words[j].extend(w for ln in piece for w in ln.words)
         if head_lines and parent is None:
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
     u_lines = list(words_to_lines(unit_words))
