@@ -666,16 +666,23 @@ def resolved_tables(views: Sequence[PageView]) -> list[tuple[Table, Columns, int
     return out
 
 
-def _budget(views: Sequence[PageView]) -> list[RawBudget]:
-    """The budget list: a ruled budget table read by cells, else the text after the targets."""
+def _budget(views: Sequence[PageView]) -> tuple[list[RawBudget], list[str]]:
+    """The budget list: a ruled budget table read by cells, else the text after the
+    targets; and a warning for a ruled table whose data cells span rows (rules between
+    lines lost under a stamp: a line read into another may be missing)."""
     ruled: list[RawBudget] = []
+    warnings: list[str] = []
     for t, cols, skip in resolved_tables(views):
         if cols.kind == "budget":
             ruled.extend(table_budget(t, cols, skip))
+            if any(c.row >= skip and c.row_span > 1 and cols.roles[c.col] in ("name", "amount")
+                   for c in t.cells):
+                warnings.append(f"budget: cells of the budget table on page {t.page} span several lines "
+                                "(rules lost): lines may be missing or merged")
     if ruled:
-        return ruled
+        return ruled, warnings
     lines, pages = _budget_region(views)
-    return budget_lines(lines, pages)
+    return budget_lines(lines, pages), []
 
 
 def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
@@ -789,7 +796,8 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
     warnings += lost
     if not table_views:
         warnings.append("targets: no target table found for this agreement")
-    budget = _budget(views)
+    budget, lost = _budget(views)
+    warnings += lost
     return Draft(pages=tuple(v.number for v in views), rows=tuple(rows), budget=tuple(budget),
                  warnings=tuple(warnings), has_letter=letter is not None,
                  has_table=bool(table_views), **d)  # type: ignore[arg-type]
