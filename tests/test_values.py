@@ -680,6 +680,8 @@ def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> No
                        ("yang dikembangkan (aplikasi)", 160.0),
                        ("- Aplikasi perencanaan dan", 220.0), ("penganggaran", 280.0),
                        ("- Aplikasi kepegawaian", 340.0), ("- Aplikasi layanan publik", 400.0)], 1000.0)
+    ind = [replace(w, bbox=(w.bbox[0] + 35, w.bbox[1], w.bbox[2] + 35, w.bbox[3])) if w.text == "penganggaran"
+           else w for w in ind]  # a wrapped line starts under the item's text, right of its mark
     tgt = _cell_words([("4", 220.0), ("I", 340.0)], 2000.0)
     got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
     assert [(i.text, t.text) for i, t, *_ in got] == [

@@ -398,6 +398,23 @@ def _aligned(items: Sequence[Sequence[Word]], groups: Sequence[Sequence[Word]]) 
     return True
 
 
+def _wrapped_items(items: Sequence[Sequence[Line]]) -> list[list[Line]]:
+    """Marked items with their wrapped lines, which start under the item's text; a line
+    that starts at the marks instead is an item whose mark was misread ('©. Susu')."""
+    out: list[list[Line]] = []
+    for it in items:
+        first = it[0]
+        marked = bool(split_enumerator(first.text)[0]) and len(first.words) > 1
+        text_x = first.words[1].bbox[0] if marked else first.left
+        out.append([first])
+        for ln in it[1:]:
+            if marked and ln.left < text_x - word_height(first.words) / 2:
+                out.append([ln])
+            else:
+                out[-1].append(ln)
+    return out
+
+
 def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
                      page: int, ind_width: float = 0.0, tgt_width: float = 0.0,
                      ) -> list[tuple[TextBox, TextBox, TextBox, TextBox | None, bool]] | None:
@@ -431,7 +448,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
         # whole items where list marks make them (a wrapped item stays one), else lines
-        pieces = items if len(items) > 1 else [[ln] for it in items for ln in it]
+        pieces = _wrapped_items(items) if len(items) > 1 else [[ln] for it in items for ln in it]
         for piece in pieces:
             if parent is None and piece[-1].bottom < g_top:
                 head_lines.extend(piece)
