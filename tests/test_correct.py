@@ -445,7 +445,7 @@ def test_a_period_inside_the_name_of_an_office_is_flagged() -> None:
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), subunit=box("Keuangan. Umum dan Logistik"))
     doc = run(d)
     assert "subunit" in doc["needs_review"]
-    assert any("'Keuangan. U': a period inside the name of an office" in w for w in doc["warnings"])
+    assert any("'Keuangan. U': a period inside the text" in w for w in doc["warnings"])
     doc = run(replace(d, subunit=box("Keuangan, Umum dan Logistik"),
                       second_position=box("Kepala Dinas Kab. Bontang")))
     assert not {"subunit", "second_party.position"} & set(doc["needs_review"])
@@ -514,7 +514,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert any("bracket is not closed" in why for why in bracket["review_reasons"])
     assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
     for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha",
-                 "141. Jumlah pelaku usaha", "Jumlah pemilih pemula, kelompok rentan, dan"):
+                 "141. Jumlah pelaku usaha", "Jumlah pemilih pemula, kelompok rentan, dan",
+                 "Jumlah Pemilih Pemula. Kelompok Rentan dan Marjinal"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     merged = "Jumlah layanan aplikasi (aplikasi) - Aplikasi kepegawaian - Aplikasi layanan publik"
     t = run(draft(row(merged, "4")))["targets"][0]

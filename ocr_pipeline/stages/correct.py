@@ -288,9 +288,10 @@ def odd_marks(text: str | None) -> str | None:
     not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
     two letters or a number before a capitalised word at its start ('DI Jumlah', 'N
     Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah': the speck of a bullet
-    or a stamp, a list number left or misread), or a last word that joins ('... Kelompok
-    Rentan, dan': the rest of the text lost or taken for the next line's). None when none
-    of these."""
+    or a stamp, a list number left or misread), a period after a word of six letters or
+    more with text after it ('Pemula. Kelompok', 'Keuangan. Umum': no truth text has one),
+    or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
+    taken for the next line's). None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -301,6 +302,9 @@ def odd_marks(text: str | None) -> str | None:
     m = re.match(r"^([A-Za-z]{1,2}\.?|\d[\d.,]*) (?=[A-Z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
+    stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
+    if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
+        return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
     last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
     if last in _SMALL_WORDS:
         return f"ends with {last!r}: its last words may be lost, or read into the next line"
@@ -1076,10 +1080,6 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     out = [odd_marks(text) if path != "signed_place" else None]
     if office and text[:1].islower() and not text.islower():
         out.append(f"{text!r} starts with a small letter: its beginning may be lost")
-    stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text) if office else None
-    if stop:  # names of offices shorten words of up to 5 letters only ('Prov.', 'Kab.')
-        out.append(f"{stop.group(0)!r}: a period inside the name of an office may be a misread comma "
-                   "or speck")
     if path.endswith(".position") and not starts_with_post(text):
         out.append(f"{text!r} does not start with a post (Kepala, Sekretaris, ...): "
                    "its beginning may be lost")
