@@ -60,6 +60,14 @@ def test_a_target_whose_unit_is_lost_takes_the_other_copys_and_only_it_is_flagge
     assert sub["needs_review"] and sub["target"] == head["target"]
     taken = [(c["from"], c["to"], c["method"]) for c in sub["corrections"]]
     assert taken == [("95", "95%", "cross-document")]
+    # so with a unit misread as marks, which its own checks doubt
+    docs = copy.deepcopy(SEED)
+    r = row(docs[1], "operator aplikasi SAKTI")
+    r["target"] = {"raw": "95 6, i", "value": 95, "unit": "6, i"}
+    r["needs_review"], r["review_reasons"] = True, ["unit '6, i' is not a unit word"]
+    out = reconcile(docs)
+    assert not row(out[0], "operator aplikasi SAKTI")["needs_review"]
+    assert row(out[1], "operator aplikasi SAKTI")["target"]["unit"] == "%"
 
 
 def test_a_budget_that_does_not_add_up_is_flagged_on_both_sides() -> None:

@@ -78,8 +78,10 @@ def _find(row: dict[str, Any], rows: Sequence[dict[str, Any]]) -> dict[str, Any]
 
 
 def _doubtful_target(row: dict[str, Any]) -> bool:
+    """Whether the row's own checks doubt its target: unreadable, empty, out of range, or
+    a unit that is no unit word or not the catalogue's ('unit '6, i' is not a unit word')."""
     return any(("target" in r and ("read" in r or "range" in r or "unit" in r or "empty" in r))
-               for r in row.get("review_reasons", ()) if not r.startswith(PREFIX))
+               or r.startswith("unit ") for r in row.get("review_reasons", ()) if not r.startswith(PREFIX))
 
 
 def _lost_unit(row: dict[str, Any], other: dict[str, Any]) -> bool:
