@@ -480,6 +480,8 @@ def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word
     assert not t["needs_review"]
     doc = run(draft(row("Jumlah pemuda berprestasi tingkat nasionel", "40 Orang", conf=0.95)))
     assert doc["targets"][0]["indicator"] == "Jumlah pemuda berprestasi tingkat nasional"
+    doc = run(draft(row("Jumlah kelompok/organisasl kepemudaan", "4 kelompok", conf=0.95)))  # joined by '/'
+    assert doc["targets"][0]["indicator"] == "Jumlah kelompok/organisasi kepemudaan"
     # t read as i
     doc = run(draft(row("Jumlah kasus penyakit hewan menular sirategis", "4 kasus", conf=0.95)))
     assert doc["targets"][0]["indicator"] == "Jumlah kasus penyakit hewan menular strategis"
