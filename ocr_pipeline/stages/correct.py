@@ -289,8 +289,9 @@ def odd_marks(text: str | None) -> str | None:
     not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
     two letters or a number before a capitalised word at its start ('DI Jumlah', 'N
     Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah': the speck of a bullet
-    or a stamp, a list number left or misread), a period after a word of six letters or
-    more with text after it ('Pemula. Kelompok', 'Keuangan. Umum': no truth text has one),
+    or a stamp, a list number left or misread), two marks in a row ('Partisipasi,.') or a
+    period after a word of six letters or more with text after it ('Pemula. Kelompok',
+    'Keuangan. Umum'; no truth text but names has either),
     or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
     taken for the next line's). None when none of these."""
     if not text:
@@ -303,6 +304,9 @@ def odd_marks(text: str | None) -> str | None:
     m = re.match(r"^([A-Za-z]{1,2}\.?|\d[\d.,]*) (?=[A-Z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
+    marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)", text)
+    if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok': one of them is a speck
+        return f"{marks.group(0).strip()!r}: two marks in a row, one may be a speck"
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
