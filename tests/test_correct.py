@@ -462,6 +462,21 @@ def test_a_word_like_a_lexicon_word_read_two_ways_is_flagged() -> None:
     assert not run(d)["targets"][0]["needs_review"]
 
 
+def test_a_name_printed_otherwise_under_its_signature_is_flagged() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_name=box("Gktaviam Runibiak"),
+                second_signed=(box("OKTAVIANI RUMBIAK, S.E.", page=2),))
+    doc = run(d)
+    assert doc["second_party"]["name"] == "Gktaviam Runibiak" and "second_party.name" in doc["needs_review"]
+    assert any("printed as 'OKTAVIANI RUMBIAK, S.E.' under a signature" in w for w in doc["warnings"])
+    lost = run(replace(d, second_name=box("Rumbiak")))  # the first name lost
+    assert "second_party.name" in lost["needs_review"]
+    # printed alike but for its degrees and titles, or like no printing at all: no doubt
+    for name, under in (("Oktaviani Rumbiak", "Dr. OKTAVIANI RUMBIAK, S.E., M.M."),
+                        ("Oktaviani Rumbiak", "Wee Ae")):
+        doc = run(replace(d, second_name=box(name), second_signed=(box(under, page=2),)))
+        assert "second_party.name" not in doc["needs_review"], under
+
+
 def test_rows_cut_by_position_mark_the_row_set_as_uncertain() -> None:
     cut = replace(row("Indeks kepuasan masyarakat", "80%"), split_by_position=True)
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), cut))

@@ -335,6 +335,7 @@ _FRONT_TITLES = re.compile(rf"^(?:{_TITLE}[.,]\s*)*{_TITLE},(?=\s*[A-Z])", re.I)
 
 
 SAME_NAME = 80.0  # two readings this alike (letters only) are of one name: flag the difference
+SAME_PRINTED = 70.0  # ... a printing under a signature (read apart, at the scan's worst) this alike
 
 
 def _full_reading(box: TextBox, ctx: _Ctx) -> str | None:
@@ -402,6 +403,31 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
             return again, "read again at full resolution, as printed under a signature", None
         return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
     return text, how, None
+
+
+def _core_name(name: str) -> str:
+    """A person's name without the degrees after it nor the titles before it, letters only
+    ('IR. H. Oktaviani Rumbiak, S.E.' -> 'oktavianirumbiak'): one printing of a name
+    may carry them and another not."""
+    words = name.split(",")[0].split()
+    while len(words) > 1 and words[0].endswith("."):
+        words.pop(0)
+    return _letters(" ".join(words))
+
+
+def _printed_otherwise(name: str, printed: Sequence[TextBox]) -> str | None:
+    """A doubt when the name is printed under a signature as another name that is like it
+    ('Gktaviam Runibiak' against 'Oktaviani Rumbiak', 'Rumbiak' against 'Oktaviani
+    Rumbiak'): one of the two printings is misread. None when a printing gives it, or
+    none is like it (a signature's scrawl read as letters decides nothing)."""
+    core = _core_name(name)
+    cores = [(b.text, _core_name(b.text)) for b in printed if b.text]
+    if not core or not cores or any(c == core for _, c in cores):
+        return None
+    for text, c in cores:
+        if fuzz.ratio(c, core) >= SAME_PRINTED or (len(core) >= 4 and core in c):
+            return f"printed as {text!r} under a signature: one of the two is misread"
+    return None
 
 
 def _read_alike_elsewhere(name: str, box: TextBox, printed: Sequence[TextBox], ctx: _Ctx) -> bool:
@@ -1158,6 +1184,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             name, how, doubt = named
             if name != box.text:
                 warnings.append(f"{path}: corrected ({how}): {box.text!r} -> {name!r}")
+            doubt = doubt or _printed_otherwise(name, printed)
             if doubt:
                 needs.append(path)
                 warnings.append(f"{path}: {doubt}")
