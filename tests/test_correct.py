@@ -497,6 +497,8 @@ def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word
     assert doc["targets"][0]["indicator"] == "Jumlah pemuda berprestasi tingkat nasional"
     doc = run(draft(row("Jumlah kelompok/organisasl kepemudaan", "4 kelompok", conf=0.95)))  # joined by '/'
     assert doc["targets"][0]["indicator"] == "Jumlah kelompok/organisasi kepemudaan"
+    doc = run(draft(row("Jumlah aplikasi e-Govemment", "4 aplikasi", conf=0.95)))
+    assert doc["targets"][0]["indicator"] == "Jumlah aplikasi e-Government"
     # t read as i
     doc = run(draft(row("Jumlah kasus penyakit hewan menular sirategis", "4 kasus", conf=0.95)))
     assert doc["targets"][0]["indicator"] == "Jumlah kasus penyakit hewan menular strategis"

@@ -204,8 +204,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
         p = re.sub(r"(?<=[a-z])!(?=[a-z]|[^\w!]*$)", "l", p)  # 'operasiona!', 'Marjina!'
         p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
         now = p.strip(".,;:()")
-        # each word of 'kelompok/organisasl' on its own
-        meant = "/".join(confusion_fix(part, lexicon) or part for part in now.split("/"))
+        # each word of 'kelompok/organisasl', 'e-Govemment' on its own
+        meant = "".join(confusion_fix(part, lexicon) or part for part in re.split(r"([/-])", now))
         if meant != now:
             p = p.replace(now, meant)
         ruled.append(p)
