@@ -689,6 +689,11 @@ def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> No
         ("- Aplikasi kepegawaian - Aplikasi layanan publik", "I")]
     assert got[0][3].text == "2.2. Jumlah layanan aplikasi e-government yang dikembangkan (aplikasi)"
     assert all(guessed for *_, guessed in got)  # two targets for three items: flagged
+    # level with a wrapped line, not with an item, a lone 'l' is a rule's speck: one row
+    ind = _cell_words([("Persentase permohonan informasi dan data yang", 100.0),
+                       ("ditindaklanjuti sesuai ketentuan", 160.0)], 1000.0)
+    assert rows.split_by_targets(ind, _cell_words([("100%", 100.0), ("l", 160.0)], 2000.0), [], 1,
+                                 800.0, 300.0) is None
 
 
 def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:

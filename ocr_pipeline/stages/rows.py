@@ -349,7 +349,7 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
     A value starts at a number that opens the cell, opens a line after a line that did
     not fill the cell, or follows a complete value ('%' or a unit word) without a
     connector ('dan', 'dari', ',', '/'...) before it. A 'I', 'l' or '|' alone on its line
-    is a number ('1' misread).
+    is a value of its own (a '1' misread, or a rule's speck: `split_by_targets` tells).
     """
     lines = words_to_lines(words)
     groups: list[list[Word]] = []
@@ -425,11 +425,15 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     target by height (of each marked item's first line, else of each line: a guess,
     marked). Returns None when the cell holds one value (nothing to split).
     """
-    groups = value_groups(tgt_words, tgt_width)
+    i_lines = list(words_to_lines(ind_words))
+    # a lone 'I' is a '1' level with a marked item ('- Aplikasi kepegawaian'), else a rule's speck
+    marked = [ln for ln in i_lines if split_enumerator(ln.text)[0]]
+    groups = [g for g in value_groups(tgt_words, tgt_width)
+              if not (len(g) == 1 and g[0].text in _ONE_READ)
+              or any(abs(ln.cy - g[0].cy) <= ln.height for ln in marked)]
     k = len(groups)
     if k <= 1:
         return None
-    i_lines = list(words_to_lines(ind_words))
     items = _split_items(i_lines)
     parent: TextBox | None = None
     g_top = min(w.bbox[1] for w in groups[0])
