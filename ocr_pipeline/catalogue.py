@@ -173,7 +173,8 @@ def load_catalogue(path: Path) -> Catalogue:
     if p.is_dir():
         p = p / "catalogue.csv"
     if not p.exists():
-        log.info("no catalogue at %s: every indicator will be 'not in catalogue'", p)
+        log.warning("no catalogue at %s: every indicator will be 'not in catalogue', no word corrected "
+                    "from a lexicon (run from the project folder, or pass --corrections)", p)
         return Catalogue(())
     return _load(str(p.resolve()), p.stat().st_mtime_ns)
 
