@@ -443,6 +443,7 @@ def _read_alike_elsewhere(name: str, box: TextBox, printed: Sequence[TextBox], c
 
 SUSPECT = 75.0  # a word in no lexicon this like a lexicon word (fuzz.ratio) may be misread
 SAME_WORD = 50.0  # ... and the second reading's word must be this like it to replace it
+SAME_TEXT = 80.0  # a second reading this like the first (whole text) is evidence on its words
 
 
 def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
@@ -455,10 +456,11 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     readings are aligned word by word, and a suspect whose counterpart is a lexicon
     word becomes that word (method `reocr`); so do a suspect read in pieces and a few
     words read as one, when the second reading has lexicon words alike in their place.
-    Only the page's own evidence changes a word. A suspect the second reading gives
-    otherwise, as no lexicon word ('beran' and 'peian'), stays as read and is a doubt for
-    a person (one it gives alike is vouched for; one with no second reading is left to
-    the lexicon when OCR was unsure of it).
+    Only the page's own evidence changes a word. A suspect the second reading, word for
+    word like the first (`SAME_TEXT`: not a stamp's scrawl), gives as another word in no
+    lexicon ('beran' and 'peian') stays as read and is a doubt for a person (one it gives
+    alike is vouched for; one with no second reading is left to the lexicon when OCR was
+    unsure of it).
     """
     lexicon = ctx.knowledge.lexicon
     if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None or len(lexicon) == 0:
@@ -475,6 +477,7 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
     out: list[str] = []
     disputed: list[str] = []
+    alike = fuzz.ratio(" ".join(cores).lower(), " ".join(new).lower()) >= SAME_TEXT  # not a scrawl
     for op, a0, a1, b0, b1 in match.get_opcodes():
         span = parts[a0:a1]
         if op == "replace" and a1 - a0 == b1 - b0:
@@ -482,7 +485,7 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
                 if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
                         and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
                     span[k] = parts[i].replace(cores[i], new[j])
-                elif i in suspects:
+                elif i in suspects and new[j].isalpha() and alike:
                     disputed.append(f"{cores[i]!r} (at full resolution {new[j]!r})")
         elif (op == "replace" and max(a1 - a0, b1 - b0) <= 3 and suspects & set(range(a0, a1))
               and not any(cores[i].lower() in lexicon for i in range(a0, a1))
@@ -493,9 +496,6 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
             lead = head[:len(head) - len(head.lstrip(".,;:()'\""))]
             trail = tail[len(tail.rstrip(".,;:()'\"")):]
             span = [lead + " ".join(new[b0:b1]) + trail]
-        elif op != "equal" and new:
-            disputed += [f"{cores[i]!r} (at full resolution {' '.join(new[b0:b1])!r})"
-                         for i in sorted(suspects & set(range(a0, a1)))]
         out.extend(span)
     doubts = [f"{field}: {', '.join(disputed)}: a word like a lexicon word, read two ways: check it"
               ] if disputed else []
