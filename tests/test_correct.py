@@ -669,7 +669,9 @@ def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() 
     assert [(c["from"], c["method"]) for c in out["corrections"]] == [("Rp 7.155.399.000,00", "reocr")]
     out = run(sure, full("Rp. 7.155.390.000,00", "Rp 7.155.399.000,00", "", "7.155.399.000,00"))["budget"][0]
     assert out["amount"] == 7155399000 and not out["needs_review"] and not out["corrections"]
-    # ... and flagged when no two readings agree
+    # ... and flagged when no two readings agree, or as many for the first reading as against it
+    tie = run(sure, full("Rp. 7.155.390.000,00", "Rp 7.155.399.000,00", "", "7.155.390.000,00"))["budget"][0]
+    assert tie["amount"] == 7155399000 and tie["needs_review"] and not tie["corrections"]
     out = run(sure, full("Rp. 7.155.390.000,00", "Rp 7.155.398.000,00", "", "8.155.399.000"))["budget"][0]
     assert out["amount"] == 7155399000 and out["needs_review"]
     assert "reads 'Rp. 7.155.390.000,00' at full resolution" in out["review_reasons"][0]

@@ -643,15 +643,23 @@ def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
     return not any(ch.isalnum() for t in texts for ch in t)
 
 
-def _reread_amount(box: TextBox, ctx: _Ctx, also: Sequence[str] = ()) -> tuple[str, int] | None:
+def _reread_amount(box: TextBox, ctx: _Ctx, also: Sequence[str] = (), clear: bool = False
+                   ) -> tuple[str, int] | None:
     """Read a doubtful Rupiah amount again (large, larger, digits only); the amount two
     readings (these and `also`) grouped by thousands agree on, with one of those
-    readings, or None."""
+    readings, or None; with `clear`, only an amount more readings give than any other."""
     if ctx.reader is None or box.bbox is None or box.page is None:
         return None
     texts = [*also, *_second_readings(box.page, box.bbox, ctx)]
-    got = _agreed(texts, lambda t: parse_rupiah(t) if rupiah_grouping_ok(t) else None)
-    return (got[1][0].strip(), got[0]) if got is not None else None
+
+    def vote(t: str) -> int | None:
+        return parse_rupiah(t) if rupiah_grouping_ok(t) else None
+
+    got = _agreed(texts, vote)
+    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
+    if got is None or (clear and len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+        return None
+    return got[1][0].strip(), got[0]
 
 
 def _amount_read_otherwise(box: TextBox, amount: int, ctx: _Ctx) -> str | None:
@@ -914,7 +922,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         doubt = amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
         # an amount read with confidence is checked against its reading at full resolution
         other = None if doubt or ctx.exact else _amount_read_otherwise(b.amount_text, amount, ctx)
-        got = (_reread_amount(b.amount_text, ctx, [other] if other else [])
+        # read otherwise there, the first reading votes too, and a tie settles nothing
+        got = (_reread_amount(b.amount_text, ctx, [raw, other] if other else [], clear=bool(other))
                if (doubt or other) and not ctx.exact else None)
         if got is not None:  # readings at full resolution agree: the doubt is settled
             if got[1] != amount:
