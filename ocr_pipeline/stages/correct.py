@@ -336,6 +336,7 @@ _FRONT_TITLES = re.compile(rf"^(?:{_TITLE}[.,]\s*)*{_TITLE},(?=\s*[A-Z])", re.I)
 
 SAME_NAME = 80.0  # two readings this alike (letters only) are of one name: flag the difference
 SAME_PRINTED = 70.0  # ... a printing under a signature (read apart, at the scan's worst) this alike
+SAME_AT_FULL = "read again at full resolution"  # how a name read alike at full resolution is taken
 
 
 def _full_reading(box: TextBox, ctx: _Ctx) -> str | None:
@@ -396,7 +397,7 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     if _letters(again) == letters:
         if len(re.findall(r"[^\W_]+", again)) < len(re.findall(r"[^\W_]+", text)):  # 'SITIAMINAH'
             return text, how, None
-        return again, "read again at full resolution", None
+        return again, SAME_AT_FULL, None
     if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
         under = {_letters(b.text) for b in printed}
         if _letters(again) in under and letters not in under:
@@ -1193,7 +1194,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             name, how, doubt = named
             if name != box.text:
                 warnings.append(f"{path}: corrected ({how}): {box.text!r} -> {name!r}")
-            doubt = doubt or _printed_otherwise(name, printed)
+            if how != SAME_AT_FULL:  # two readings of the line that agree outweigh a printing
+                doubt = doubt or _printed_otherwise(name, printed)
             if doubt:
                 needs.append(path)
                 warnings.append(f"{path}: {doubt}")
