@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
@@ -1030,8 +1031,6 @@ def _echo_doubts(values: dict[str, str | None], positions: dict[str, str | None]
     inserted, 'Logisuk') is flagged, with the other reading in the reason. Words known
     on both sides ('Sekretariat' against 'Sekretaris KPU') are two offices, not a misread.
     Returns (path, reason) pairs."""
-    from rapidfuzz.distance import Levenshtein
-
     def known(word: str) -> bool:
         return word in lexicon or seen[word] >= 2
 
