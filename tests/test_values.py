@@ -326,6 +326,14 @@ def test_a_place_over_the_signatures_whose_date_is_lost_or_read_in_part_is_the_p
         agreement_id="x-01", file="x.pdf", sha256="0" * 64).to_json()
     assert doc["signed_place"] == "Bandung" and doc["signed_date"] is None
     assert "signed_date" in doc["needs_review"]
+    # a closing page that prints place and date whole wins over the letter's place alone
+    letter = _letter_page(["PERJANJIAN KINERJA TAHUN 2017", "Nama : Zainal Arifin", "Jabatan : Kepala Bidang",
+                           "Selanjutnya disebut pihak pertama", "Nama : Ratna Sari", "Jabatan : Kepala Dinas",
+                           "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua",
+                           "Bandung Januari 201", "PIHAK KEDUA, | PIHAK KESATU,"])
+    closing = _letter_page(["Bandung, 23 Januari 2017", "PIHAK KEDUA, | PIHAK KESATU,"], page=3)
+    d = documents.draft_agreement([documents.view_page(letter), documents.view_page(closing)])
+    assert d.place.text == "Bandung" and d.date.iso == "2017-01-23"
 
 
 def test_the_year_is_the_one_two_of_title_table_and_date_give() -> None:

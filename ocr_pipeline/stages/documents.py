@@ -270,7 +270,7 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
         name, name_words = _colon_read_into(name, name_words, lines[i], colons, view.page.dpi)
         name_box = _words_box(name_words, view.number, clean_name(name))
         pos_box = TextBox("", view.number)
-        start = None  # (line, its value, the value's words, where its lines start)
+        start = None  # (its line's index, its value, the value's words, where its lines start)
         for j in range(i + 1, min(len(lines), i + 4)):
             # under a name, a first word like 'Jabatan' before a colon is that label ('Janaian :')
             text = (mend_label(lines[j].text, ("jabatan",), 70) if re.match(r"^\S+\s*:", lines[j].text)
@@ -761,12 +761,15 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
                                    and b[side][0].text and b[side][0] is not d.get(f"{key}_name"))
     if "first_position" not in d and th.position is not None:
         d["first_position"] = th.position
-    if "place" not in d:
+    date = d.get("date")
+    if not isinstance(date, ParsedDate) or date.iso is None:  # a page that gives a whole date wins
         for v in reversed(views):
             pd = parse_place_date(v)
-            if pd:
+            if pd is not None and pd[1] is not None and pd[1].iso is not None:
                 d["place"], d["date"] = pd
                 break
+            if pd is not None and "place" not in d:
+                d["place"], d["date"] = pd
     # the organisation: as labelled, else the letterhead, else the heading over the table
     org = th.organization or (letterhead(letter) if letter is not None else None) or th.heading
     if org is not None:
