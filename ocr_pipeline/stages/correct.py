@@ -558,10 +558,17 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
         doubts.append(f"{field} is close to {what} ({m.score:.0f}) but not clearly it: check the text")
-    garbled = [t for t in text.split() if _GARBLED.search(t)]
-    if garbled and not ctx.exact:
-        doubts.append(f"{field} has unreadable words: {' '.join(garbled[:3])}")
+    garbled = None if ctx.exact else unreadable(text, field)
+    if garbled:
+        doubts.append(garbled)
     return text, None, fixes, doubts
+
+
+def unreadable(text: str, field: str) -> str | None:
+    """Why a text holds words OCR could not read (a mark inside letters, a sign no
+    Indonesian text prints: `«Aplikasi`, `¢ Government`), or None."""
+    garbled = [t for t in text.split() if _GARBLED.search(t)]
+    return f"{field} has unreadable words: {' '.join(garbled[:3])}" if garbled else None
 
 
 _GARBLED = re.compile(r"[A-Za-z][^A-Za-z0-9\s/().,'&-][^\s]*[A-Za-z]|[^\x00-\x7f\u2013]")
@@ -918,7 +925,7 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         reasons = doubts + [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                             if c.method == "lexicon"]
         if not ctx.exact:
-            reasons += [why for why in (odd_marks(name), small_start(name)) if why]
+            reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name")) if why]
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
