@@ -68,6 +68,14 @@ def test_a_target_whose_unit_is_lost_takes_the_other_copys_and_only_it_is_flagge
     out = reconcile(docs)
     assert not row(out[0], "operator aplikasi SAKTI")["needs_review"]
     assert row(out[1], "operator aplikasi SAKTI")["target"]["unit"] == "%"
+    # a unit lost on one side and a doubted target on the other: both flagged, neither taken
+    docs = copy.deepcopy(SEED)
+    row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "95", "value": 95, "unit": None}
+    h = row(docs[0], "operator aplikasi SAKTI")
+    h["needs_review"], h["review_reasons"] = True, ["target 95% could not be read well"]
+    out = reconcile(docs)
+    head, sub = row(out[0], "operator aplikasi SAKTI"), row(out[1], "operator aplikasi SAKTI")
+    assert head["needs_review"] and sub["needs_review"] and not sub["corrections"] and not head["corrections"]
 
 
 def test_a_budget_that_does_not_add_up_is_flagged_on_both_sides() -> None:

@@ -202,6 +202,8 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
             mine, theirs = _value(row), _value(h)
             sub_wrong = _lost_unit(row, h) or (_doubtful_target(row) and not _doubtful_target(h))
             head_wrong = _lost_unit(h, row) or (_doubtful_target(h) and not _doubtful_target(row))
+            if sub_wrong and head_wrong:  # each side speaks against the other: neither is plain
+                sub_wrong = head_wrong = False
             if not head_wrong:
                 _flag(row, f"target {mine} here but {theirs} in the head's agreement {hid} "
                            f"(page {h.get('page')})")
