@@ -535,7 +535,11 @@ def text_image(grey: np.ndarray, dpi: int, rules: tuple[Rule, ...], rule_px: np.
     # 0.952 on the OCR benchmark) and cost the development corpus 6 silent errors, 5 false
     # alarms and hard budget amounts (seed 1717, docs/ocr.md)
     size = (max(1, round(w * f)), max(1, round(h * f)))
-    small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+
+    def shrink(image: np.ndarray) -> np.ndarray:
+        return cv2.resize(image, size, interpolation=cv2.INTER_AREA) if f < 1.0 else image
+
+    small = shrink(grey)
     if not (s.denoise or s.remove_rules):
         return small
     from .tables import TableSettings, group_rules
@@ -552,7 +556,7 @@ def text_image(grey: np.ndarray, dpi: int, rules: tuple[Rule, ...], rule_px: np.
     if s.denoise:
         ink = despeckle(ink, sdpi)
     if s.remove_rules and rules:
-        px = cv2.resize(rule_px, size, interpolation=cv2.INTER_AREA) if f < 1.0 else rule_px
+        px = shrink(rule_px)
         px = cv2.dilate((px > 0).astype(np.uint8) * 255, np.ones((3, 3), np.uint8))
         px = cv2.bitwise_and(px, _table_zone(groups, small.shape, sdpi, (fx, fy)))
         ink = cv2.bitwise_and(ink, cv2.bitwise_not(px))

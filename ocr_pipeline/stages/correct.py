@@ -270,7 +270,7 @@ def small_start(text: str | None) -> str | None:
     return None
 
 
-_ITEM_INSIDE = re.compile(r"\s(?:[-–•·*]|[a-h][.)])\s+[A-Z][a-z]")
+_ITEM_INSIDE = re.compile(rf"\s(?:[-–{re.escape(BULLET_MARKS)}]|[a-h][.)])\s+[A-Z][a-z]")
 
 
 def items_inside(indicator: str | None) -> str | None:
