@@ -72,6 +72,16 @@ def test_an_amount_in_a_budget_line_is_found_but_a_row_number_is_not() -> None:
     assert find_amount("2. Program Dukungan Manajemen 2026") is None
 
 
+def test_an_amount_whose_first_point_ocr_lost_after_rp() -> None:
+    line = "1. Penyediaan Jasa Administrasi Perkantoran Rp. 7 110.097.000,"
+    amount, start, _ = find_amount(line)
+    assert amount == 7110097000 and line[start:].startswith("Rp. 7")
+    assert parse_rupiah("Rp. 7 110.097.000,") == 7110097000
+    assert values.rupiah_grouping_ok("Rp. 7 110.097.000,")
+    # without 'Rp' a number before an amount may be the name's own ('Tahap 2')
+    assert find_amount("Kegiatan Tahap 2 110.097.000")[0] == 110097000
+
+
 @pytest.mark.parametrize(
     ("raw", "iso", "kept"),
     [
@@ -541,6 +551,17 @@ def test_percent_in_parentheses_read_as_ge() -> None:
     assert values.fix_percent("sesuai SNI (Ge) :") == "sesuai SNI (%) :"
     assert values.fix_percent("Brucellosis (prevalensi/ Yo)") == "Brucellosis (prevalensi/ %)"
     assert values.fix_percent("Jumlah desa (Yogyakarta)") == "Jumlah desa (Yogyakarta)"
+
+
+@pytest.mark.parametrize("read", ["(Se)", "(26)", "(Ye)", "(9c)"])
+def test_an_indicators_bracketed_percent_read_as_two_characters(read: str) -> None:
+    assert values.fix_percent(f"yang sesuai SNI {read} :") == "yang sesuai SNI (%) :"
+    assert values.fix_percent(f"Brucellosis (prevalensi/ {read[1:]}") == "Brucellosis (prevalensi/ %)"
+
+
+def test_a_bracketed_number_or_word_is_not_a_percent() -> None:
+    for text in ("Jumlah desa (35)", "Laporan (SAP)", "Satuan (ekor)", "Tahap (2)"):
+        assert values.fix_percent(text) == text
 
 
 # --------------------------------------------------------------------------- rows that may be missing

@@ -110,11 +110,13 @@ def parse_target(raw: str) -> ParsedTarget:
     return ParsedTarget(value, unit)
 
 
+_BRACKETED_PERCENT = r"[29GSYy][6ceo]"  # the two halves of a '%': '(9c)', '(Ge)', '(Se)', '(26)', '/ Yo)'
 PERCENT_MISREADS = re.compile(
     r"(?<=\d)\s?(Yo|YO|Y6|y6|%o|o/o|0/0|/o)(?=\W|$)|^(Yo|YO|Y6|%o|o/o|0/0)$"
-    r"|(?<=\()(9c|96|9o|Yo|Y6|Ge|Gc)(?=\))|(?<=/ )(9|Yo|Y6)(?=\))"  # '(%)' read '(9c)', '/ %)' read '/ 9)'
+    rf"|(?<=\()({_BRACKETED_PERCENT})(?=\))|(?<=/ )(9|{_BRACKETED_PERCENT})(?=\))"
 )
-"""How Tesseract's `ind` model reads a printed '%' (after a number, or alone in a unit cell)."""
+"""How Tesseract's `ind` model reads a printed '%' (after a number, alone in a unit cell, or
+as an indicator's unit in brackets: '(%)', '(prevalensi/ %)')."""
 
 
 def fix_percent(text: str) -> str:
@@ -136,13 +138,22 @@ _RP = re.compile(r"R\s*[pP]\s*\.?\s*", re.I)
 _AMOUNT = re.compile(r"(?:R\s*[pP]\s*\.?\s*)?(\d{1,3}(?:[.,]\s?\d{3})+|\d{4,})(?:\s*[,.]\s*(?:-+|00|—))?\s*[-–—.]?")
 
 
+_RP_GAP = re.compile(r"(R\s*[pP]\s*\.?\s*\d{1,3})\s(?=\d{3}[.,]\s?\d{3})")
+"""A group's point lost after 'Rp' ('Rp. 7 110.097.000'): the gap is the point, as 'Rp'
+leaves no other reading of the digits after it."""
+
+
+def _amount_text(raw: str) -> str:
+    return _RP.sub("", _RP_GAP.sub(r"\1.", clean_text(raw)).replace(" ", ""))
+
+
 def parse_rupiah(raw: str) -> int | None:
     """A Rupiah amount: 'Rp 4.105.373.000,-' -> 4105373000; '1.273.000.000,00' -> 1273000000.
 
     Irregular grouping ('1.660453.975') is read as its digits; `rupiah_grouping_ok`
     tells whether the grouping was regular.
     """
-    text = _RP.sub("", clean_text(raw).replace(" ", ""))
+    text = _amount_text(raw)
     m = re.match(r"(\d[\d.,]*?)(?:[.,](\d{2}|-+|—))?[-.,—]*$", text)
     if not m:
         return None
@@ -154,7 +165,7 @@ def parse_rupiah(raw: str) -> int | None:
 
 def rupiah_grouping_ok(raw: str) -> bool:
     """True when the amount's digits are grouped by threes ('4.105.373.000')."""
-    text = _RP.sub("", clean_text(raw).replace(" ", ""))
+    text = _amount_text(raw)
     return bool(re.match(r"^(\d{1,3}(?:\.\d{3})+|\d{1,3}(?:,\d{3})+|\d+)(?:[.,](\d{2}|-+|—))?[-.,—]*$", text))
 
 
@@ -164,7 +175,7 @@ def find_amount(line: str) -> tuple[int, int, int] | None:
     An amount has 'Rp' before it or thousands groups (1.893.000); a bare small number
     (a row number, a year) is not an amount.
     """
-    for m in _AMOUNT.finditer(line):
+    for m in _AMOUNT.finditer(_RP_GAP.sub(r"\1.", line)):  # one character for another: offsets hold
         text = m.group(0)
         has_rp = bool(re.match(r"R\s*[pP]", text, re.I))
         grouped = bool(re.search(r"\d[.,]\s?\d{3}", m.group(1)))
