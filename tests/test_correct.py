@@ -724,3 +724,17 @@ def test_a_budget_list_that_may_have_lost_lines_is_flagged() -> None:
     assert not flagged(line("Program A", "1."), line("Program B", "2."))
     assert not flagged(line("Program A"), line("Program B"))  # not numbered: nothing to count
 
+
+
+def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digits() -> None:
+    from ocr_pipeline.stages.budget import RawBudget
+
+    def line(name: str) -> RawBudget:
+        return RawBudget(box(name, y=400.0), box("110.097.000,00", y=400.0), 110097000, None)
+
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                      budget=(line("Penyediaan Jasa Administrasi Perkantoran Rp. 7"),
+                              line("Penyediaan Jasa Administrasi Perkantoran"))), exact=False)
+    cut, whole = doc["budget"]
+    assert cut["needs_review"] and any("'Rp'" in why for why in cut["review_reasons"])
+    assert not whole["needs_review"]

@@ -915,6 +915,9 @@ def budget_gap(lines) -> str | None:
 MIN_AMOUNT = 100_000
 
 
+_RP_IN_NAME = re.compile(r"\bR\s?[pP]\b\.?[\s\d.,]*$")
+
+
 def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
@@ -926,6 +929,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
                             if c.method == "lexicon"]
         if not ctx.exact:
             reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name")) if why]
+        if _RP_IN_NAME.search(name):
+            reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: {name!r}")
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
