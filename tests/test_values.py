@@ -744,6 +744,50 @@ def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
         ("Jumlah produksi susu", None)]
 
 
+def _data(text: str, x: float, y: float, target: str = "", page: int = 1, goal: str = "", no: str = ""
+          ) -> rows.RawRow:
+    words = tuple(Word(t, 0.9, (x + 60.0 * i, y, x + 60.0 * i + 50, y + 30)) for i, t in enumerate(text.split()))
+    ind = rows.TextBox(text, page, (x, y, x + 500, y + 30), 0.9, words)
+    tgt = rows.TextBox(target, page, (2000.0, y, 2100.0, y + 30), 0.9) if target else rows.EMPTY
+    return rows.RawRow("data", page, rows.TextBox(goal, page) if goal else rows.EMPTY, ind, tgt, no=no)
+
+
+def test_the_rest_of_a_row_the_page_cut_under_its_target_joins_it() -> None:
+    got = rows.stitch_rows([
+        _data("Persentase Kualitas Layanan bagi Pegawai", 1000.0, 3000.0, "100%", goal="Terwujudnya Keamanan"),
+        _data("KPU Kabupaten Kutai Kartanegara", 1000.0, 500.0, page=2, goal="bagi Pegawai KPU"),
+        _data("Persentase Kualitas Layanan Kesehatan", 1000.0, 600.0, "55%", page=2, goal="Terlaksananya",
+              no="2")])
+    assert [(r.goal.text, r.indicator.text, r.target.text, r.continued) for r in got] == [
+        ("Terwujudnya Keamanan bagi Pegawai KPU",
+         "Persentase Kualitas Layanan bagi Pegawai KPU Kabupaten Kutai Kartanegara", "100%", True),
+        ("Terlaksananya", "Persentase Kualitas Layanan Kesehatan", "55%", False)]
+    # a numbered row, or a heading over its list's items, is a row of its own
+    numbered = [_data("Persentase A", 1000.0, 3000.0, "100%"), _data("Persentase B", 1000.0, 500.0, page=2,
+                                                                      no="3")]
+    assert len(rows.stitch_rows(numbered)) == 2
+    heading = [_data("Persentase A", 1000.0, 3000.0, "100%"),
+               _data("Jumlah medali yang diraih (medali) :", 1000.0, 500.0, page=2),
+               _data("Emas", 1066.0, 560.0, "44", page=2), _data("Perak", 1066.0, 620.0, "80", page=2)]
+    got = rows.stitch_rows(heading)
+    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+        ("Persentase A", None), ("Emas", "Jumlah medali yang diraih (medali) :"),
+        ("Perak", "Jumlah medali yang diraih (medali) :")]
+
+
+def test_a_heading_ending_in_a_colon_heads_the_unmarked_items_indented_under_it() -> None:
+    got = rows.stitch_rows([_data("Jumlah medali yang diraih (medali) :", 1110.0, 1127.0),
+                            _data("Emas", 1176.0, 1245.0, "44"), _data("Perak", 1176.0, 1317.0, "80"),
+                            _data("Persentase partisipasi masyarakat", 1114.0, 1457.0, "43,4%", no="5")])
+    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+        ("Emas", "Jumlah medali yang diraih (medali) :"), ("Perak", "Jumlah medali yang diraih (medali) :"),
+        ("Persentase partisipasi masyarakat", None)]
+    # without a colon, or with the next row not indented, a row without a target heads nothing
+    for first, x in (("Jumlah medali yang diraih", 1176.0), ("Jumlah medali yang diraih :", 1110.0)):
+        got = rows.stitch_rows([_data(first, 1110.0, 1127.0), _data("Emas", x, 1245.0, "44")])
+        assert [r.parent for r in got] == [None, None]
+
+
 def test_a_position_wrapped_onto_a_double_spaced_line_is_whole() -> None:
     rows_ = [("Nama : RUDI HARTONO", 356.0), ("Jabatan : KEPALA DINAS PEMUDA PROVINSI JAWA", 356.0),
              ("BARAT", 748.0), ("Selanjutnya disebut PIHAK KESATU", 356.0),

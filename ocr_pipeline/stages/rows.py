@@ -13,8 +13,10 @@
   indicators) yields one row per value; a heading line without a value of its own
   becomes the `indicator_parent` of the items under it (and of the rows after it that
   start indented like its items, their bullets lost).
-* A row cut by a page break (no target at the bottom of one page) is joined with its
-  rest at the top of the next.
+* A row cut by a page break is joined with its rest at the top of the next page: the
+  rest holds the target (none at the bottom of the first page), or, under a target
+  already read, the rest of its texts (no number, no target, no list it heads). The
+  row is flagged for a person to check it is one.
 """
 
 from __future__ import annotations
@@ -594,7 +596,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
     list markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
     """
     joined: list[RawRow] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         prev = joined[-1] if joined else None
         if (row.kind == "data" and prev is not None and prev.kind == "data"
                 and prev.page != row.page and prev.target.empty and not row.target.empty
@@ -603,6 +605,16 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
                 prev, goal=_cat(prev.goal, row.goal), indicator=_cat(prev.indicator, row.indicator),
                 target=row.target, unit=row.unit if not row.unit.empty else prev.unit,
                 page=row.page, continued=True,
+            )
+            continue
+        if (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
+                and not prev.target.empty and row.target.empty and not row.no and row.parent is None
+                and not _is_item(row.indicator.text) and not split_enumerator(row.indicator.text)[0]
+                and not _heads_list(row, rows[i + 1] if i + 1 < len(rows) else None)):
+            # the rest of the row the page cut, under its target: a row of its own would have one
+            joined[-1] = replace(
+                prev, goal=prev.goal if fuzz.ratio(row.goal.text, prev.goal.text) >= 90 else _cat(prev.goal, row.goal),
+                indicator=_cat(prev.indicator, row.indicator), continued=True,
             )
             continue
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
@@ -615,10 +627,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             parent = None
             out.append(row)
             continue
-        nxt = joined[i + 1] if i + 1 < len(joined) else None
-        if (row.target.empty and row.parent is None and nxt is not None and nxt.kind == "data"
-                and not nxt.target.empty and _is_item(nxt.indicator.text)
-                and (row.indicator.text.rstrip().endswith(":") or not _is_item(row.indicator.text))):
+        if _heads_list(row, joined[i + 1] if i + 1 < len(joined) else None):
             parent = row.indicator
             continue
         if parent is not None and not _is_item(row.indicator.text) and not _indented(row.indicator, parent):
@@ -629,6 +638,19 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator.text)),
                            parent=own_parent if own_parent is not None and own_parent.text else None))
     return out
+
+
+def _heads_list(row: RawRow, nxt: RawRow | None) -> bool:
+    """True when a row without a target heads a list: the next row, with a target, is a
+    marked item, or starts indented under a heading that ends in a colon (its mark lost,
+    or the list printed without marks: 'Jumlah medali (medali) :' over 'Emas', 'Perak')."""
+    if not (row.kind == "data" and row.target.empty and row.parent is None and nxt is not None
+            and nxt.kind == "data" and not nxt.target.empty):
+        return False
+    colon = row.indicator.text.rstrip().endswith(":")
+    if _is_item(nxt.indicator.text):
+        return colon or not _is_item(row.indicator.text)
+    return colon and _indented(nxt.indicator, row.indicator)
 
 
 def _is_item(text: str) -> bool:
