@@ -366,6 +366,17 @@ def test_a_percent_sign_read_as_a_letter_is_read_again_or_flagged() -> None:
     assert not doc["targets"][0]["needs_review"]
 
 
+def test_a_percent_sign_lost_is_read_again_or_flagged_unless_the_indicator_prints_it() -> None:
+    novel = "Persentase partisipasi masyarakat dalam berolahraga"  # in no catalogue
+    doc = run(draft(row(novel, "43,4")), reader=lambda page, bbox, kind: ["43,4%", "43,4 %"] * (kind != "line"))
+    t = doc["targets"][0]
+    assert (t["target"]["value"], t["target"]["unit"]) == (43.4, "%") and not t["needs_review"]
+    t = run(draft(row(novel, "43,4")), reader=lambda page, bbox, kind: [])["targets"][0]
+    assert t["needs_review"] and any("'%' may be lost" in r for r in t["review_reasons"])
+    t = run(draft(row(novel + " (%)", "43,4")), reader=lambda page, bbox, kind: [])["targets"][0]
+    assert not t["needs_review"]
+
+
 def test_low_confidence_is_flagged() -> None:
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85", conf=0.3)))
     assert doc["targets"][0]["needs_review"]

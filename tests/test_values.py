@@ -725,36 +725,31 @@ def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> No
                                  800.0, 300.0) is None
 
 
-def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
-    # each on its own ruled row: the heading without a target, then items; 'Kerbau' lost its
-    # bullet but starts where the items' text does; '1.3. Jumlah ...' is the next indicator
-    def data(text: str, x: float, y: float, target: str = "") -> rows.RawRow:
-        words = tuple(Word(t, 0.9, (x + 60.0 * i, y, x + 60.0 * i + 50, y + 30))
-                      for i, t in enumerate(text.split()))
-        ind = rows.TextBox(text, 1, (x, y, x + 500, y + 30), 0.9, words)
-        tgt = rows.TextBox(target, 1, (2000.0, y, 2100.0, y + 30), 0.9) if target else rows.EMPTY
-        return rows.RawRow("data", 1, rows.EMPTY, ind, tgt)
-
-    got = rows.stitch_rows([data("1.2. Jumlah populasi ternak (ekor) :", 1000.0, 100.0),
-                            data("• Sapi potong", 1100.0, 160.0, "444.820"),
-                            data("Kerbau", 1130.0, 220.0, "127.679"),
-                            data("1.3. Jumlah produksi susu", 1000.0, 280.0, "9")])
-    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
-        ("Sapi potong", "Jumlah populasi ternak (ekor) :"), ("Kerbau", "Jumlah populasi ternak (ekor) :"),
-        ("Jumlah produksi susu", None)]
-
-
 def _data(text: str, x: float, y: float, target: str = "", page: int = 1, goal: str = "", no: str = ""
           ) -> rows.RawRow:
-    words = tuple(Word(t, 0.9, (x + 60.0 * i, y, x + 60.0 * i + 50, y + 30)) for i, t in enumerate(text.split()))
+    words = tuple(Word(t, 0.9, (x + 60.0 * i, y, x + 60.0 * i + 50, y + 30))
+                  for i, t in enumerate(text.split()))
     ind = rows.TextBox(text, page, (x, y, x + 500, y + 30), 0.9, words)
     tgt = rows.TextBox(target, page, (2000.0, y, 2100.0, y + 30), 0.9) if target else rows.EMPTY
     return rows.RawRow("data", page, rows.TextBox(goal, page) if goal else rows.EMPTY, ind, tgt, no=no)
 
 
+def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
+    # each on its own ruled row: the heading without a target, then items; 'Kerbau' lost its
+    # bullet but starts where the items' text does; '1.3. Jumlah ...' is the next indicator
+    got = rows.stitch_rows([_data("1.2. Jumlah populasi ternak (ekor) :", 1000.0, 100.0),
+                            _data("• Sapi potong", 1100.0, 160.0, "444.820"),
+                            _data("Kerbau", 1130.0, 220.0, "127.679"),
+                            _data("1.3. Jumlah produksi susu", 1000.0, 280.0, "9")])
+    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+        ("Sapi potong", "Jumlah populasi ternak (ekor) :"), ("Kerbau", "Jumlah populasi ternak (ekor) :"),
+        ("Jumlah produksi susu", None)]
+
+
 def test_the_rest_of_a_row_the_page_cut_under_its_target_joins_it() -> None:
     got = rows.stitch_rows([
-        _data("Persentase Kualitas Layanan bagi Pegawai", 1000.0, 3000.0, "100%", goal="Terwujudnya Keamanan"),
+        _data("Persentase Kualitas Layanan bagi Pegawai", 1000.0, 3000.0, "100%",
+              goal="Terwujudnya Keamanan"),
         _data("KPU Kabupaten Kutai Kartanegara", 1000.0, 500.0, page=2, goal="bagi Pegawai KPU"),
         _data("Persentase Kualitas Layanan Kesehatan", 1000.0, 600.0, "55%", page=2, goal="Terlaksananya",
               no="2")])

@@ -582,7 +582,8 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
 
     Without an entry: a 'Persentase ...' indicator's target over 100 is a percent sign
     misread as digits ('10096'), and its unit is '%' (a percent sign read as a letter:
-    '73 Y'). Any unit of under two letters but '%' is a misread mark, not a unit word.
+    '73 Y', or lost: '43,4'; bare numbers only under an indicator that prints its '(%)').
+    Any unit of under two letters but '%' is a misread mark, not a unit word.
     """
     if parsed.value is None:
         if parsed.qualitative and (_PERCENT_INDICATOR.match(indicator) or (entry is not None and entry.unit)):
@@ -595,6 +596,8 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
             return None
         if parsed.unit not in (None, "%"):
             return f"unit {parsed.unit!r} for a percentage indicator"
+        if parsed.unit is None and "%" not in indicator:  # not '... (%)', whose targets are bare
+            return "no unit for a percentage indicator: its '%' may be lost"
         if parsed.value > 100:
             return f"target {parsed.value:g} over 100 for a percentage indicator"
         return None

@@ -612,10 +612,9 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
                 and not _is_item(row.indicator.text) and not split_enumerator(row.indicator.text)[0]
                 and not _heads_list(row, rows[i + 1] if i + 1 < len(rows) else None)):
             # the rest of the row the page cut, under its target: a row of its own would have one
-            joined[-1] = replace(
-                prev, goal=prev.goal if fuzz.ratio(row.goal.text, prev.goal.text) >= 90 else _cat(prev.goal, row.goal),
-                indicator=_cat(prev.indicator, row.indicator), continued=True,
-            )
+            same_goal = fuzz.ratio(row.goal.text, prev.goal.text) >= 90  # a merged goal printed again
+            joined[-1] = replace(prev, goal=prev.goal if same_goal else _cat(prev.goal, row.goal),
+                                 indicator=_cat(prev.indicator, row.indicator), continued=True)
             continue
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
