@@ -547,8 +547,13 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
     for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha",
                  "141. Jumlah pelaku usaha", "Jumlah pemilih pemula, kelompok rentan, dan",
-                 "Jumlah Pemilih Pemula. Kelompok Rentan dan Marjinal", "Jumlah Partisipasi,. Hubungan"):
+                 "Jumlah Pemilih Pemula. Kelompok Rentan dan Marjinal", "Jumlah Partisipasi,. Hubungan",
+                 "Jumlah Rapat Koordinasi yang Dilaksanakan : .", "Jumlah Pemeriksaan KPU Kabupaten Paser ~*",
+                 "Persentase Barang Milik Negara yang Diusulkan Penghapusan :"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
+    # a list's heading ends in a colon
+    item = replace(row("Sapi potong", "12.338 ekor"), parent=box("Jumlah populasi ternak (ekor) :"))
+    assert not run(draft(item))["targets"][0]["needs_review"]
     merged = "Jumlah layanan aplikasi (aplikasi) - Aplikasi kepegawaian - Aplikasi layanan publik"
     t = run(draft(row(merged, "4")))["targets"][0]
     assert any("holds list items ('- Ap'...)" in why for why in t["review_reasons"])

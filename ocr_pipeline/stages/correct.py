@@ -284,6 +284,9 @@ def items_inside(indicator: str | None) -> str | None:
             "each with its own target")
 
 
+_LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|-]+(?:\s+[.,;:~*'\"`^_|-]+)*$")
+
+
 def odd_marks(text: str | None) -> str | None:
     """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
     header value) may hold a mark read as letters or have lost one: a bracket opened and
@@ -294,7 +297,8 @@ def odd_marks(text: str | None) -> str | None:
     period after a word of six letters or more with text after it ('Pemula. Kelompok',
     'Keuangan. Umum'; no truth text but names has either),
     or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
-    taken for the next line's). None when none of these."""
+    taken for the next line's), or loose marks at its end ('Dilaksanakan : .', 'Paser ~*';
+    but a list's heading ends in ' :'). None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -311,6 +315,9 @@ def odd_marks(text: str | None) -> str | None:
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
+    loose = _LOOSE_MARKS.search(text)
+    if loose and loose.group(0).strip() != ":":
+        return f"{loose.group(0).strip()!r} at the end: specks read as marks"
     last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
     if last in _SMALL_WORDS:
         return f"ends with {last!r}: its last words may be lost, or read into the next line"
@@ -772,6 +779,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
     if not indicator:
         reasons.append("indicator is empty")
+    elif indicator.endswith(":") and not ctx.exact:
+        reasons.append("the indicator ends in a colon, as a list's heading does: its items may be lost")
     lex = [c for c in fixes if c.method == "lexicon"]
     if lex:
         reasons.append("words corrected from the lexicon (" + "; ".join(f"{c.field}: {_diff(c)}" for c in lex)
