@@ -291,9 +291,10 @@ def odd_marks(text: str | None) -> str | None:
     """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
     header value) may hold a mark read as letters or have lost one: a bracket opened and
     not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
-    two letters or a number before a capitalised word at its start ('DI Jumlah', 'N
-    Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah': the speck of a bullet
-    or a stamp, a list number left or misread), two marks in a row ('Partisipasi,.') or a
+    two letters or a number before a word at its start ('DI Jumlah', 'N Pelayanan', 'll
+    Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah': the speck of a bullet or a
+    stamp, a list number left or misread), a first word in small letters before
+    capitalised ones ('jumlah Publikasi Ringkasan': a capital misread), two marks in a row ('Partisipasi,.') or a
     period after a word of six letters or more with text after it ('Pemula. Kelompok',
     'Keuangan. Umum'; no truth text but names has either),
     or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
@@ -306,9 +307,11 @@ def odd_marks(text: str | None) -> str | None:
     twice = re.search(r"\b(\w{3,}) \1\b", text, re.I)
     if twice:
         return f"{twice.group(0)!r}: a word read twice (two readings of one line mixed?)"
-    m = re.match(r"^([A-Za-z]{1,2}\.?|\d[\d.,]*) (?=[A-Z][a-z])", text)
+    m = re.match(r"^([A-Za-z]{1,2}[.,]?|\d[\d.,]*) (?=[A-Za-z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
+    if re.match(r"^[a-z]+ [A-Z][a-z]", text) and text.split()[0] not in _SMALL_WORDS:  # 'dan X': text lost
+        return f"{text.split()[0]!r} in small letters before capitalised words: its capital may be misread"
     marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)", text)
     if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok': one of them is a speck
         return f"{marks.group(0).strip()!r}: two marks in a row, one may be a speck"
