@@ -380,6 +380,28 @@ def test_every_printing_of_a_name_under_a_signature_is_kept_beside_the_name_take
     assert d.first_name is not None and d.first_name.text == "Usman Effendi" and d.first_signed == ()
 
 
+def test_the_one_party_a_letter_names_is_put_where_the_signatures_place_it() -> None:
+    closing = _letter_page(["Samarinda, 12 Januari 2026", "Pihak Kedua | Pihak Pertama",
+                            "Sekretaris | Kasubbag Umum", "Dedi Kurniawan | Usman Effendi",
+                            "NIP. 19700101 199001 2 001 | NIP. 19800101 200001 1 002"], page=3)
+
+    def draft(named: str, position: str, *pages):
+        letter = _letter_page(["PERJANJIAN KINERJA TAHUN 2026", f"Nama : {named}", f"Jabatan : {position}",
+                               "Selaku atasan pihak pertama, selanjutnya disebut pihak kedua"])
+        return documents.draft_agreement([documents.view_page(p) for p in (letter, *pages)])
+
+    d = draft("Dedi Kumiawan", "Sekretaris KPU Kota Samarinda", closing)  # the first party's lines lost
+    assert (d.first_name.text, d.first_position.text) == ("Usman Effendi", "Kasubbag Umum")
+    assert (d.second_name.text, d.second_position.text) == ("Dedi Kumiawan", "Sekretaris KPU Kota Samarinda")
+    d = draft("Usman Etfendi", "Kasubbag Umum", closing)  # the second's lost
+    assert d.first_name.text == "Usman Etfendi" and d.second_name.text == "Dedi Kurniawan"
+    assert not any(w.startswith("first_party: ") for w in d.warnings)
+    # no signature says who the one party is: both its fields are flagged
+    doc = correct.finalize(draft("Dedi Kumiawan", "Sekretaris"), agreement_id="x-01", file="x.pdf",
+                           sha256="0" * 64).to_json()
+    assert {"first_party.name", "first_party.position"} <= set(doc["needs_review"])
+
+
 def test_a_header_read_from_one_cell_across_the_table_gives_the_columns_and_skips_the_row() -> None:
     edges = (0.0, 100.0, 700.0, 1500.0, 1900.0)
     heads = [("No", 20.0), ("Sasaran", 200.0), ("Strategis", 350.0), ("Indikator", 800.0),

@@ -37,7 +37,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
-from .documents import Draft, clean_name
+from .documents import Draft, clean_name, core_name
 from .layout import word_height
 from .rows import INDICATOR_STARTS, RawRow, TextBox
 from .values import (
@@ -417,23 +417,13 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     return text, how, None
 
 
-def _core_name(name: str) -> str:
-    """A person's name without the degrees after it nor the titles before it, letters only
-    ('IR. H. Oktaviani Rumbiak, S.E.' -> 'oktavianirumbiak'): one printing of a name
-    may carry them and another not."""
-    words = name.split(",")[0].split()
-    while len(words) > 1 and words[0].endswith("."):
-        words.pop(0)
-    return _letters(" ".join(words))
-
-
 def _printed_otherwise(name: str, printed: Sequence[TextBox]) -> str | None:
     """A doubt when the name is printed under a signature as another name that is like it
     ('Gktaviam Runibiak' against 'Oktaviani Rumbiak', 'Rumbiak' against 'Oktaviani
     Rumbiak'): one of the two printings is misread. None when a printing gives it, or
     none is like it (a signature's scrawl read as letters decides nothing)."""
-    core = _core_name(name)
-    cores = [(b.text, _core_name(b.text)) for b in printed if b.text]
+    core = core_name(name)
+    cores = [(b.text, core_name(b.text)) for b in printed if b.text]
     if not core or not cores or any(c == core for _, c in cores):
         return None
     for text, c in cores:
@@ -1198,8 +1188,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     protected = {w.lower(): ("" if w.isupper() else w)  # an all-capitals header tells no case
                  for text in [*regions, draft.place.text if draft.place else ""] for w in text.split()}
     ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected)
-    needs: list[str] = []
     warnings = list(draft.warnings)
+    # a party the letter may have named in the other's place: both its fields in doubt
+    needs = [f"first_party.{f}" for w in warnings if w.startswith("first_party: ") for f in ("name", "position")]
     seen = _document_words(draft)
 
     def text(box: TextBox | None, path: str) -> str | None:

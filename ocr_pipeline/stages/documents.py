@@ -330,6 +330,16 @@ def clean_name(s: str) -> str:
     return s
 
 
+def core_name(name: str) -> str:
+    """A person's name without the degrees after it nor the titles before it, letters only
+    ('IR. H. Oktaviani Rumbiak, S.E.' -> 'oktavianirumbiak'): one printing of a name
+    may carry them and another not."""
+    words = name.split(",")[0].split()
+    while len(words) > 1 and words[0].endswith("."):
+        words.pop(0)
+    return "".join(ch for ch in " ".join(words).lower() if ch.isalnum())
+
+
 _DATE_ONLY = re.compile(r"^(\d{1,2}\s*)?([A-Za-z]{3,12}\s*)?(19|20)\d{2}$")
 
 
@@ -726,6 +736,22 @@ def _orphan_text(view: PageView, read: Sequence[tuple[Table, Columns, int]]) -> 
             f"(its rules were found in pieces): rows may be missing: {sample!r}")
 
 
+def _alike(name: str, party: tuple[TextBox, TextBox] | None) -> float:
+    return fuzz.ratio(core_name(name), core_name(party[0].text)) if party is not None and name else 0.0
+
+
+def _signs_second(name: str, signed: Sequence[Signed]) -> bool:
+    """True when a name is the second party's under the last signatures, not the first's."""
+    return bool(signed) and _alike(name, signed[-1][1]) >= SAME_SIGNED > _alike(name, signed[-1][0])
+
+
+def _signs_first(name: str, signed: Sequence[Signed]) -> bool:
+    return bool(signed) and _alike(name, signed[-1][0]) >= SAME_SIGNED
+
+
+SAME_SIGNED = 80  # fuzz.ratio of two printings of one name (letters only), OCR errors and all
+
+
 def draft_agreement(views: Sequence[PageView]) -> Draft:
     """Read one agreement from its pages."""
     letter = next((v for v in views if is_letter(v)), None)
@@ -733,14 +759,19 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
     th = parse_table_header(table_views[0]) if table_views else TableHeader()
     warnings: list[str] = []
     d: dict[str, object] = {}
+    signed = signature_blocks(views)
     if letter is not None:
         parties = parse_parties(letter)
-        if parties:
-            d["first_name"], d["first_position"] = parties[0]
-        if len(parties) > 1:
-            d["second_name"], d["second_position"] = parties[1]
+        if len(parties) == 1 and _signs_second(parties[0][0].text, signed):
+            parties.insert(0, None)  # the first party's lines lost: the one named is the second
+        for key, party in zip(("first", "second"), parties):
+            if party is not None:
+                d[f"{key}_name"], d[f"{key}_position"] = party
         if len(parties) < 2:
             warnings.append("second_party: the letter names fewer than two parties")
+            if not _signs_first(parties[0][0].text if parties else "", signed):
+                warnings.append("first_party: the letter names one party, and its name is under neither "
+                                "signature: it may be the second party")
         pd = parse_place_date(letter)
         if pd:
             d["place"], d["date"] = pd
@@ -749,7 +780,6 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
             d["title"] = title
     else:
         warnings.append("letter: no letter page found for this agreement")
-    signed = signature_blocks(views)
     if signed and ("first_name" not in d or "second_name" not in d):
         for key, party in zip(("first", "second"), signed[-1], strict=True):
             if party is not None and f"{key}_name" not in d:
