@@ -755,3 +755,22 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
     cut, whole = doc["budget"]
     assert cut["needs_review"] and any("'Rp'" in why for why in cut["review_reasons"])
     assert not whole["needs_review"]
+
+
+def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
+    def reader(line: str, *others: str):
+        return lambda page, bbox, kind: [line] if kind == "line" else list(others) if kind == "text" else []
+
+    sure = draft(row("Jumlah Rapat Koordinasi yang Dilaksanakan", "5 kali"))
+    # read otherwise there, the readings that agree settle it ...
+    t = run(sure, reader("2 kali", "2 kali", "2 kali"))["targets"][0]
+    assert (t["target"]["value"], t["target"]["unit"]) == (2, "kali") and not t["needs_review"]
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+    # ... a tie settles nothing: flagged, kept as first read
+    t = run(sure, reader("2 kali", "2 kali", "5 kali"))["targets"][0]
+    assert t["target"]["value"] == 5 and t["needs_review"]
+    assert any("reads '2 kali' at full resolution" in why for why in t["review_reasons"])
+    # read alike, nothing more is read
+    calls = []
+    t = run(sure, lambda page, bbox, kind: calls.append(kind) or (["5 kali"] if kind == "line" else []))
+    assert "text" not in calls and not t["targets"][0]["needs_review"]

@@ -350,17 +350,18 @@ SAME_PRINTED = 70.0  # ... a printing under a signature (read apart, at the scan
 SAME_AT_FULL = "read again at full resolution"  # how a name read alike at full resolution is taken
 
 
-def _full_reading(box: TextBox, ctx: _Ctx) -> str | None:
-    """A header value read again at the page's full resolution, its ends cleaned; None
-    when there is nothing to read again (exact text, no images)."""
+def _full_reading(box: TextBox, ctx: _Ctx, value: bool = False) -> str | None:
+    """A header value read again at the page's full resolution, its ends cleaned (a
+    `value`, a number with its unit: as read); None when there is nothing to read again
+    (exact text, no images)."""
     if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None:
         return None
     x0, y0, x1, y1 = box.bbox
     # the marks at the ends the first reading left out
     reach = (word_height(box.words) if box.words else y1 - y0) / 2
     again = next(iter(ctx.reader(box.page, (x0 - reach, y0, x1 + reach, y1), "line")), None)
-    if again is None:
-        return None
+    if again is None or value:
+        return again
     again = clean_name(again)
     if box.text[:1].isalnum():  # a mark left of the value (the label's colon) is not of it
         again = again[next((i for i, ch in enumerate(again) if ch.isalnum()), 0):]
@@ -616,13 +617,14 @@ def _digits_fixed(raw: str) -> str:
     return fix_percent(" ".join(fix_digits(t) for t in raw.split(" ")))
 
 
-def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str = ""
-                   ) -> tuple[str, ParsedTarget, str] | None:
-    """Read a doubtful target again; the reading most readings agree on, if plausible."""
+def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str = "",
+                   also: Sequence[str] = (), clear: bool = False) -> tuple[str, ParsedTarget, str] | None:
+    """Read a doubtful target again; the reading most readings (these and `also`) agree
+    on, if plausible; with `clear`, only a value more readings give than any other."""
     box = r.target.bbox or r.target_cell
     if ctx.reader is None or box is None:
         return None
-    texts = _second_readings(r.target.page or r.page, box, ctx)
+    texts = [*also, *_second_readings(r.target.page or r.page, box, ctx)]
 
     def vote(t: str) -> tuple[float, str | None] | None:
         p = parse_target(_digits_fixed(t))
@@ -633,7 +635,8 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
         return (p.value, p.unit) if p.value is not None else None
 
     got = _agreed(texts, vote)
-    if got is None:
+    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
+    if got is None or (clear and len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
         return None
     (value, unit), support = got
     best = ParsedTarget(value, unit)
@@ -641,6 +644,14 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
         return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
     return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
+
+
+def _target_read_otherwise(box: TextBox, value: float, ctx: _Ctx) -> str | None:
+    """The reading at the page's full resolution of a target read with confidence (a crop
+    in a call the agreement makes anyway), when it gives another number; else None."""
+    again = _full_reading(box, ctx, value=True) or ""
+    other = parse_target(_digits_fixed(again)).value
+    return again if other is not None and other != value else None
 
 
 def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
@@ -678,7 +689,7 @@ def _amount_read_otherwise(box: TextBox, amount: int, ctx: _Ctx) -> str | None:
     """The reading at the page's full resolution of an amount read with confidence (a
     crop in a call the agreement makes anyway), when it gives another amount; else None.
     A reading with no thousands group in it is no evidence either way."""
-    again = _full_reading(box, ctx) or ""
+    again = _full_reading(box, ctx, value=True) or ""
     groups = re.findall(r"\d{1,3}(?:[.,]\d{3})+", again)
     return again if groups and int(re.sub(r"\D", "", max(groups, key=len))) != amount else None
 
@@ -739,10 +750,17 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     doubt = ((parsed.value is None and not parsed.qualitative)
              or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
-    if doubt and not ctx.exact:
-        got = _reread_target(r, parsed, entry, ctx, indicator)
+    # a value read with confidence is checked against its reading at full resolution; read
+    # otherwise there, the first reading votes too, and a tie settles nothing
+    other = (None if doubt or ctx.exact or parsed.value is None
+             else _target_read_otherwise(r.target, parsed.value, ctx))
+    if (doubt or other) and not ctx.exact:
+        got = _reread_target(r, parsed, entry, ctx, indicator, [r.target.text, other] if other else [],
+                             clear=bool(other))
         if got is None and guessed and parsed.value is not None:
             reasons.append(f"number made of letters read as digits: {r.target.text!r} taken as {raw!r}")
+        if got is None and other:
+            reasons.append(f"target {raw!r} reads {other!r} at full resolution: check the digits")
         if got is not None:
             new_raw, new, how = got
             if (new.value, new.unit) != (parsed.value, parsed.unit):
