@@ -219,14 +219,21 @@ def _load(path_s: str, _mtime: int) -> Catalogue:
 
 
 class Lexicon:
-    """Words free text may be corrected to (lower case)."""
+    """Words free text may be corrected to (lower case): the domain's, and a language's
+    `dictionary` (Tesseract's word list) for the one letter OCR confuses in a word."""
 
-    def __init__(self, words: Iterable[str]) -> None:
+    def __init__(self, words: Iterable[str], dictionary: frozenset[str] = frozenset()) -> None:
         self.words = frozenset(w.lower() for w in words if w)
+        self.dictionary = dictionary
         self._list = sorted(self.words)
 
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.words
+
+    def knows(self, word: str) -> bool:
+        """True for a word of the domain or of the language."""
+        w = word.lower()
+        return w in self.words or w in self.dictionary
 
     def __len__(self) -> int:
         return len(self.words)
@@ -252,19 +259,22 @@ class Lexicon:
 
 
 def load_lexicon(folder: Path, catalogue: Catalogue | None = None) -> Lexicon:
-    """`lexicon.txt` of the corrections folder plus every word of the catalogue."""
-    words: set[str] = set()
+    """`lexicon.txt` of the corrections folder plus every word of the catalogue, and its
+    `dictionary.txt` (the language's words) beside them."""
     p = Path(folder)
-    f = p / "lexicon.txt" if p.is_dir() else p.parent / "lexicon.txt"
-    if f.exists():
-        for ln in f.read_text("utf-8").splitlines():
-            ln = ln.strip()
-            if ln and not ln.startswith("#"):
-                words.add(ln.lower())
+    words = _word_file(p / "lexicon.txt" if p.is_dir() else p.parent / "lexicon.txt")
     if catalogue is not None:
         for e in catalogue.entries:
             words.update(tokens(e.text.replace(SLOT, " ")))
-    return Lexicon(words)
+    return Lexicon(words, frozenset(_word_file(p / "dictionary.txt" if p.is_dir() else p.parent / "dictionary.txt")))
+
+
+def _word_file(f: Path) -> set[str]:
+    """The words of a list, one a line, lower case; '#' starts a comment line."""
+    if not f.exists():
+        return set()
+    return {ln.strip().lower() for ln in f.read_text("utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")}
 
 
 def tokens(text: str) -> list[str]:

@@ -199,13 +199,13 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
 def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading() -> None:
     reader = line_reader("Kepala Dinas Peternakan Provinsi Jawa Barat.")
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
-                second_position=box("Kepala Dinas Pefernakan Provinsi Jawa Barat"))
+                second_position=box("Kepala Dinas Pelernakan Provinsi Jawa Barat"))
     doc = run(d, reader)
     assert doc["second_party"]["position"] == "Kepala Dinas Peternakan Provinsi Jawa Barat"
-    said = "second_party.position: corrected (read again at full resolution): Pefernakan -> Peternakan"
+    said = "second_party.position: corrected (read again at full resolution): Pelernakan -> Peternakan"
     assert said in doc["warnings"]
     # no second reading: as read
-    assert run(d)["second_party"]["position"] == "Kepala Dinas Pefernakan Provinsi Jawa Barat"
+    assert run(d)["second_party"]["position"] == "Kepala Dinas Pelernakan Provinsi Jawa Barat"
     # a name is never corrected from words, even with a reading at hand
     named = replace(d, first_name=box("Petemakan Santosa"))
     assert run(named, reader)["first_party"]["name"] == "Petemakan Santosa"
@@ -774,3 +774,17 @@ def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
     calls = []
     t = run(sure, lambda page, bbox, kind: calls.append(kind) or (["5 kali"] if kind == "line" else []))
     assert "text" not in calls and not t["targets"][0]["needs_review"]
+
+
+def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() -> None:
+    from ocr_pipeline.stages.correct import confusion_fix
+
+    lexicon = KNOWLEDGE.lexicon  # lexicon.txt knows neither 'internet' nor 'bersertifikat'
+    assert "internet" not in lexicon and lexicon.knows("internet")
+    assert confusion_fix("Intemet", lexicon) == "Internet"
+    assert confusion_fix("bersertitikat", lexicon) == "bersertifikat"
+    # a word of either list stays, and one no confusion makes a word of is left as read
+    assert confusion_fix("zoonosa", lexicon) is None and confusion_fix("Pelernakan", lexicon) is None
+    t = run(draft(row("Jumlah unit usaha yang bersertitikat Nomor Kontrol Veteriner", "69 unit")))["targets"][0]
+    assert t["indicator"] == "Jumlah unit usaha yang bersertifikat Nomor Kontrol Veteriner"
+    assert ("indicator", "rule") in {(c["field"], c["method"]) for c in t["corrections"]}

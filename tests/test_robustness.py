@@ -620,6 +620,7 @@ def test_tesseract_runs_with_an_argument_list_never_a_shell(monkeypatch: pytest.
             calls.append((args, kw))
             raise FileNotFoundError(errno.ENOENT, "not run")
 
+    tesseract.version()  # pytesseract asks the version once a process: before the recording
     monkeypatch.setattr(subprocess, "Popen", Recording)
     monkeypatch.setenv(tesseract.ENV_COMMAND, "/opt/tess; rm -rf ~")
     with pytest.raises(PipelineError):

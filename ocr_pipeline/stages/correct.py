@@ -143,23 +143,24 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
              ("e", "a"), ("a", "e"), ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"),
-             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"))
+             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"))
 
 
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
-    """The one lexicon word that a word in no lexicon becomes when one of its letters is
-    taken for the letter OCR confuses it with (`_CONFUSED`: 'Jumiah' -> 'Jumlah',
-    'kelampok' -> 'kelompok'); None when there is none or more than one. Words of five
-    letters or more, with small letters (capitals are confused otherwise)."""
+    """The one word of the lexicon or the language's dictionary that a word in neither
+    becomes when one of its letters is taken for the letter OCR confuses it with
+    (`_CONFUSED`: 'Jumiah' -> 'Jumlah', 'kelampok' -> 'kelompok', 'Intemet' -> 'Internet');
+    None when there is none or more than one. Words of five letters or more, with small
+    letters (capitals are confused otherwise)."""
     low = word.lower()
-    if len(low) < 5 or not word.isalpha() or word.isupper() or low in lexicon:
+    if len(low) < 5 or not word.isalpha() or word.isupper() or lexicon.knows(low):
         return None
     found = set()
     for a, b in _CONFUSED:
         at = low.find(a)
         while at >= 0:
             cand = low[:at] + b + low[at + len(a):]
-            if cand in lexicon:
+            if lexicon.knows(cand):
                 found.add(cand)
             at = low.find(a, at + 1)
     return _match_case(found.pop(), word) if len(found) == 1 else None
