@@ -758,8 +758,9 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
 
 
 def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
-    def reader(line: str, *others: str):
-        return lambda page, bbox, kind: [line] if kind == "line" else list(others) if kind == "text" else []
+    def reader(line: str, *others: str, digits: str = ""):
+        return lambda page, bbox, kind: {"line": [line], "text": list(others), "digits": [digits] * bool(digits)
+                                         }[kind]
 
     sure = draft(row("Jumlah Rapat Koordinasi yang Dilaksanakan", "5 kali"))
     # read otherwise there, the readings that agree settle it ...
@@ -770,6 +771,10 @@ def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
     t = run(sure, reader("2 kali", "2 kali", "5 kali"))["targets"][0]
     assert t["target"]["value"] == 5 and t["needs_review"]
     assert any("reads '2 kali' at full resolution" in why for why in t["review_reasons"])
+    # ... and so does a majority the digits-only reading (another model) speaks against
+    t = run(sure, reader("2 kali", "2 kali", "2 kali", digits="5"))["targets"][0]
+    assert t["target"]["value"] == 5 and t["needs_review"]
+    assert run(sure, reader("2 kali", "2 kali", "2 kali", digits="2"))["targets"][0]["target"]["value"] == 2
     # read alike, nothing more is read
     calls = []
     t = run(sure, lambda page, bbox, kind: calls.append(kind) or (["5 kali"] if kind == "line" else []))

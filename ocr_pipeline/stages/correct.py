@@ -625,7 +625,6 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     box = r.target.bbox or r.target_cell
     if ctx.reader is None or box is None:
         return None
-    texts = [*also, *_second_readings(r.target.page or r.page, box, ctx)]
 
     def vote(t: str) -> tuple[float, str | None] | None:
         p = parse_target(_digits_fixed(t))
@@ -635,16 +634,15 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
             p = ParsedTarget(p.value, parsed.unit)  # a digits-only reading keeps the unit word
         return (p.value, p.unit) if p.value is not None else None
 
-    got = _agreed(texts, vote)
-    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
-    if got is None or (clear and len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+    got = _voted(also, r.target.page or r.page, box, vote, clear, ctx)
+    if got is None:
         return None
     (value, unit), support = got
     best = ParsedTarget(value, unit)
     if _plausible(best, entry, indicator) is not None:
         return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
-    return raw.strip(), best, f"{len(support)} of {len(texts)} readings"
+    return raw.strip(), best, f"{len(support)} readings"
 
 
 def _target_read_otherwise(box: TextBox, value: float, ctx: _Ctx) -> str | None:
@@ -674,16 +672,12 @@ def _reread_amount(box: TextBox, ctx: _Ctx, also: Sequence[str] = (), clear: boo
     readings, or None; with `clear`, only an amount more readings give than any other."""
     if ctx.reader is None or box.bbox is None or box.page is None:
         return None
-    texts = [*also, *_second_readings(box.page, box.bbox, ctx)]
 
     def vote(t: str) -> int | None:
         return parse_rupiah(t) if rupiah_grouping_ok(t) else None
 
-    got = _agreed(texts, vote)
-    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
-    if got is None or (clear and len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-        return None
-    return got[1][0].strip(), got[0]
+    got = _voted(also, box.page, box.bbox, vote, clear, ctx)
+    return None if got is None else (got[1][0].strip(), got[0])
 
 
 def _amount_read_otherwise(box: TextBox, amount: int, ctx: _Ctx) -> str | None:
@@ -698,6 +692,26 @@ def _amount_read_otherwise(box: TextBox, amount: int, ctx: _Ctx) -> str | None:
 def _second_readings(page: int, box: BBox, ctx: _Ctx) -> list[str]:
     """The readings of a number's region at full resolution: large, larger, digits only."""
     return ctx.reader(page, box, "text") + ctx.reader(page, box, "digits")
+
+
+def _voted(also: Sequence[str], page: int, box: BBox, vote: Callable[[str], Hashable | None], clear: bool,
+           ctx: _Ctx) -> tuple[Any, list[str]] | None:
+    """The value readings of a number agree on (`also`, then its region read large, larger
+    and digits only; see `_agreed`), with the readings that give it. With `clear` (a
+    reading made with confidence, read otherwise at full resolution), only a value more
+    readings give than any other, and the digits-only reading (another model: `eng`,
+    digits only) too when it gives one: `ind` may read a '7' cut out alone as '1' at
+    every scale, so its readings agree with each other more than they are right."""
+    large, digits = ctx.reader(page, box, "text"), ctx.reader(page, box, "digits")
+    texts = [*also, *large, *digits]
+    got = _agreed(texts, vote)
+    if got is None or not clear:
+        return got
+    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
+    said = [v for v in map(vote, digits) if v is not None]
+    if (len(ranked) == 2 and ranked[0][1] == ranked[1][1]) or (said and got[0] not in said):
+        return None
+    return got
 
 
 def _agreed(texts: Sequence[str], vote: Callable[[str], Hashable | None]) -> tuple[Any, list[str]] | None:
