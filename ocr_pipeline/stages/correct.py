@@ -300,7 +300,8 @@ def odd_marks(text: str | None) -> str | None:
     'Keuangan. Umum'; no truth text but names has either),
     or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
     taken for the next line's), or loose marks at its end ('Dilaksanakan : .', 'Paser ~*';
-    but a list's heading ends in ' :'). None when none of these."""
+    but a list's heading ends in ' :'), or two digits in brackets ('SNI (20) :': a '%').
+    None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -319,6 +320,9 @@ def odd_marks(text: str | None) -> str | None:
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
+    number = re.search(r"\(\d\d\)", text)
+    if number:  # no truth text brackets a number; a '(%)' reads '(20)', '(96)'
+        return f"{number.group(0)!r}: a number in brackets may be a misread '(%)'"
     loose = _LOOSE_MARKS.search(text)
     if loose and loose.group(0).strip() != ":":
         return f"{loose.group(0).strip()!r} at the end: specks read as marks"
