@@ -794,3 +794,17 @@ def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() 
     t = run(draft(row("Jumlah unit usaha yang bersertitikat Nomor Kontrol Veteriner", "69 unit")))["targets"][0]
     assert t["indicator"] == "Jumlah unit usaha yang bersertifikat Nomor Kontrol Veteriner"
     assert ("indicator", "rule") in {(c["field"], c["method"]) for c in t["corrections"]}
+
+
+def test_a_target_boxed_in_part_is_read_again_as_tall_as_its_rows_text() -> None:
+    # OCR boxed the foot of a faint '1' only and read it ','; the foot alone reads '4'
+    foot = TextBox(",", 1, (400.0, 106.0, 404.0, 110.0), 0.3, (Word(",", 0.3, (400.0, 106.0, 404.0, 110.0)),))
+    asked = []
+
+    def reader(page, bbox, kind):
+        asked.append((kind, bbox))
+        return ["1"] if bbox[3] - bbox[1] >= 10 else ["4"]
+
+    t = run(draft(replace(row("Jumlah Dokumen Evaluasi yang Disusun", ""), target=foot)), reader)["targets"][0]
+    assert t["target"]["value"] == 1
+    assert all(b[3] - b[1] >= 8 for kind, b in asked if kind != "line")

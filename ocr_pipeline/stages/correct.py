@@ -626,7 +626,7 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
                    also: Sequence[str] = (), clear: bool = False) -> tuple[str, ParsedTarget, str] | None:
     """Read a doubtful target again; the reading most readings (these and `also`) agree
     on, if plausible; with `clear`, only a value more readings give than any other."""
-    box = r.target.bbox or r.target_cell
+    box = _as_tall_as_text(r.target.bbox, r.indicator.words) or r.target_cell
     if ctx.reader is None or box is None:
         return None
 
@@ -647,6 +647,17 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
         return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
     return raw.strip(), best, f"{len(support)} readings"
+
+
+def _as_tall_as_text(box: BBox | None, words: Sequence) -> BBox | None:
+    """A value's box at least as tall as the row's text (and as much wider): OCR may box a
+    part of a faint glyph only (the foot of a '1' read ','), and the part reads as
+    another digit ('4') at every scale."""
+    h = word_height(words)
+    if box is None or box[3] - box[1] >= 0.8 * h:
+        return box
+    cy = (box[1] + box[3]) / 2
+    return (box[0] - h / 2, cy - h / 2 - 2, box[2] + h / 2, cy + h / 2 + 2)
 
 
 def _target_read_otherwise(box: TextBox, value: float, ctx: _Ctx) -> str | None:
