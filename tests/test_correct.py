@@ -551,7 +551,7 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Jumlah Rapat Koordinasi yang Dilaksanakan : .", "Jumlah Pemeriksaan KPU Kabupaten Paser ~*",
                  "Persentase Barang Milik Negara yang Diusulkan Penghapusan :",
                  "Bl, jumlah Bimbingan Teknis", "jumlah Publikasi Ringkasan Anggaran",
-                 "Prosentase produk pangan yang sesuai SNI (20)"):
+                 "Prosentase produk pangan yang sesuai SNI (20)", "Jumlah Sumber Daya Manusia . Sekretariat"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # a list's heading ends in a colon
     item = replace(row("Sapi potong", "12.338 ekor"), parent=box("Jumlah populasi ternak (ekor) :"))

@@ -295,7 +295,8 @@ def odd_marks(text: str | None) -> str | None:
     two letters or a number before a word at its start ('DI Jumlah', 'N Pelayanan', 'll
     Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah': the speck of a bullet or a
     stamp, a list number left or misread), a first word in small letters before
-    capitalised ones ('jumlah Publikasi Ringkasan': a capital misread), two marks in a row ('Partisipasi,.') or a
+    capitalised ones ('jumlah Publikasi Ringkasan': a capital misread), a lone mark
+    between words ('Manusia . Sekretariat'), two marks in a row ('Partisipasi,.') or a
     period after a word of six letters or more with text after it ('Pemula. Kelompok',
     'Keuangan. Umum'; no truth text but names has either),
     or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
@@ -314,9 +315,9 @@ def odd_marks(text: str | None) -> str | None:
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
     if re.match(r"^[a-z]+ [A-Z][a-z]", text) and text.split()[0] not in _SMALL_WORDS:  # 'dan X': text lost
         return f"{text.split()[0]!r} in small letters before capitalised words: its capital may be misread"
-    marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)", text)
-    if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok': one of them is a speck
-        return f"{marks.group(0).strip()!r}: two marks in a row, one may be a speck"
+    marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)|\w [.,;] \w", text)
+    if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok', 'Manusia . Sekretariat': a speck
+        return f"{marks.group(0).strip()!r}: two marks in a row, or a lone one between words: a speck?"
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
