@@ -147,23 +147,31 @@ _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "
 
 
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
-    """The one word of the lexicon or the language's dictionary that a word in neither
-    becomes when one of its letters is taken for the letter OCR confuses it with
-    (`_CONFUSED`: 'Jumiah' -> 'Jumlah', 'kelampok' -> 'kelompok', 'Intemet' -> 'Internet');
-    None when there is none or more than one. Words of five letters or more, with small
-    letters (capitals are confused otherwise)."""
+    """The one lexicon word that a word in no lexicon becomes when one of its letters is
+    taken for the letter OCR confuses it with (`_CONFUSED`: 'Jumiah' -> 'Jumlah',
+    'kelampok' -> 'kelompok', 'temak' -> 'ternak', though 'tamak' is Indonesian too); else,
+    for a word the language's dictionary does not know either, the one word of either
+    ('Intemet' -> 'Internet'). None when there is none or more than one. Words of five
+    letters or more, with small letters (capitals are confused otherwise)."""
     low = word.lower()
-    if len(low) < 5 or not word.isalpha() or word.isupper() or lexicon.knows(low):
+    if len(low) < 5 or not word.isalpha() or word.isupper() or low in lexicon:
         return None
+    found = _confused_into(low, lexicon.__contains__)
+    if not found and not lexicon.knows(low):
+        found = _confused_into(low, lexicon.knows)
+    return _match_case(found.pop(), word) if len(found) == 1 else None
+
+
+def _confused_into(low: str, known: Callable[[str], bool]) -> set[str]:
     found = set()
     for a, b in _CONFUSED:
         at = low.find(a)
         while at >= 0:
             cand = low[:at] + b + low[at + len(a):]
-            if lexicon.knows(cand):
+            if known(cand):
                 found.add(cand)
             at = low.find(a, at + 1)
-    return _match_case(found.pop(), word) if len(found) == 1 else None
+    return found
 
 
 def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
