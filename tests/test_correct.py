@@ -553,6 +553,10 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Bl, jumlah Bimbingan Teknis", "jumlah Publikasi Ringkasan Anggaran",
                  "Prosentase produk pangan yang sesuai SNI (20)", "Jumlah Sumber Daya Manusia . Sekretariat"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
+    # and so do the program and activity headings over a row
+    over = run(draft(RawRow("activity", 1, section="2. Pemeriksaan Internal KPU Kabupaten Paser ~* : . ."),
+                     row("Jumlah laporan", "2 laporan")))["targets"][0]
+    assert any("at the end" in why for why in over["review_reasons"])
     # a list's heading ends in a colon
     item = replace(row("Sapi potong", "12.338 ekor"), parent=box("Jumlah populasi ternak (ekor) :"))
     assert not run(draft(item))["targets"][0]["needs_review"]

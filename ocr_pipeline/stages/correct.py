@@ -297,8 +297,8 @@ _LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|-]+(?:\s+[.,;:~*'\"`^_|-]+)*$")
 
 
 def odd_marks(text: str | None) -> str | None:
-    """Why a text (of a row: goal, indicator, its list's heading, a budget line's name; a
-    header value) may hold a mark read as letters or have lost one: a bracket opened and
+    """Why a text (of a row: program, activity, goal, indicator, its list's heading, a
+    budget line's name; a header value) may hold a mark read as letters or have lost one: a bracket opened and
     not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
     two letters or a number before a word at its start ('DI Jumlah', 'N Pelayanan', 'll
     Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah': the speck of a bullet or a
@@ -823,7 +823,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         fixes += more
     if not ctx.exact:
         reasons += [why for why in (odd_marks(goal), small_start(goal), odd_marks(indicator),
-                                    items_inside(indicator), odd_marks(parent), two_goals(goal)) if why]
+                                    items_inside(indicator), odd_marks(parent), two_goals(goal),
+                                    odd_marks(program), odd_marks(activity)) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
