@@ -674,7 +674,11 @@ def _target_read_otherwise(box: TextBox, value: float, ctx: _Ctx) -> str | None:
     in a call the agreement makes anyway), when it gives another number; else None."""
     again = _full_reading(box, ctx, value=True) or ""
     other = parse_target(_digits_fixed(again)).value
-    return again if other is not None and other != value else None
+    if other is None or other == value:
+        return None
+    # '56%' read '5696': the percent sign as digits, the number as it was
+    lost = re.fullmatch(r"\d+(96|9|6)", again.strip()) and str(other).startswith(f"{value:g}")
+    return None if lost and "%" in box.text else again
 
 
 def _empty_again(r: RawRow, ctx: _Ctx) -> bool:
@@ -722,18 +726,22 @@ def _voted(also: Sequence[str], page: int, box: BBox, vote: Callable[[str], Hash
            ctx: _Ctx) -> tuple[Any, list[str]] | None:
     """The value readings of a number agree on (`also`, then its region read large, larger
     and digits only; see `_agreed`), with the readings that give it. With `clear` (a
-    reading made with confidence, read otherwise at full resolution), only a value more
-    readings give than any other, and the digits-only reading (another model: `eng`,
-    digits only) too when it gives one: `ind` may read a '7' cut out alone as '1' at
-    every scale, so its readings agree with each other more than they are right."""
+    reading made with confidence, `also[0]`, read otherwise at full resolution): the first
+    reading when the digits-only reading (another model: `eng`, digits only) gives it too;
+    else only a value more readings give than any other, and the digits-only reading too
+    when it gives one: `ind` may read a '7' cut out alone as '1' at every scale, so its
+    readings agree with each other more than they are right."""
     large, digits = ctx.reader(page, box, "text"), ctx.reader(page, box, "digits")
     texts = [*also, *large, *digits]
     got = _agreed(texts, vote)
-    if got is None or not clear:
+    if not clear:
         return got
-    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
     said = [v for v in map(vote, digits) if v is not None]
-    if (len(ranked) == 2 and ranked[0][1] == ranked[1][1]) or (said and got[0] not in said):
+    first = vote(also[0]) if also else None
+    if first is not None and first in said:  # two models, two resolutions: the first reading stands
+        return first, [also[0], *(t for t in digits if vote(t) == first)]
+    ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
+    if got is None or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]) or (said and got[0] not in said):
         return None
     return got
 
