@@ -42,6 +42,7 @@ from .layout import word_height
 from .rows import INDICATOR_STARTS, RawRow, TextBox
 from .values import (
     BULLET_MARKS,
+    MONTHS,
     ParsedTarget,
     fix_digits,
     fix_percent,
@@ -986,6 +987,7 @@ def budget_gap(lines) -> str | None:
 MIN_AMOUNT = 100_000
 
 
+_DATE_IN_NAME = re.compile(rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I)
 _RP_IN_NAME = re.compile(r"\bR\s?[pP]\b\.?[\s\d.,]*$")
 
 
@@ -1002,6 +1004,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
             reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name")) if why]
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: {name!r}")
+        if _DATE_IN_NAME.search(name):
+            reasons.append(f"the name {name!r} holds a date: a line of the signing, not of the budget?")
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
