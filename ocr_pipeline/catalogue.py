@@ -261,20 +261,24 @@ class Lexicon:
 def load_lexicon(folder: Path, catalogue: Catalogue | None = None) -> Lexicon:
     """`lexicon.txt` of the corrections folder plus every word of the catalogue, and its
     `dictionary.txt` (the language's words) beside them."""
-    p = Path(folder)
-    words = _word_file(p / "lexicon.txt" if p.is_dir() else p.parent / "lexicon.txt")
+    p = Path(folder) if Path(folder).is_dir() else Path(folder).parent
+    words = set(_word_file(p / "lexicon.txt"))
     if catalogue is not None:
         for e in catalogue.entries:
             words.update(tokens(e.text.replace(SLOT, " ")))
-    return Lexicon(words, frozenset(_word_file(p / "dictionary.txt" if p.is_dir() else p.parent / "dictionary.txt")))
+    return Lexicon(words, _word_file(p / "dictionary.txt"))
 
 
-def _word_file(f: Path) -> set[str]:
-    """The words of a list, one a line, lower case; '#' starts a comment line."""
-    if not f.exists():
-        return set()
-    return {ln.strip().lower() for ln in f.read_text("utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")}
+def _word_file(f: Path) -> frozenset[str]:
+    """The words of a list, one a line, lower case; '#' starts a comment line (read once
+    a process while the file is unchanged: every agreement loads its knowledge)."""
+    return _words(str(f), f.stat().st_mtime_ns) if f.exists() else frozenset()
+
+
+@cache
+def _words(path: str, _mtime: int) -> frozenset[str]:
+    return frozenset(ln.strip().lower() for ln in Path(path).read_text("utf-8").splitlines()
+                     if ln.strip() and not ln.startswith("#"))
 
 
 def tokens(text: str) -> list[str]:

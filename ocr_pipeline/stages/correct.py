@@ -299,19 +299,19 @@ _LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|-]+(?:\s+[.,;:~*'\"`^_|-]+)*$")
 
 def odd_marks(text: str | None) -> str | None:
     """Why a text (of a row: program, activity, goal, indicator, its list's heading, a
-    budget line's name; a header value) may hold a mark read as letters or have lost one: a bracket opened and
-    not closed (or the other way round), a word twice in a row ('Kepala Kepala'), one or
-    two letters or a number before a word at its start ('DI Jumlah', 'N Pelayanan', 'll
-    Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah': the speck of a bullet or a
-    stamp, a list number left or misread), a first word in small letters before
-    capitalised ones ('jumlah Publikasi Ringkasan': a capital misread), a lone mark
-    between words ('Manusia . Sekretariat'), two marks in a row ('Partisipasi,.') or a
-    period after a word of six letters or more with text after it ('Pemula. Kelompok',
-    'Keuangan. Umum'; no truth text but names has either),
-    or a last word that joins ('... Kelompok Rentan, dan': the rest of the text lost or
-    taken for the next line's), or loose marks at its end ('Dilaksanakan : .', 'Paser ~*';
-    but a list's heading ends in ' :'), or two digits in brackets ('SNI (20) :': a '%').
-    None when none of these."""
+    budget line's name; a header value) may hold a mark read as letters or have lost one:
+    a bracket opened and not closed (or the other way round), a word twice in a row
+    ('Kepala Kepala'), one or two letters or a number before a word at its start ('DI
+    Jumlah', 'N Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah':
+    the speck of a bullet or a stamp, a list number left or misread), a first word in
+    small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
+    misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
+    ('Partisipasi,.'), a period after a word of six letters or more with text after it
+    ('Pemula. Kelompok', 'Keuangan. Umum'), two digits in brackets ('SNI (20) :': a
+    '%'), loose marks at its end ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
+    ends in ' :'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
+    the text lost or taken for the next line's). No truth text but names has any of
+    these. None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -634,8 +634,8 @@ def _digits_fixed(raw: str) -> str:
 
 def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str = "",
                    also: Sequence[str] = (), clear: bool = False) -> tuple[str, ParsedTarget, str] | None:
-    """Read a doubtful target again; the reading most readings (these and `also`) agree
-    on, if plausible; with `clear`, only a value more readings give than any other."""
+    """Read a doubtful target again: the value the readings (these and `also`) give, by
+    `_voted`, if plausible."""
     box = _as_tall_as_text(r.target.bbox, r.indicator.words) or r.target_cell
     if ctx.reader is None or box is None:
         return None
