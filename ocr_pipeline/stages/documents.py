@@ -738,6 +738,9 @@ def _orphan_text(view: PageView, read: Sequence[tuple[Table, Columns, int]]) -> 
             f"(its rules were found in pieces): rows may be missing: {sample!r}")
 
 
+SAME_SIGNED = 80  # fuzz.ratio of two printings of one name (letters only), OCR errors and all
+
+
 def _alike(name: str, party: tuple[TextBox, TextBox] | None) -> float:
     return fuzz.ratio(core_name(name), core_name(party[0].text)) if party is not None and name else 0.0
 
@@ -749,9 +752,6 @@ def _signs_second(name: str, signed: Sequence[Signed]) -> bool:
 
 def _signs_first(name: str, signed: Sequence[Signed]) -> bool:
     return bool(signed) and _alike(name, signed[-1][0]) >= SAME_SIGNED
-
-
-SAME_SIGNED = 80  # fuzz.ratio of two printings of one name (letters only), OCR errors and all
 
 
 def draft_agreement(views: Sequence[PageView]) -> Draft:
@@ -771,7 +771,7 @@ def draft_agreement(views: Sequence[PageView]) -> Draft:
                 d[f"{key}_name"], d[f"{key}_position"] = party
         if len(parties) < 2:
             warnings.append("second_party: the letter names fewer than two parties")
-            if not _signs_first(parties[0][0].text if parties else "", signed):
+            if len(parties) == 1 and not _signs_first(parties[0][0].text, signed):
                 warnings.append("first_party: the letter names one party, and its name is under neither "
                                 "signature: it may be the second party")
         pd = parse_place_date(letter)
