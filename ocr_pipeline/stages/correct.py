@@ -593,8 +593,7 @@ _GARBLED = re.compile(r"[A-Za-z][^A-Za-z0-9\s/().,'&-][^\s]*[A-Za-z]|[^\x00-\x7f
 _PERCENT_INDICATOR = re.compile(r"^\s*(persentase|prosentase|presentase)\b", re.I)
 
 
-def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "", exact: bool = False
-               ) -> str | None:
+def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -> str | None:
     """Why a parsed target does not fit its catalogue entry, or its kind (None when it fits).
 
     Without an entry: a 'Persentase ...' indicator's target over 100 is a percent sign
@@ -613,8 +612,7 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "", e
             return None
         if parsed.unit not in (None, "%"):
             return f"unit {parsed.unit!r} for a percentage indicator"
-        # no '%' read: lost by OCR, unless the indicator prints '(%)' or a text layer gives it as printed
-        if parsed.unit is None and "%" not in indicator and not exact:
+        if parsed.unit is None and "%" not in indicator:  # not '... (%)', whose targets are bare
             return "no unit for a percentage indicator: its '%' may be lost"
         if parsed.value > 100:
             return f"target {parsed.value:g} over 100 for a percentage indicator"
@@ -798,7 +796,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         parsed = replace(parsed, unit=unit_word(unit))
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = ((parsed.value is None and not parsed.qualitative)
-             or _plausible(parsed, entry, indicator, ctx.exact) is not None
+             or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
     # a value read with confidence is checked against its reading at full resolution; read
     # otherwise there, the first reading votes too, and a tie settles nothing
@@ -822,7 +820,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         why = parsed.note or "no number"
         reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")
     else:
-        bad = _plausible(parsed, entry, indicator, ctx.exact)
+        bad = _plausible(parsed, entry, indicator)
         if bad:
             reasons.append(bad)
     parent = r.parent.text if r.parent is not None else None
