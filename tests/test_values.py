@@ -782,7 +782,11 @@ def test_the_rest_of_a_row_the_page_cut_under_its_target_joins_it() -> None:
         ("Terwujudnya Keamanan bagi Pegawai KPU",
          "Persentase Kualitas Layanan bagi Pegawai KPU Kabupaten Kutai Kartanegara", "100%", True),
         ("Terlaksananya", "Persentase Kualitas Layanan Kesehatan", "55%", False)]
-    # a numbered row, or a heading over its list's items, is a row of its own
+    # a numbered row, a row opening as indicators do (its target lost by OCR), or a heading over
+    # its list's items, is a row of its own
+    lost = [_data("Persentase A", 1000.0, 3000.0, "100%"), _data("Indeks Reformasi Birokrasi", 1000.0, 500.0,
+                                                                  page=2)]
+    assert len(rows.stitch_rows(lost)) == 2
     numbered = [_data("Persentase A", 1000.0, 3000.0, "100%"), _data("Persentase B", 1000.0, 500.0, page=2,
                                                                       no="3")]
     assert len(rows.stitch_rows(numbered)) == 2

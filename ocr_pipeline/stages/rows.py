@@ -15,8 +15,9 @@
   start indented like its items, their bullets lost).
 * A row cut by a page break is joined with its rest at the top of the next page: the
   rest holds the target (none at the bottom of the first page), or, under a target
-  already read, the rest of its texts (no number, no target, no list it heads). The
-  row is flagged for a person to check it is one.
+  already read, the rest of its texts (no number, no target, no list it heads, not
+  opening as indicators do: 'Indeks ...' with its target lost is a row). The row is
+  flagged for a person to check it is one.
 """
 
 from __future__ import annotations
@@ -610,8 +611,10 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         if (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
                 and not prev.target.empty and row.target.empty and not row.no and row.parent is None
                 and not _is_item(row.indicator.text) and not split_enumerator(row.indicator.text)[0]
+                and not _opens_indicator(row.indicator.text)
                 and not _heads_list(row, rows[i + 1] if i + 1 < len(rows) else None)):
             # the rest of the row the page cut, under its target: a row of its own would have one
+            # (its target may be lost by OCR: a text that opens as indicators do is a row)
             same_goal = fuzz.ratio(row.goal.text, prev.goal.text) >= 90  # a merged goal printed again
             joined[-1] = replace(prev, goal=prev.goal if same_goal else _cat(prev.goal, row.goal),
                                  indicator=_cat(prev.indicator, row.indicator), continued=True)
@@ -637,6 +640,11 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator.text)),
                            parent=own_parent if own_parent is not None and own_parent.text else None))
     return out
+
+
+def _opens_indicator(text: str) -> bool:
+    words = text.split()
+    return bool(words) and words[0].strip(".,:;").lower() in INDICATOR_STARTS
 
 
 def _heads_list(row: RawRow, nxt: RawRow | None) -> bool:
