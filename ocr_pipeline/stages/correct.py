@@ -799,7 +799,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
              or _plausible(parsed, entry, indicator) is not None
              or (r.target.words and low < s.min_conf) or guessed)
     # a value read with confidence is checked against its reading at full resolution; read
-    # otherwise there, the first reading votes too, and a tie settles nothing
+    # otherwise there, more readings decide (`_voted`: the digits-only reading has the say)
     other = (None if doubt or ctx.exact or parsed.value is None
              else _target_read_otherwise(r.target, parsed.value, ctx))
     if (doubt or other) and not ctx.exact:
@@ -1003,7 +1003,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         if not ctx.exact:
             reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name")) if why]
         if _RP_IN_NAME.search(name):
-            reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: {name!r}")
+            reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
+                           f"{name!r}")
         if _DATE_IN_NAME.search(name):
             reasons.append(f"the name {name!r} holds a date: a line of the signing, not of the budget?")
         raw, amount = b.amount_text.text, b.amount
