@@ -732,19 +732,18 @@ def _voted(also: Sequence[str], page: int, box: BBox, vote: Callable[[str], Hash
     else only a value more readings give than any other, and the digits-only reading too
     when it gives one: `ind` may read a '7' cut out alone as '1' at every scale, so its
     readings agree with each other more than they are right."""
-    large, digits = ctx.reader(page, box, "text"), ctx.reader(page, box, "digits")
-    texts = [*also, *large, *digits]
+    digits = ctx.reader(page, box, "digits")
+    texts = [*also, *ctx.reader(page, box, "text"), *digits]
     got = _agreed(texts, vote)
     if not clear:
         return got
-    said = [v for v in map(vote, digits) if v is not None]
+    said = {t: v for t in digits if (v := vote(t)) is not None}
     first = vote(also[0]) if also else None
-    if first is not None and first in said:  # two models, two resolutions: the first reading stands
-        return first, [also[0], *(t for t in digits if vote(t) == first)]
+    if first is not None and first in said.values():  # two models, two resolutions: the first stands
+        return first, [also[0], *(t for t, v in said.items() if v == first)]
     ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
-    if got is None or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]) or (said and got[0] not in said):
-        return None
-    return got
+    tie = len(ranked) == 2 and ranked[0][1] == ranked[1][1]
+    return None if got is None or tie or (said and got[0] not in said.values()) else got
 
 
 def _agreed(texts: Sequence[str], vote: Callable[[str], Hashable | None]) -> tuple[Any, list[str]] | None:

@@ -610,8 +610,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             continue
         if (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
                 and not prev.target.empty and row.target.empty and not row.no and row.parent is None
-                and not _is_item(row.indicator.text) and not split_enumerator(row.indicator.text)[0]
-                and not _opens_indicator(row.indicator.text)
+                and not split_enumerator(row.indicator.text)[0] and not _opens_indicator(row.indicator.text)
                 and not _heads_list(row, rows[i + 1] if i + 1 < len(rows) else None)):
             # the rest of the row the page cut, under its target: a row of its own would have one
             # (its target may be lost by OCR: a text that opens as indicators do is a row)
