@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from string import ascii_lowercase
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
@@ -218,6 +219,9 @@ def _load(path_s: str, _mtime: int) -> Catalogue:
 # --------------------------------------------------------------------------- lexicon
 
 
+_SUFFIXES = ("nya", "lah", "kan", "an", "i")  # Indonesian endings a known word takes
+
+
 class Lexicon:
     """Words free text may be corrected to (lower case): the domain's, and a language's
     `dictionary` (Tesseract's word list) for the one letter OCR confuses in a word."""
@@ -237,6 +241,19 @@ class Lexicon:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def misread_of(self, word: str) -> list[str]:
+        """The known words (`knows`) that `word`, of five letters or more and known neither
+        itself nor as a known word with a suffix ('Terjaminnya', 'kegiatannya'), becomes
+        when one of its letters is another ('menulai': 'menilai', 'menular'); sorted.
+        Letters only: OCR misreads a letter as another more than it drops or adds one."""
+        w = word.lower()
+        if len(w) < 5 or not w.isascii() or not w.isalpha() or self.knows(w):
+            return []
+        if any(w.endswith(s) and len(w) - len(s) >= 4 and self.knows(w[:-len(s)]) for s in _SUFFIXES):
+            return []
+        return sorted({c for i in range(len(w)) for ch in ascii_lowercase if ch != w[i]
+                       for c in (w[:i] + ch + w[i + 1:],) if self.knows(c)})
 
     def closest(self, word: str) -> tuple[str, int] | None:
         """The one lexicon word within 1 edit (2 for words of 8+ letters) of `word`, if unique."""

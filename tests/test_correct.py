@@ -468,9 +468,23 @@ def test_a_word_like_a_lexicon_word_read_two_ways_is_flagged() -> None:
     t = run(d, line_reader("Meningkatnya peian organisasi kepemudaan"))["targets"][0]
     assert t["strategic_goal"] == goal and t["needs_review"]
     assert any("'beran' (at full resolution 'peian')" in why for why in t["review_reasons"])
-    # read alike at full resolution, or with no second reading, it is not
-    assert not run(d, line_reader(goal))["targets"][0]["needs_review"]
-    assert not run(d)["targets"][0]["needs_review"]
+    # read alike at full resolution, or with no second reading, it is not read two ways; but
+    # it is a word no dictionary knows, a letter from words it does ('peran', 'berat'): flagged
+    for t in (run(d, line_reader(goal))["targets"][0], run(d)["targets"][0]):
+        assert not any("two ways" in why for why in t["review_reasons"])
+        assert any("'beran' is in neither the lexicon nor the dictionary" in why for why in t["review_reasons"])
+
+
+def test_a_word_no_dictionary_knows_a_letter_from_words_it_does_is_flagged() -> None:
+    # 'menulai' read with confidence for 'menular' (or 'menilai'): no rule can tell which
+    d = draft(row("Jumlah kasus penyakit hewan menulai strategis", "12 kasus"))
+    t = run(d)["targets"][0]
+    assert t["indicator"] == "Jumlah kasus penyakit hewan menulai strategis" and t["needs_review"]
+    assert any("'menulai'" in why and "'menular'" in why for why in t["review_reasons"])
+    # words the dictionary knows, with an ending it knows ('Terjaminnya'), or far from any, are not
+    for text in ("Jumlah kasus penyakit hewan menular strategis", "Jumlah Terjaminnya hak pilih",
+                 "Jumlah Anggota Badan Adhoc yang dilatih", "Jumlah kasus Brucellosis"):
+        assert not run(draft(row(text, "12 kasus")))["targets"][0]["needs_review"], text
 
 
 def test_a_name_printed_otherwise_under_its_signature_is_flagged() -> None:
@@ -551,7 +565,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Jumlah Rapat Koordinasi yang Dilaksanakan : .", "Jumlah Pemeriksaan KPU Kabupaten Paser ~*",
                  "Persentase Barang Milik Negara yang Diusulkan Penghapusan :",
                  "Bl, jumlah Bimbingan Teknis", "jumlah Publikasi Ringkasan Anggaran",
-                 "Prosentase produk pangan yang sesuai SNI (20)", "Jumlah Sumber Daya Manusia . Sekretariat"):
+                 "Prosentase produk pangan yang sesuai SNI (20)", "Jumlah Sumber Daya Manusia . Sekretariat",
+                 "Brucellosis (prevalensi/ 90)", "Persentase 'ayanan publik"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # and so do the program and activity headings over a row
     over = run(draft(RawRow("activity", 1, section="2. Pemeriksaan Internal KPU Kabupaten Paser ~* : . ."),
@@ -583,6 +598,7 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                         ("Meningkatnya Olahraga – Jawa – Barat", "Meningkatnya Olahraga Jawa Barat"),
                         ("Pendidikan Pemilih Pemula dan Marjinal –", "Pendidikan Pemilih Pemula dan Marjinal"),
                         ("Jumlah populasi ternak (ekor) +", "Jumlah populasi ternak (ekor)"),
+                        ("Persentase partisipasi += masyarakat", "Persentase partisipasi masyarakat"),
                         ("Jumlah sarana – pemasaran peternakan", "Jumlah sarana pemasaran peternakan"),
                         ("Terwujudnya Perundang – Undangan", "Terwujudnya Perundang – Undangan"),
                         ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan")):

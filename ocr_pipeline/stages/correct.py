@@ -242,7 +242,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     new = re.sub(r"(\S+) [-–—] (?=(\w+))", lambda m: m.group(0) if not re.search(r"[a-z,]$", m.group(1))
                  or _one_stem(m.group(1), m.group(2)) else m.group(1) + " ", new)
     new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
-    new = re.sub(r"(?<=\w) [=~^|_»«]+ (?=\w)", " ", new)
+    new = re.sub(r"(?<=\w) [=~^|_»«+]+ (?=\w)", " ", new)
     new = re.sub(r"(?<=[A-Za-z])\((?=[\w%])", " (", new)  # 'SNI(%)': the space before a bracket lost
     new = re.sub(rf"(?<=[\w)]) [.=~^|_{BULLET_MARKS}\-–—]$", "", new)  # a bullet's speck too
     if new != fixed:
@@ -330,15 +330,34 @@ def odd_marks(text: str | None) -> str | None:
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
-    number = re.search(r"\(\d\d\)", text)
-    if number:  # no truth text brackets a number; a '(%)' reads '(20)', '(96)'
-        return f"{number.group(0)!r}: a number in brackets may be a misread '(%)'"
+    number = re.search(r"[(/] ?\d\d\)", text)
+    if number:  # no truth text brackets a number; a '(%)' reads '(20)', '(96)', '/ %)' '/ 90)'
+        return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
+    if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
+        return f"a mark before a word's small letters in {text!r}: a misread letter?"
     loose = _LOOSE_MARKS.search(text)
     if loose and loose.group(0).strip() != ":":
         return f"{loose.group(0).strip()!r} at the end: specks read as marks"
     last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
     if last in _SMALL_WORDS:
         return f"ends with {last!r}: its last words may be lost, or read into the next line"
+    return None
+
+
+def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | None = None) -> str | None:
+    """Why a text may hold a misread letter: a word neither the lexicon nor the language's
+    dictionary knows, a letter away from words they do ('menulai': 'menilai', 'menular';
+    'Ketompok': 'kelompok'; OCR misreads a letter as another with confidence, and the
+    rules fix only the one word a confusion makes). Not an acronym, nor the office's
+    region or place. None if no word is such."""
+    for part in (text or "").split():
+        for core in re.split(r"[/-]", part.strip(".,;:()'\"")):
+            if core.isupper() or core.lower() in (protected or {}):
+                continue
+            near = lexicon.misread_of(core)
+            if near:
+                return (f"{core!r} is in neither the lexicon nor the dictionary, a letter away from "
+                        f"{', '.join(map(repr, near[:3]))}: a letter may be misread")
     return None
 
 
@@ -833,6 +852,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         reasons += [why for why in (odd_marks(goal), small_start(goal), odd_marks(indicator),
                                     items_inside(indicator), odd_marks(parent), two_goals(goal),
                                     odd_marks(program), odd_marks(activity)) if why]
+        reasons += [why for why in (non_word(t, ctx.knowledge.lexicon, ctx.protected) for t in (
+            goal, indicator if entry is None else None, parent, program, activity)) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
@@ -1000,7 +1021,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         reasons = doubts + [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                             if c.method == "lexicon"]
         if not ctx.exact:
-            reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name")) if why]
+            reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name"),
+                                        non_word(name, ctx.knowledge.lexicon, ctx.protected)) if why]
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
                            f"{name!r}")
