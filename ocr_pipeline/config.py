@@ -114,11 +114,13 @@ class RunConfig:
         """The catalogue and lexicon files the run reads (whether they exist or not).
 
         As `stages.correct.load_knowledge` finds them: `--catalogue` (a file, or a folder's
-        catalogue.csv) or the corrections folder's catalogue.csv; its lexicon.txt.
+        catalogue.csv) or the corrections folder's catalogue.csv; its lexicon.txt and the
+        languages' word lists (`catalogue.load_lexicon`).
         """
         cat = Path(self.catalogue) if self.catalogue is not None else Path(self.corrections)
         cat = cat / "catalogue.csv" if cat.is_dir() or self.catalogue is None else cat
-        return (cat, Path(self.corrections) / "lexicon.txt")
+        words = Path(self.corrections)
+        return (cat, words / "lexicon.txt", words / "dictionary.txt", words / "english.txt.gz")
 
 
 def _files_digest(paths: tuple[Path, ...]) -> str:

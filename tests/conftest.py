@@ -20,10 +20,10 @@ REALDATA = ROOT.parent / "shared" / "realdata"
 
 
 def copy_corrections(d: Path) -> Path:
-    """A private copy of the catalogue and lexicon in `d` (tests may edit it; others may edit
+    """A private copy of the catalogue, lexicon and word lists in `d` (tests may edit it; others may edit
     corrections/ meanwhile)."""
     d.mkdir(parents=True, exist_ok=True)
-    for name in ("catalogue.csv", "lexicon.txt"):
+    for name in ("catalogue.csv", "lexicon.txt", "dictionary.txt", "english.txt.gz"):
         if (ROOT / "corrections" / name).exists():
             shutil.copy(ROOT / "corrections" / name, d / name)
     return d

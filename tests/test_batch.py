@@ -192,6 +192,9 @@ def test_result_key_covers_what_changes_results_and_nothing_else(tmp_path: Path)
     assert base.result_key(engine="5.4.0") != key
     (corr / "lexicon.txt").write_text("kinerja\nsasaran\n", "utf-8")
     assert base.result_key(engine="5.3.0") != key
+    key = base.result_key(engine="5.3.0")
+    (corr / "dictionary.txt").write_text("kinerja\n", "utf-8")  # the language's words
+    assert base.result_key(engine="5.3.0") != key
     other = tmp_path / "other.csv"
     other.write_text("kind,text\nindicator,x\n", "utf-8")
     assert replace(base, catalogue=other).result_key(engine="5.3.0") != base.result_key(engine="5.3.0")
