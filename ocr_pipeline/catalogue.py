@@ -15,6 +15,7 @@ calibrated in benchmarks/calibrate_catalogue.py).
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import logging
 import re
@@ -224,11 +225,15 @@ _SUFFIXES = ("nya", "lah", "kan", "an", "i")  # Indonesian endings a known word 
 
 class Lexicon:
     """Words free text may be corrected to (lower case): the domain's, and a language's
-    `dictionary` (Tesseract's word list) for the one letter OCR confuses in a word."""
+    `dictionary` (Tesseract's word list) for the one letter OCR confuses in a word; and
+    the `foreign` words of the other language read (English: 'Avian', 'Occupancy'),
+    known as printed but never a correction's target."""
 
-    def __init__(self, words: Iterable[str], dictionary: frozenset[str] = frozenset()) -> None:
+    def __init__(self, words: Iterable[str], dictionary: frozenset[str] = frozenset(),
+                 foreign: frozenset[str] = frozenset()) -> None:
         self.words = frozenset(w.lower() for w in words if w)
         self.dictionary = dictionary
+        self.foreign = foreign
         self._list = sorted(self.words)
 
     def __contains__(self, word: str) -> bool:
@@ -248,7 +253,7 @@ class Lexicon:
         when one of its letters is another ('menulai': 'menilai', 'menular'); sorted.
         Letters only: OCR misreads a letter as another more than it drops or adds one."""
         w = word.lower()
-        if len(w) < 5 or not w.isascii() or not w.isalpha() or self.knows(w):
+        if len(w) < 5 or not w.isascii() or not w.isalpha() or self.knows(w) or w in self.foreign:
             return []
         if any(w.endswith(s) and len(w) - len(s) >= 4 and self.knows(w[:-len(s)]) for s in _SUFFIXES):
             return []
@@ -277,13 +282,13 @@ class Lexicon:
 
 def load_lexicon(folder: Path, catalogue: Catalogue | None = None) -> Lexicon:
     """`lexicon.txt` of the corrections folder plus every word of the catalogue, and its
-    `dictionary.txt` (the language's words) beside them."""
+    `dictionary.txt` (the language's words) and `english.txt.gz` (the other's) beside them."""
     p = Path(folder) if Path(folder).is_dir() else Path(folder).parent
     words = set(_word_file(p / "lexicon.txt"))
     if catalogue is not None:
         for e in catalogue.entries:
             words.update(tokens(e.text.replace(SLOT, " ")))
-    return Lexicon(words, _word_file(p / "dictionary.txt"))
+    return Lexicon(words, _word_file(p / "dictionary.txt"), _word_file(p / "english.txt.gz"))
 
 
 def _word_file(f: Path) -> frozenset[str]:
@@ -294,8 +299,9 @@ def _word_file(f: Path) -> frozenset[str]:
 
 @cache
 def _words(path: str, _mtime: int) -> frozenset[str]:
-    return frozenset(ln.strip().lower() for ln in Path(path).read_text("utf-8").splitlines()
-                     if ln.strip() and not ln.startswith("#"))
+    data = Path(path).read_bytes()
+    text = (gzip.decompress(data) if path.endswith(".gz") else data).decode("utf-8")
+    return frozenset(ln.strip().lower() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
 
 
 def tokens(text: str) -> list[str]:

@@ -8,6 +8,11 @@ neither list is a misread when one confused letter makes it a word of one. The f
 kept in the repository so that results do not change with the Tesseract installed.
 
     .venv/bin/python scripts/make_dictionary.py ind > corrections/dictionary.txt
+
+English, the other language the pipeline reads, only as words that are not misreads (the
+list is long, so kept compressed):
+
+    .venv/bin/python scripts/make_dictionary.py eng corrections/dictionary.txt | gzip -9n > corrections/english.txt.gz
 """
 
 from __future__ import annotations
@@ -35,6 +40,14 @@ def words(lang: str) -> list[str]:
 def main() -> None:
     lang = sys.argv[1] if len(sys.argv) > 1 else "ind"
     version = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    if len(sys.argv) > 2:  # the words of a second language: known, never a fix's target
+        known = set(Path(sys.argv[2]).read_text("utf-8").split())
+        print(f"# ocr-pipeline: the words of five letters or more of Tesseract's '{lang}' word list\n"
+              f"# ({version}; tessdata, Apache License 2.0) not in {Path(sys.argv[2]).name}, made by\n"
+              "# scripts/make_dictionary.py. A word here is a word as printed ('Avian', 'Occupancy'),\n"
+              "# not a misread; no word is corrected to one of these.")
+        print("\n".join(w for w in words(lang) if len(w) >= 5 and w not in known))
+        return
     print(f"# ocr-pipeline dictionary: the words of Tesseract's '{lang}' word list ({version}; tessdata,\n"
           "# Apache License 2.0), made by scripts/make_dictionary.py. One word a line, lower case.\n"
           "# A word in neither this list nor lexicon.txt is taken for the one word of either that a\n"

@@ -488,12 +488,14 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     and the doubts that reading leaves.
 
     OCR at its working resolution misreads some words with confidence ('Fiektronik',
-    'bitormasi'). A word in no lexicon but like a lexicon word (`SUSPECT`) is a
+    'bitormasi', 'menulai'). A word in no lexicon but like a lexicon word (`SUSPECT`),
+    or a letter from words of the language that it is not (`Lexicon.misread_of`), is a
     suspect; a text with suspects is read again at the page's full resolution, the two
-    readings are aligned word by word, and a suspect whose counterpart is a lexicon
-    word becomes that word (method `reocr`); so do a suspect read in pieces and a few
-    words read as one, when the second reading has lexicon words alike in their place.
-    Only the page's own evidence changes a word. A suspect the second reading, word for
+    readings are aligned word by word, and a suspect whose counterpart is a word of the
+    lexicon or the dictionary becomes that word (method `reocr`); so do a suspect read in
+    pieces and a few words read as one, when the second reading has lexicon words alike
+    in their place. Only the page's own evidence changes a word (a word no dictionary
+    knows that stays is flagged: `non_word`). A suspect the second reading, word for
     word like the first (`SAME_TEXT`: not a stamp's scrawl), gives as another word in no
     lexicon ('beran' and 'peian') stays as read and is a doubt for a person (one it gives
     alike is vouched for; one with no second reading is left to the lexicon when OCR was
@@ -506,7 +508,7 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     parts = box.text.split(" ")
     cores = [p.strip(".,;:()'\"") for p in parts]
     suspects = {i for i, c in enumerate(cores) if len(c) >= 4 and c.isalpha() and c.lower() not in lexicon
-                and c.lower() not in protected and lexicon.near(c, SUSPECT)}
+                and c.lower() not in protected and (lexicon.near(c, SUSPECT) or lexicon.misread_of(c))}
     if not suspects:
         return box, [], []
     again = _full_reading(box, ctx) or ""
@@ -519,7 +521,7 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
         span = parts[a0:a1]
         if op == "replace" and a1 - a0 == b1 - b0:
             for k, (i, j) in enumerate(zip(range(a0, a1), range(b0, b1), strict=True)):
-                if (i in suspects and new[j].isalpha() and new[j].lower() in lexicon
+                if (i in suspects and new[j].isalpha() and lexicon.knows(new[j])
                         and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
                     span[k] = parts[i].replace(cores[i], new[j])
                 elif i in suspects and new[j].isalpha() and alike:
@@ -845,9 +847,11 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     if r.parent is not None and not ctx.exact:
         if fix_percent(parent) != parent:
             fixes.append(Correction("indicator_parent", parent, fix_percent(parent), "rule"))
-        parent, more = lexicon_fix(replace(r.parent, text=fix_percent(parent)), ctx.knowledge.lexicon,
-                                   "indicator_parent", ctx.exact, ctx.protected)
-        fixes += more
+        box, again, doubts = words_read_again(replace(r.parent, text=fix_percent(parent)), "indicator_parent",
+                                              ctx)
+        parent, more = lexicon_fix(box, ctx.knowledge.lexicon, "indicator_parent", ctx.exact, ctx.protected)
+        fixes += again + more
+        reasons += doubts
     if not ctx.exact:
         reasons += [why for why in (odd_marks(goal), small_start(goal), odd_marks(indicator),
                                     items_inside(indicator), odd_marks(parent), two_goals(goal),
