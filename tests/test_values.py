@@ -770,6 +770,14 @@ def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
     assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
         ("Sapi potong", "Jumlah populasi ternak (ekor) :"), ("Kerbau", "Jumlah populasi ternak (ekor) :"),
         ("Jumlah produksi susu", None)]
+    # an item whose letter OCR read as a digit ('g.' as '9.' after 'f.') is the list's next item
+    got = rows.stitch_rows([_data("Jumlah populasi ternak (ekor) :", 1000.0, 100.0),
+                            _data("f. Ayam buras", 1000.0, 160.0, "27.018.640"),
+                            _data("9. Itik", 1000.0, 220.0, "9.765.506"),
+                            _data("2. Jumlah produksi susu", 1000.0, 280.0, "9")])
+    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+        ("Ayam buras", "Jumlah populasi ternak (ekor) :"), ("Itik", "Jumlah populasi ternak (ekor) :"),
+        ("Jumlah produksi susu", None)]
 
 
 def test_the_rest_of_a_row_the_page_cut_under_its_target_joins_it() -> None:

@@ -631,7 +631,8 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         if _heads_list(row, joined[i + 1] if i + 1 < len(joined) else None):
             parent = row.indicator
             continue
-        if parent is not None and not _is_item(row.indicator.text) and not _indented(row.indicator, parent):
+        if (parent is not None and not _is_item(row.indicator.text) and not _indented(row.indicator, parent)
+                and not _letter_read_as_digit(row.indicator.text, joined[i - 1].indicator.text)):
             parent = None
         own_parent = row.parent if row.parent is not None else parent
         if own_parent is not None:
@@ -657,6 +658,19 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> bool:
     if _is_item(nxt.indicator.text):
         return colon or not _is_item(row.indicator.text)
     return colon and _indented(nxt.indicator, row.indicator)
+
+
+# the digit OCR reads for a small letter that marks an item ('g.' read '9.')
+_DIGIT_OF_LETTER = {"b": "6", "g": "9", "i": "1", "l": "1", "o": "0", "q": "9", "s": "5", "z": "2"}
+
+
+def _letter_read_as_digit(text: str, prev: str) -> bool:
+    """True when `text` is marked with the digit OCR reads for the letter after the one
+    that marks `prev` ('9. Itik' after 'f. Ayam buras': the list's 'g.')."""
+    enum, mark = split_enumerator(text)[0], split_enumerator(prev)[0]
+    if enumerator_kind(mark) != "letter" or enumerator_kind(enum) != "number":
+        return False
+    return _DIGIT_OF_LETTER.get(chr(ord(mark[0].lower()) + 1)) == enum.rstrip(".)")
 
 
 def _is_item(text: str) -> bool:
