@@ -307,8 +307,10 @@ def odd_marks(text: str | None) -> str | None:
     small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
     ('Partisipasi,.'), a period after a word of six letters or more with text after it
-    ('Pemula. Kelompok', 'Keuangan. Umum'), two digits in brackets ('SNI (20) :': a
-    '%'), loose marks at its end ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
+    ('Pemula. Kelompok', 'Keuangan. Umum'), two digits in brackets or after a slash
+    before one ('SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
+    a colon between words ('Organisasi: Kepemudaan'), loose marks at its end
+    ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
     ends in ' :'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
     the text lost or taken for the next line's). No truth text but names has any of
     these. None when none of these."""
@@ -335,6 +337,9 @@ def odd_marks(text: str | None) -> str | None:
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
+    colon = re.search(r"\w+: ?[A-Za-z]\w*", text)
+    if colon:  # nor a colon inside it ('Organisasi: Kepemudaan': a speck; a heading's ends it)
+        return f"{colon.group(0)!r}: a colon inside the text may be a speck"
     loose = _LOOSE_MARKS.search(text)
     if loose and loose.group(0).strip() != ":":
         return f"{loose.group(0).strip()!r} at the end: specks read as marks"
