@@ -675,6 +675,21 @@ def test_an_activity_under_another_program_than_the_catalogues_is_flagged() -> N
     assert not any("belongs to program" in why for why in novel["targets"][0]["review_reasons"])
 
 
+def test_rows_in_no_catalogue_next_to_a_row_of_another_activity_are_flagged() -> None:
+    # the heading 'Pelayanan Operasional Perkantoran ...' lost above one of the two rows in no
+    # catalogue: both may carry the activity above; rows between two of its own are not doubted
+    staff = RawRow("activity", 1, section="2. Pengelolaan Sumber Daya Manusia")
+    own = row("Persentase Pegawai yang Memiliki Kesesuaian Kompetensi Pegawai dengan Standar Kompetensi "
+              "Penugasan", "90%")
+    office = row("Persentase Kualitas Layanan Perkantoran sesuai Kebutuhan Kerja", "90%")
+    novel, later = row("Persentase Pegawai yang Menyampaikan LHKASN Tepat Waktu", "100%"), row(
+        "Persentase Ruang Kerja yang Dibersihkan", "100%")
+    got = run(draft(staff, own, novel, office, later))["targets"]
+    assert [any("belongs to activity 'Pelayanan Operasional" in why for why in t["review_reasons"])
+            for t in got] == [False, True, True, True]
+    assert not run(draft(staff, own, novel, own))["targets"][1]["needs_review"]
+
+
 def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() -> None:
     from ocr_pipeline.stages.budget import RawBudget
 

@@ -952,15 +952,21 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
     program = activity = home = None  # home: the program the catalogue puts the activity in
     section_fix: list[Correction] = []
     out: list[TargetRow] = []
+    # rows in no catalogue activity under the heading since the last the catalogue puts
+    # there, and the other activity the catalogue put a row in since (None: none)
+    unplaced: list[int] = []
+    astray: str | None = None
     for r in draft.rows:
         if r.kind == "program":
             program, fix, _ = _section(r.section, "program", ctx)
-            activity = home = None
+            activity = home = astray = None
+            unplaced = []
             section_fix = [fix] if fix else []
             continue
         if r.kind == "activity":
             activity, fix, known = _section(r.section, "activity", ctx)
             home = known.program if known else None
+            astray, unplaced = None, []
             section_fix = [f for f in section_fix if f.field == "program"] + ([fix] if fix else [])
             continue
         row = _target_row(r, program, activity, ctx)
@@ -978,6 +984,16 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
                 f"{_fill_region(belongs, ctx)!r} in the catalogue, but stands under {program!r}: "
                 "its program heading may be lost"))
         out.append(row)
+        if activity:
+            if entry is None or not entry.activity:
+                unplaced.append(len(out) - 1)
+            elif _same_section(entry.activity, activity, ctx):
+                astray, unplaced = None, []
+            else:
+                astray = entry.activity
+            if astray and unplaced:
+                _flag_unplaced(out, unplaced, astray, activity, ctx)
+                unplaced = []
     # a table of sections has a program (an activity) over every row when it has one over
     # any (one heading alone may be a goal's row taken for one: two or more make a table
     # of sections)
@@ -990,6 +1006,17 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
                     f"no {missing[0]} heading above this row, though the table has {missing[0]} headings: "
                     "its heading (and rows under it) may be lost"))
     return out
+
+
+def _flag_unplaced(out: list[TargetRow], unplaced: list[int], home: str, activity: str, ctx: _Ctx) -> None:
+    """Flag the rows `unplaced` (in no catalogue activity) under the heading `activity`
+    next to a row the catalogue puts in activity `home`: the heading of `home` may be
+    lost above any of them (the rows since the last row placed under the heading, and
+    those after the row gone astray until one is placed there again)."""
+    why = (f"a row near it belongs to activity {_fill_region(home, ctx)!r} in the catalogue, not to "
+           f"{activity!r}: its heading may be lost above this row: check this row's activity")
+    for i in unplaced:
+        out[i] = replace(out[i], audit=out[i].audit.flag(why))
 
 
 def budget_gap(lines) -> str | None:
