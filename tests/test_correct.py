@@ -87,7 +87,10 @@ def test_the_comma_after_a_degree_read_as_a_period_is_put_back_and_said() -> Non
     assert any("first_party.name: corrected (rule)" in w for w in doc["warnings"])
     # a title before the name ends with a period, read as a comma; a degree after it keeps its comma
     for read, meant in (("Dr. H, Khairul Anwar", "Dr. H. Khairul Anwar"), ("drh, Zulkifli", "drh. Zulkifli"),
-                        ("Hasan, S.E.", "Hasan, S.E."), ("H, Ahmad, M.Si", "H. Ahmad, M.Si")):
+                        ("Hasan, S.E.", "Hasan, S.E."), ("H, Ahmad, M.Si", "H. Ahmad, M.Si"),
+                        # a speck after a long word inside the name; before a degree it was a comma
+                        ("Muhammad Rizal. Fahlevi", "Muhammad Rizal Fahlevi"),
+                        ("Dra. EHA SOLIHAT. M.Hum", "Dra. EHA SOLIHAT. M.Hum")):
         assert run(draft(row("Indeks Reformasi Birokrasi", "85"), name=read))["first_party"]["name"] == meant
     exact = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="A. B..C"), exact=True)
     assert exact["first_party"]["name"] == "A. B..C"  # a text layer is as printed

@@ -241,8 +241,7 @@ def test_marks_of_a_stamp_or_signature_around_a_name_are_not_of_it() -> None:
     assert documents.clean_name("Syamsul Bahri)") == "Syamsul Bahri"
     assert documents.clean_name("Kepala Dinas (Plt.)") == "Kepala Dinas (Plt.)"
     assert documents.clean_name("Benny Tambunan.") == "Benny Tambunan"
-    assert documents.clean_name("Muhammad Rizal. Fahlevi") == "Muhammad Rizal Fahlevi"
-    for degree in ("Ir. Budi Santoso, M.Si.", "BUDI SANTOSO, SH.", "Budi Santoso, S.Sos.", "Dra. EHA SOLIHAT. M.Hum"):
+    for degree in ("Ir. Budi Santoso, M.Si.", "BUDI SANTOSO, SH.", "Budi Santoso, S.Sos."):
         assert documents.clean_name(degree) == degree
 
 

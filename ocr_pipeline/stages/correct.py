@@ -372,10 +372,13 @@ def name_punctuation(name: str) -> str:
     Names carry degrees as 'NURLELA ST.,MM' or 'SH., MM'; a doubled period inside a
     name is always that comma ('ST..MM', 'SH.. MM'), never an ellipsis. The titles
     before a name ('Dr.', 'H.', 'drh.') end with a period, which OCR reads as a comma
-    ('Dr. H, Khairul'). Only the punctuation changes: the letters of a name are never
-    corrected.
+    ('Dr. H, Khairul'). A period after a word of five letters or more before a word of
+    letters alone is a speck ('Rizal. Fahlevi': a title or degree is shorter; before a
+    degree it stands for a comma, 'SOLIHAT. M.Hum', and stays). Only the punctuation
+    changes: the letters of a name are never corrected.
     """
     name = re.sub(r"(?<=\w)\.\.(?=\s*\w)", ".,", name)
+    name = re.sub(r"(?<=[^\W\d_]{5})\.(?=\s+[^\W\d_]+(?:[\s,]|$))", "", name)
     return _FRONT_TITLES.sub(lambda m: m.group(0).replace(",", "."), name)
 
 

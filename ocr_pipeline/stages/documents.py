@@ -319,9 +319,7 @@ def clean_name(s: str) -> str:
     """A name or position without the marks OCR reads around it: the label's colon, a
     stamp's or signature's specks before it ('© Yusuf', '2 IR. PUJI'; a name or a
     position starts with a letter), a bracket it does not open after it, a period after
-    a word of five letters or more that is last or before a word of letters alone
-    ('Benny Tambunan.', 'Rizal. Fahlevi'; a degree's is shorter: 'MM.'; before a degree,
-    'SOLIHAT. M.Hum', it stands for a comma and stays)."""
+    a last word of five letters or more ('Benny Tambunan.'; a degree's is shorter: 'MM.')."""
     prev = None
     while s != prev:  # stripping quotes can bare a table rule, and stripping the rule a quote
         prev, s = s, re.sub(r"\s+[.,;:]+$", "", clean_text(s)).strip(" ,;:*'\"-–—|_")  # 'Puji Astuti .'
@@ -331,7 +329,6 @@ def clean_name(s: str) -> str:
         if (s.count(".") == 1 and s.endswith(".") and len(s.split()) == 1
                 or re.search(r"(?:^|\s)[^\W\d_]{5,}\.$", s)):  # 'Benny Tambunan.': no degree is so long
             s = s[:-1]
-        s = re.sub(r"(?<=[^\W\d_]{5})\.(?=\s+[^\W\d_]+(?:[\s,]|$))", "", s)
     return s
 
 
