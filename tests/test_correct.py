@@ -179,6 +179,13 @@ def test_a_space_or_final_period_that_a_full_resolution_reading_loses_stays_in_t
         d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box(read, y=y))
         doc = run(d, lambda page, bbox, kind: [full] if kind == "line" and bbox[1] == y else [])  # noqa: B023
         assert doc["first_party"]["name"] == meant
+    # a space only the second reading shows is taken ('SITIAMINAH' -> 'SITI AMINAH'), but not
+    # against the name printed under the signature with the first reading's words
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("DODI FIRMANSYAH", y=900.0))
+    split = lambda page, bbox, kind: ["DODI FIRMANS YAH"] if kind == "line" and bbox[1] == 900.0 else []  # noqa: E731
+    assert run(d, split)["first_party"]["name"] == "DODI FIRMANS YAH"
+    signed = replace(d, first_signed=(box("DODI FIRMANSYAH", page=2, y=500.0),))
+    assert run(signed, split)["first_party"]["name"] == "DODI FIRMANSYAH"
 
 
 def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the_same_letters() -> None:

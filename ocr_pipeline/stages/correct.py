@@ -432,7 +432,8 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     The name is read again at the page's full resolution: when the two readings have
     the same letters, the second one's punctuation is kept ('MA' -> 'MA.'; a period
     at the end that only the first shows stays; a space between letters that only
-    the first shows keeps the first). When their letters differ a little, the second
+    the first shows keeps the first, and so does one that only the second shows when
+    the name printed under a signature has the first's words). When their letters differ a little, the second
     reading is taken if the name as `printed` elsewhere (under the signatures)
     repeats it letter for letter and does not repeat the first; else the first
     reading stays and the name is flagged with both. (A printing that repeats the
@@ -449,8 +450,11 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
         again += "."
     letters = _letters(text)
     if _letters(again) == letters:
-        if len(re.findall(r"[^\W_]+", again)) < len(re.findall(r"[^\W_]+", text)):  # 'SITIAMINAH'
+        words = _name_words(text)
+        if len(_name_words(again)) < len(words):  # 'SITIAMINAH'
             return text, how, None
+        if len(_name_words(again)) > len(words) and words in [_name_words(b.text) for b in printed]:
+            return text, how, None  # 'FIRMANS YAH' at full resolution, 'FIRMANSYAH' under the signature
         return again, SAME_AT_FULL, None
     if letters and fuzz.ratio(_letters(again), letters) >= SAME_NAME:
         under = {_letters(b.text) for b in printed}
@@ -458,6 +462,10 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
             return again, "read again at full resolution, as printed under a signature", None
         return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
     return text, how, None
+
+
+def _name_words(name: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[^\W_]+", name)]
 
 
 def _printed_otherwise(name: str, printed: Sequence[TextBox]) -> str | None:
