@@ -319,6 +319,17 @@ def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
     assert {"signed_date", "year"} <= set(untitled["needs_review"])
     december = run(replace(d, date=ParsedDate("2025-12-30", "30 Desember 2025", 2025)))
     assert "signed_date" not in december["needs_review"]  # signed before the year it is for: usual
+    for cut in ("PERJANJIAN KINERJA TAHUN", "PERJANJIAN KINERJA TAI"):  # its end lost: no year
+        assert "title" in run(replace(d, title=box(cut)))["needs_review"], cut
+
+
+def test_an_office_that_ends_before_its_regions_name_is_flagged() -> None:
+    d = draft(row("Indeks Reformasi Birokrasi", "85"))
+    cut = run(replace(d, first_position=box("Kepala Dinas Perhubungan Provinsi")))
+    assert "first_party.position" in cut["needs_review"]
+    assert any("ends before the region's name" in w for w in cut["warnings"])
+    assert "first_party.position" not in run(replace(d, first_position=box(
+        "Kepala Dinas Perhubungan Provinsi Jawa Barat")))["needs_review"]
 
 
 def test_a_confident_misreading_is_corrected_only_by_a_second_reading_of_the_page() -> None:

@@ -1282,6 +1282,10 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     elif (path == "organization" and len(lexicon)
           and not any(w.strip(".,;:()'\"").lower() in lexicon for w in text.split())):
         out.append(f"{text!r} names no office the lexicon knows")
+    if office and re.search(r"\b(?i:provinsi|kabupaten|kota|kab\.?|kecamatan)$", text.strip(" ,.;:")):
+        out.append(f"{text!r} ends before the region's name: its last words may be lost")
+    if path == "title" and not re.search(r"\b(?:19|20)\d\d\b", text):  # every truth title ends in one
+        out.append(f"the title {text!r} prints no year: its end may be lost")
     if office or path == "title":
         out.append(region_misread(text, regions))
     odd = _near_misses(text, seen, lexicon)
