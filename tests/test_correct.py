@@ -383,6 +383,9 @@ def test_a_percent_sign_read_as_a_letter_is_read_again_or_flagged() -> None:
     assert t["needs_review"] and any("unit 'y'" in r for r in t["review_reasons"])
     doc = run(draft(row("Jumlah Laporan Keuangan yang Disusun", "2 x")))  # a mark, not a unit word
     assert any("not a unit word" in r for r in doc["targets"][0]["review_reasons"])
+    doc = run(draft(row("Jumlah pendapatan daerah", "2641640030208.0 O Rupiah")))  # '.00' read '.0 O'
+    assert any("opens with a lone letter" in r for r in doc["targets"][0]["review_reasons"])
+    assert not run(draft(row("Jumlah pendapatan daerah", "2641640030208.00 Rupiah")))["targets"][0]["needs_review"]
     doc = run(draft(row("Jumlah Laporan Keuangan yang Disusun", "2 laporan")))
     assert not doc["targets"][0]["needs_review"]
 

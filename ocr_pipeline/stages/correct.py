@@ -636,7 +636,8 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
     Without an entry: a 'Persentase ...' indicator's target over 100 is a percent sign
     misread as digits ('10096'), and its unit is '%' (a percent sign read as a letter:
     '73 Y', or lost: '43,4'; bare numbers only under an indicator that prints its '(%)').
-    Any unit of under two letters but '%' is a misread mark, not a unit word.
+    Any unit of under two letters but '%' is a misread mark, not a unit word, and so is a
+    lone letter before a unit word ('o rupiah').
     """
     if parsed.value is None:
         if parsed.qualitative and (_PERCENT_INDICATOR.match(indicator) or (entry is not None and entry.unit)):
@@ -644,6 +645,8 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
         return None
     if parsed.unit and parsed.unit != "%" and sum(ch.isalpha() for ch in parsed.unit) < 2:
         return f"unit {parsed.unit!r} is not a unit word"
+    if parsed.unit and re.match(r"[^\W\d_]\s", parsed.unit):  # 'o rupiah': '.00' read '.0 O'
+        return f"unit {parsed.unit!r} opens with a lone letter: a speck or a misread digit"
     if entry is None:
         if not _PERCENT_INDICATOR.match(indicator):
             return None
