@@ -323,6 +323,13 @@ def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
         assert "title" in run(replace(d, title=box(cut)))["needs_review"], cut
 
 
+def test_a_place_like_the_offices_region_but_not_it_is_flagged() -> None:
+    d = draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Kota Samarinda")
+    assert "signed_place" in run(replace(d, place=box("Samannda")))["needs_review"]
+    for place in ("Samarinda", "Tenggarong"):  # the region, or another town
+        assert "signed_place" not in run(replace(d, place=box(place)))["needs_review"], place
+
+
 def test_an_office_that_ends_before_its_regions_name_is_flagged() -> None:
     d = draft(row("Indeks Reformasi Birokrasi", "85"))
     cut = run(replace(d, first_position=box("Kepala Dinas Perhubungan Provinsi")))

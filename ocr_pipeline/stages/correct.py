@@ -1291,6 +1291,11 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
         out.append(f"the title {text!r} prints no year: its end may be lost")
     if office or path == "title":
         out.append(region_misread(text, regions))
+    if path == "signed_place":  # signed in the office's town, most often: 'Samannda' for 'Samarinda'
+        names = {w for r in regions for w in re.findall(r"[^\W\d_]{5,}", r.lower())}
+        out += [f"the place {text!r} may misread the office's region {n.capitalize()!r}"
+                for w in re.findall(r"[^\W\d_]{5,}", text.lower()) if w not in names
+                for n in names if fuzz.ratio(w, n) >= SAME_NAME][:1]
     odd = _near_misses(text, seen, lexicon)
     if odd:
         out.append("; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement" for a, b in odd))
