@@ -867,6 +867,7 @@ def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() 
     assert "internet" not in lexicon and lexicon.knows("internet")
     assert confusion_fix("Intemet", lexicon) == "Internet"
     assert confusion_fix("bersertitikat", lexicon) == "bersertifikat"
+    assert confusion_fix("integntas", lexicon) == "integritas"  # 'ri' read as 'n'
     # the domain's word first: 'temak' is one confused letter from 'ternak' and from 'tamak'
     assert lexicon.knows("tamak") and confusion_fix("temak", lexicon) == "ternak"
     # a word of either list stays, and one no confusion makes a word of is left as read

@@ -144,7 +144,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
              ("e", "a"), ("a", "e"), ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"),
-             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"))
+             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"))
 
 
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
