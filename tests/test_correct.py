@@ -442,12 +442,12 @@ def test_a_number_made_of_letters_is_read_again_and_flagged_when_the_readings_di
 
 def test_a_header_word_like_a_misreading_of_the_agreements_own_word_is_flagged_not_changed() -> None:
     d = draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Kota Samarinda")
-    d = replace(d, first_position=box("Kasubbag Umum Sekretariat KPU Kota Samannda"),
+    d = replace(d, first_position=box("Kasubbag Umum Sekretariat KPU Kota Samarimda"),
                 second_position=box("Sekretaris KPU Kota Samarinda"), second_name=box("Dian Lestari"))
     doc = run(d)
-    assert doc["first_party"]["position"] == "Kasubbag Umum Sekretariat KPU Kota Samannda"  # as read
+    assert doc["first_party"]["position"] == "Kasubbag Umum Sekretariat KPU Kota Samarimda"  # as read
     assert "first_party.position" in doc["needs_review"]
-    assert any("'Samannda' may be 'samarinda'" in w for w in doc["warnings"])
+    assert any("'Samarimda' may be 'samarinda'" in w for w in doc["warnings"])
     assert "second_party.name" not in doc["needs_review"]  # a name is not checked against words
     assert "second_party.position" not in doc["needs_review"]
 
