@@ -600,7 +600,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Persentase Barang Milik Negara yang Diusulkan Penghapusan :",
                  "Bl, jumlah Bimbingan Teknis", "jumlah Publikasi Ringkasan Anggaran",
                  "Prosentase produk pangan yang sesuai SNI (20)", "Jumlah Sumber Daya Manusia . Sekretariat",
-                 "Brucellosis (prevalensi/ 90)", "Persentase 'ayanan publik", "Jumlah Organisasi: Kepemudaan"):
+                 "Brucellosis (prevalensi/ 90)", "Persentase 'ayanan publik", "Jumlah Organisasi: Kepemudaan",
+                 "Jumlah Peraturan Perundang Undangan"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # and so do the program and activity headings over a row
     over = run(draft(RawRow("activity", 1, section="2. Pemeriksaan Internal KPU Kabupaten Paser ~* : . ."),

@@ -294,6 +294,7 @@ def items_inside(indicator: str | None) -> str | None:
             "each with its own target")
 
 
+_REDUPLICATED = re.compile(r"\b(?:per|pe|ke|se|ber|ter|di|me|mem|men|meng)([a-z]{4,})\b \1[a-z]*\b", re.I)
 _LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|-]+(?:\s+[.,;:~*'\"`^_|-]+)*$")
 
 
@@ -309,7 +310,8 @@ def odd_marks(text: str | None) -> str | None:
     ('Partisipasi,.'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum'), two digits in brackets or after a slash
     before one ('SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
-    a colon between words ('Organisasi: Kepemudaan'), loose marks at its end
+    a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
+    without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
     ends in ' :'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
     the text lost or taken for the next line's). No truth text but names has any of
@@ -337,6 +339,9 @@ def odd_marks(text: str | None) -> str | None:
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
+    twin = _REDUPLICATED.search(text)
+    if twin:  # a word said twice, its second time with affixes, is hyphenated: 'Perundang-undangan'
+        return f"{twin.group(0)!r}: the dash between the two forms of one word may be lost"
     colon = re.search(r"\w+: ?[A-Za-z]\w*", text)
     if colon:  # nor a colon inside it ('Organisasi: Kepemudaan': a speck; a heading's ends it)
         return f"{colon.group(0)!r}: a colon inside the text may be a speck"
