@@ -634,6 +634,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                         ("Pendidikan Pemilih Pemula dan Marjinal –", "Pendidikan Pemilih Pemula dan Marjinal"),
                         ("Jumlah populasi ternak (ekor) +", "Jumlah populasi ternak (ekor)"),
                         ("Persentase partisipasi += masyarakat", "Persentase partisipasi masyarakat"),
+                        ("Ketersediaan Jaringan Internet Kantor (Uptime )",
+                         "Ketersediaan Jaringan Internet Kantor (Uptime)"),
                         ("Jumlah sarana – pemasaran peternakan", "Jumlah sarana pemasaran peternakan"),
                         ("Terwujudnya Perundang – Undangan", "Terwujudnya Perundang – Undangan"),
                         ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan")):
@@ -791,7 +793,11 @@ def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
     merged = "Meningkatnya peran organisasi kepemudaan Meningkatnya pengembangan kewirausahaan"
     doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))
     assert any("'Meningkatnya' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
+    merged = "Terlaksananya pembayaran gaji yang tepat waktu Mewujudkan pelayanan prima"
+    doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))
+    assert any("'Mewujudkan' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
     for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah",
+                "Terwujudnya Keamanan dan Ketertiban yang Memberikan Rasa Aman",
                 "Terwujudnya Koordinasi yang Efektif, serta Terwujudnya Dukungan yang Optimal"):
         doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=one)))
         assert not any("inside the goal" in why for why in doc["targets"][0]["review_reasons"])

@@ -244,6 +244,7 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
     new = re.sub(r"(?<=\w) [=~^|_»«+]+ (?=\w)", " ", new)
     new = re.sub(r"(?<=[A-Za-z])\((?=[\w%])", " (", new)  # 'SNI(%)': the space before a bracket lost
+    new = re.sub(r"(?<=\w) (?=\))|(?<=\() (?=\w)", "", new)  # '(Uptime )': no space inside brackets
     new = re.sub(rf"(?<=[\w)]) [.=~^|_{BULLET_MARKS}\-–—]$", "", new)  # a bullet's speck too
     if new != fixed:
         fixes.append(Correction(field, fixed, new, "rule"))
@@ -258,14 +259,19 @@ def _one_stem(a: str, b: str) -> bool:
     return common.size >= 4 and common.b == 0
 
 
+_GOAL_VERBS = frozenset({"mewujudkan", "meningkatkan"})  # the verbs goals open with (not inside them)
+
+
 def two_goals(goal: str | None) -> str | None:
     """Why a goal may be two goals read as one: a second word that opens a goal
-    ('Meningkatnya', 'Terwujudnya': `rows.INDICATOR_STARTS` ending in -nya), capitalised,
-    not joined to the first by 'dan', 'serta', 'atau' or a comma. None when not."""
+    ('Meningkatnya', 'Terwujudnya': `rows.INDICATOR_STARTS` ending in -nya; 'Mewujudkan',
+    'Meningkatkan'), capitalised, not joined to the first by 'dan', 'serta', 'atau' or a
+    comma. None when not."""
     words = (goal or "").split()
     for prev, word in zip(words, words[1:]):
         w = word.strip(".,;:()")
-        if (w[:1].isupper() and w.lower().endswith("nya") and w.lower() in INDICATOR_STARTS
+        opens = w.lower() in _GOAL_VERBS or (w.lower().endswith("nya") and w.lower() in INDICATOR_STARTS)
+        if (w[:1].isupper() and opens
                 and prev.lower() not in ("dan", "serta", "atau") and not prev.endswith(",")):
             return f"{w!r} inside the goal may open a second goal read into it"
     return None
