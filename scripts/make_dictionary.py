@@ -12,7 +12,8 @@ kept in the repository so that results do not change with the Tesseract installe
 English, the other language the pipeline reads, only as words that are not misreads (the
 list is long, so kept compressed):
 
-    .venv/bin/python scripts/make_dictionary.py eng corrections/dictionary.txt | gzip -9n > corrections/english.txt.gz
+    .venv/bin/python scripts/make_dictionary.py eng corrections/dictionary.txt \
+        | gzip -9n > corrections/english.txt.gz
 """
 
 from __future__ import annotations

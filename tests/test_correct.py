@@ -182,7 +182,10 @@ def test_a_space_or_final_period_that_a_full_resolution_reading_loses_stays_in_t
     # a space only the second reading shows is taken ('SITIAMINAH' -> 'SITI AMINAH'), but not
     # against the name printed under the signature with the first reading's words
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_name=box("DODI FIRMANSYAH", y=900.0))
-    split = lambda page, bbox, kind: ["DODI FIRMANS YAH"] if kind == "line" and bbox[1] == 900.0 else []  # noqa: E731
+
+    def split(page, bbox, kind):
+        return ["DODI FIRMANS YAH"] if kind == "line" and bbox[1] == 900.0 else []
+
     assert run(d, split)["first_party"]["name"] == "DODI FIRMANS YAH"
     signed = replace(d, first_signed=(box("DODI FIRMANSYAH", page=2, y=500.0),))
     assert run(signed, split)["first_party"]["name"] == "DODI FIRMANSYAH"
@@ -392,7 +395,8 @@ def test_a_percent_sign_read_as_a_letter_is_read_again_or_flagged() -> None:
     assert any("not a unit word" in r for r in doc["targets"][0]["review_reasons"])
     doc = run(draft(row("Jumlah pendapatan daerah", "2641640030208.0 O Rupiah")))  # '.00' read '.0 O'
     assert any("opens with a lone letter" in r for r in doc["targets"][0]["review_reasons"])
-    assert not run(draft(row("Jumlah pendapatan daerah", "2641640030208.00 Rupiah")))["targets"][0]["needs_review"]
+    whole = run(draft(row("Jumlah pendapatan daerah", "2641640030208.00 Rupiah")))["targets"][0]
+    assert not whole["needs_review"]
     doc = run(draft(row("Jumlah Laporan Keuangan yang Disusun", "2 laporan")))
     assert not doc["targets"][0]["needs_review"]
 

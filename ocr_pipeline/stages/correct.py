@@ -444,10 +444,10 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
     the same letters, the second one's punctuation is kept ('MA' -> 'MA.'; a period
     at the end that only the first shows stays; a space between letters that only
     the first shows keeps the first, and so does one that only the second shows when
-    the name printed under a signature has the first's words). When their letters differ a little, the second
-    reading is taken if the name as `printed` elsewhere (under the signatures)
-    repeats it letter for letter and does not repeat the first; else the first
-    reading stays and the name is flagged with both. (A printing that repeats the
+    the name printed under a signature has the first's words). When their letters
+    differ a little, the second reading is taken if the name as `printed` elsewhere
+    (under the signatures) repeats it letter for letter and does not repeat the first;
+    else the first reading stays and the name is flagged with both. (A printing that repeats the
     first reading decides nothing: it was read at the same resolution as the first,
     and small letters lost there are lost alike: 'An Rahmawati' twice for 'Ani'.)
     The letters of a name are never changed but to another reading of the page.
