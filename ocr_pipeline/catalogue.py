@@ -220,7 +220,7 @@ def _load(path_s: str, _mtime: int) -> Catalogue:
 # --------------------------------------------------------------------------- lexicon
 
 
-_SUFFIXES = ("nya", "lah", "kan", "an", "i")  # Indonesian endings a known word takes
+SUFFIXES = ("nya", "lah", "kan", "an", "i")  # Indonesian endings a known word takes
 
 
 class Lexicon:
@@ -239,10 +239,12 @@ class Lexicon:
     def __contains__(self, word: str) -> bool:
         return word.lower() in self.words
 
-    def knows(self, word: str) -> bool:
-        """True for a word of the domain or of the language."""
+    def knows(self, word: str, endings: Sequence[str] = ()) -> bool:
+        """True for a word of the domain or of the language, or such a word with one of
+        `endings` ('tersebarnya': 'tersebar' and '-nya')."""
         w = word.lower()
-        return w in self.words or w in self.dictionary
+        return (w in self.words or w in self.dictionary
+                or any(w.endswith(e) and len(w) - len(e) >= 4 and self.knows(w[:-len(e)]) for e in endings))
 
     def __len__(self) -> int:
         return len(self.words)
@@ -253,9 +255,7 @@ class Lexicon:
         when one of its letters is another ('menulai': 'menilai', 'menular'); sorted.
         Letters only: OCR misreads a letter as another more than it drops or adds one."""
         w = word.lower()
-        if len(w) < 5 or not w.isascii() or not w.isalpha() or self.knows(w) or w in self.foreign:
-            return []
-        if any(w.endswith(s) and len(w) - len(s) >= 4 and self.knows(w[:-len(s)]) for s in _SUFFIXES):
+        if len(w) < 5 or not w.isascii() or not w.isalpha() or self.knows(w, SUFFIXES) or w in self.foreign:
             return []
         return sorted({c for i in range(len(w)) for ch in ascii_lowercase if ch != w[i]
                        for c in (w[:i] + ch + w[i + 1:],) if self.knows(c)})

@@ -879,6 +879,12 @@ def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() 
     assert confusion_fix("Intemet", lexicon) == "Internet"
     assert confusion_fix("bersertitikat", lexicon) == "bersertifikat"
     assert confusion_fix("integntas", lexicon) == "integritas"  # 'ri' read as 'n'
+    assert confusion_fix("Tersebamya", lexicon) == "Tersebarnya"  # a word of the dictionary and '-nya'
+    assert confusion_fix("menulai", lexicon) is None  # 'manula' + 'i' is no word to make of it
+    # a word of the language read with low confidence is not taken for a lexicon word two edits off
+    goal = "Meningkatnya ketepatan penyusunan laporan kinerja"
+    t = run(draft(row("Persentase laporan kinerja", "90%", goal=goal, conf=0.3)))["targets"][0]
+    assert t["strategic_goal"] == goal
     # the domain's word first: 'temak' is one confused letter from 'ternak' and from 'tamak'
     assert lexicon.knows("tamak") and confusion_fix("temak", lexicon) == "ternak"
     # a word of either list stays, and one no confusion makes a word of is left as read

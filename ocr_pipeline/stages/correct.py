@@ -147,6 +147,10 @@ _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "
              ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"))
 
 
+_NYA = ("nya",)  # a word of the dictionary with it is a word ('Tersebamya' -> 'Tersebarnya'); other
+# endings make words of misreads ('menulai' -> 'manula' + 'i')
+
+
 def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
     """The one lexicon word that a word in no lexicon becomes when one of its letters is
     taken for the letter OCR confuses it with (`_CONFUSED`: 'Jumiah' -> 'Jumlah',
@@ -158,8 +162,8 @@ def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
     if len(low) < 5 or not word.isalpha() or word.isupper() or low in lexicon:
         return None
     found = _confused_into(low, lexicon.__contains__)
-    if not found and not lexicon.knows(low):
-        found = _confused_into(low, lexicon.knows)
+    if not found and not lexicon.knows(low, _NYA):
+        found = _confused_into(low, lambda w: lexicon.knows(w, _NYA))
     return _match_case(found.pop(), word) if len(found) == 1 else None
 
 
@@ -186,8 +190,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     * by rule (method "rule"): a '!' inside a word is an 'l', an 'I' in capitals; a
       word one confused letter away from a lexicon word is that word (`confusion_fix`);
     * from the lexicon (method "lexicon", for a person to check): a word OCR was unsure
-      of (confidence below LEXICON_MAX_CONF), not an acronym, becomes the one lexicon
-      word close to it.
+      of (confidence below LEXICON_MAX_CONF), not an acronym nor a word of the language
+      ('ketepatan' is not 'kesehatan'), becomes the one lexicon word close to it.
 
     A join of OCR text is recorded with method "lexicon" too (a space OCR put or a
     space the page has: a person checks it).
@@ -221,8 +225,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
             p = p.replace(now, meant)
         ruled.append(p)
         now = p.strip(".,;:()")
-        if (now.isalpha() and len(now) >= 4 and not now.isupper() and now.lower() not in lexicon
-                and conf.get(core, 0.0) < LEXICON_MAX_CONF):
+        if (now.isalpha() and len(now) >= 4 and not now.isupper() and not lexicon.knows(now)
+                and conf.get(core, 0.0) < LEXICON_MAX_CONF):  # a word of the language is no misread
             got = lexicon.closest(now)
             if got is not None:
                 p = p.replace(now, _match_case(got[0], now))
