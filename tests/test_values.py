@@ -759,6 +759,11 @@ def _data(text: str, x: float, y: float, target: str = "", page: int = 1, goal: 
     return rows.RawRow("data", page, rows.TextBox(goal, page) if goal else rows.EMPTY, ind, tgt, no=no)
 
 
+def _listed(got: list[rows.RawRow]) -> list[tuple[str, str | None]]:
+    """Each row's indicator and the heading of the list it is an item of."""
+    return [(r.indicator.text, r.parent.text if r.parent else None) for r in got]
+
+
 def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
     # each on its own ruled row: the heading without a target, then items; 'Kerbau' lost its
     # bullet but starts where the items' text does; '1.3. Jumlah ...' is the next indicator
@@ -766,7 +771,7 @@ def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
                             _data("• Sapi potong", 1100.0, 160.0, "444.820"),
                             _data("Kerbau", 1130.0, 220.0, "127.679"),
                             _data("1.3. Jumlah produksi susu", 1000.0, 280.0, "9")])
-    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+    assert _listed(got) == [
         ("Sapi potong", "Jumlah populasi ternak (ekor) :"), ("Kerbau", "Jumlah populasi ternak (ekor) :"),
         ("Jumlah produksi susu", None)]
     # an item whose letter OCR read as a digit ('g.' as '9.' after 'f.') is the list's next item
@@ -774,7 +779,7 @@ def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
                             _data("f. Ayam buras", 1000.0, 160.0, "27.018.640"),
                             _data("9. Itik", 1000.0, 220.0, "9.765.506"),
                             _data("2. Jumlah produksi susu", 1000.0, 280.0, "9")])
-    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+    assert _listed(got) == [
         ("Ayam buras", "Jumlah populasi ternak (ekor) :"), ("Itik", "Jumlah populasi ternak (ekor) :"),
         ("Jumlah produksi susu", None)]
 
@@ -802,7 +807,7 @@ def test_the_rest_of_a_row_the_page_cut_under_its_target_joins_it() -> None:
                _data("Jumlah medali yang diraih (medali) :", 1000.0, 500.0, page=2),
                _data("Emas", 1066.0, 560.0, "44", page=2), _data("Perak", 1066.0, 620.0, "80", page=2)]
     got = rows.stitch_rows(heading)
-    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+    assert _listed(got) == [
         ("Persentase A", None), ("Emas", "Jumlah medali yang diraih (medali) :"),
         ("Perak", "Jumlah medali yang diraih (medali) :")]
 
@@ -811,7 +816,7 @@ def test_a_heading_ending_in_a_colon_heads_the_unmarked_items_indented_under_it(
     got = rows.stitch_rows([_data("Jumlah medali yang diraih (medali) :", 1110.0, 1127.0),
                             _data("Emas", 1176.0, 1245.0, "44"), _data("Perak", 1176.0, 1317.0, "80"),
                             _data("Persentase partisipasi masyarakat", 1114.0, 1457.0, "43,4%", no="5")])
-    assert [(r.indicator.text, r.parent.text if r.parent else None) for r in got] == [
+    assert _listed(got) == [
         ("Emas", "Jumlah medali yang diraih (medali) :"), ("Perak", "Jumlah medali yang diraih (medali) :"),
         ("Persentase partisipasi masyarakat", None)]
     # without a colon, or with the next row not indented, a row without a target heads nothing
