@@ -1,0 +1,56 @@
+"""How often the text flags of the correction stage fire on truth: text as printed.
+
+    .venv/bin/python benchmarks/flags_on_truth.py [FOLDER ...]
+
+Runs `correct.odd_marks`, `correct.non_word` (with the corrections folder's lexicon and
+word lists) and `correct.two_goals` on the goal, indicator, list heading, program and
+activity of every target row, and on the name of every budget line, of the truth files
+(`*.truth.json`) under the folders given (default: `benchmarks/realdata_truth`, `scans`
+and every simulated corpus `benchmarks/accuracy.py` wrote under
+`benchmarks/results/accuracy/`). A flag that fires here fires on a right value: a
+false alarm. Prints the rows read and, for each flag, the rows it fires on, with the
+first few reasons.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ocr_pipeline.catalogue import load_lexicon  # noqa: E402
+from ocr_pipeline.stages.correct import non_word, odd_marks, two_goals  # noqa: E402
+
+TEXTS = ("strategic_goal", "indicator", "indicator_parent", "program", "activity", "name")
+
+
+def main(argv: list[str]) -> int:
+    corpora = sorted((ROOT / "benchmarks" / "results" / "accuracy").glob("*/corpus"))
+    folders = [Path(a) for a in argv] or [ROOT / "benchmarks" / "realdata_truth", ROOT / "scans", *corpora]
+    lexicon = load_lexicon(ROOT / "corrections")
+    checks = {"odd_marks": (odd_marks, TEXTS), "non_word": (lambda t: non_word(t, lexicon), TEXTS),
+              "two_goals": (two_goals, ("strategic_goal",))}
+    rows, fired = 0, collections.defaultdict(list)
+    for f in sorted(p for folder in folders for p in folder.rglob("*.truth.json")):
+        for agreement in json.loads(f.read_text("utf-8")):
+            # a target row's texts, a budget line's name
+            for row in [*agreement.get("targets", []), *agreement.get("budget", [])]:
+                rows += 1
+                for name, (check, fields) in checks.items():
+                    why = next((w for w in (check(row.get(k)) for k in fields) if w), None)
+                    if why:
+                        fired[name].append(why)
+    print(f"{rows} rows of truth")
+    for name in checks:
+        print(f"{name}: fires on {len(fired[name])}")
+        for why in sorted(set(fired[name]))[:12]:
+            print(f"  {why}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
