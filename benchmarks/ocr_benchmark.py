@@ -42,7 +42,8 @@ page's job, ratio = pipeline seconds / bare seconds over the same pages; CPU sec
 does not depend on what else the machine runs.
 
 ``--pages N`` pages per group (default 8: 65 held-out pages, about 10 minutes on two
-cores with the ablation); ``--no-ablation`` skips the ablation; ``--set tune`` scores
+cores with the ablation; the simulated pages come from N/3 documents a level, three at
+least, so that more pages are more documents, the first ones those of fewer pages); ``--no-ablation`` skips the ablation; ``--set tune`` scores
 the tuning pages instead (what the cleanup was tuned on); ``--seed N`` draws the
 simulated pages with another seed (seed 31 was the development set of 2026-12-06).
 """
@@ -79,7 +80,7 @@ SEEDS = {"tune": 11, "heldout": 29}  # simulator corpora: tuned on 11, reported 
 REAL_SEEDS = {"tune": 5, "heldout": 17}  # scanner seeds of the degraded born-digital pages
 LEVELS = ("clean", "mild", "medium", "hard")
 REAL_LEVELS = ("mild", "medium", "hard")
-DOCS_PER_LEVEL = 3
+DOCS_PER_LEVEL = 3  # at least; more for more pages, about 3 pages drawn from each
 COLOR_PROB = 0.5  # share of colour scans (every page of the real vendor scans is colour)
 BARE_LANGS = ("ind", "ind+eng")
 ABLATE = ("orientation", "deskew", "normalise_light", "remove_margins", "suppress_colour",
@@ -175,7 +176,8 @@ def sim_pages(which: str, n: int, jobs: int, seed: int | None = None) -> list[Pa
     seed = SEEDS[which] if seed is None else seed
     folder = RESULTS / f"corpus-{seed}-c{round(COLOR_PROB * 100)}"
     template = corpus.load_template(TEMPLATE)
-    specs = corpus.corpus_specs(template, DOCS_PER_LEVEL * len(LEVELS), list(LEVELS), seed,
+    docs = max(DOCS_PER_LEVEL, math.ceil(n / 3))  # the first documents stay those of fewer pages
+    specs = corpus.corpus_specs(template, docs * len(LEVELS), list(LEVELS), seed,
                                 color_prob=COLOR_PROB)
     todo = [s for s in specs if not (folder / f"{s.name}.scan.json").exists()]
     if todo:
