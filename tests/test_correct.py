@@ -525,6 +525,40 @@ def test_a_word_no_dictionary_knows_a_letter_from_words_it_does_is_flagged() -> 
         assert not run(draft(row(text, "12 kasus")))["targets"][0]["needs_review"], text
 
 
+def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
+    # '(ekor)' read '(chor)', 'di' read 'd': short words the one-letter test does not reach
+    for text in ("Jumlah populasi ternak (chor)", "Jumlah pemuda berprestasi d tingkat nasional"):
+        t = run(draft(row(text, "12 kasus")))["targets"][0]
+        assert t["needs_review"] and any("no dictionary knows" in why for why in t["review_reasons"]), text
+    # a letter opening a compound, two letters (an abbreviation, English), known words: not
+    for text in ("Jumlah layanan e-Government", "Jumlah Sekolah Program KPU Goes to School",
+                 "Jumlah festival se Jawa Barat", "Jumlah kasus penyakit hewan per tahun"):
+        assert not run(draft(row(text, "12 kasus")))["targets"][0]["needs_review"], text
+
+
+def test_marks_a_name_never_prints_flag_it() -> None:
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_name=box("LIR. AND! MAPPASESSU, M.M."))
+    doc = run(d, line_reader("LIR. AND! MAPPASESSU, M.M."))
+    assert "second_party.name" in doc["needs_review"]
+    assert any("'!' in a name" in w for w in doc["warnings"])
+    d = replace(d, second_name=box("Dr. H. Rizal Fahlevi, S.Pt., M.Si"))
+    assert "second_party.name" not in run(d, line_reader("Dr. H. Rizal Fahlevi, S.Pt., M.Si"))["needs_review"]
+
+
+def test_an_office_name_holding_a_colon_is_flagged_and_a_small_word_in_it_capitalised() -> None:
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"),
+                    org="Sekretariat KPU Kota Tarakan : Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"))
+    assert "organization" in doc["needs_review"]
+    assert any("holds a colon" in w for w in doc["warnings"])
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), org="Perencanaan, Data dan informasi"))
+    assert doc["organization"] == "Perencanaan, Data dan Informasi"
+
+
+def test_a_percent_in_brackets_read_as_a_digit_is_flagged() -> None:
+    t = run(draft(row("Prosentase produk pangan asal hewan yang sesuai SNI (0)", "90")))["targets"][0]
+    assert t["needs_review"] and any("'(0)'" in why for why in t["review_reasons"])
+
+
 def test_a_name_printed_otherwise_under_its_signature_is_flagged() -> None:
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_name=box("Gktaviam Runibiak"),
                 second_signed=(box("OKTAVIANI RUMBIAK, S.E.", page=2),))
@@ -800,6 +834,9 @@ def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
     merged = "Terlaksananya pembayaran gaji yang tepat waktu Mewujudkan pelayanan prima"
     doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))
     assert any("'Mewujudkan' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
+    merged = "Meningkatnya kualitas dan keamanan produk hewan Terkendalinya penyakit hewan menular strategis"
+    doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))
+    assert any("'Terkendalinya' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
     for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah",
                 "Terwujudnya Keamanan dan Ketertiban yang Memberikan Rasa Aman",
                 "Terwujudnya Koordinasi yang Efektif, serta Terwujudnya Dukungan yang Optimal"):

@@ -35,11 +35,20 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from ..catalogue import Catalogue, Entry, Lexicon, guess_regions, load_catalogue, load_lexicon, regions_in
+from ..catalogue import (
+    SUFFIXES,
+    Catalogue,
+    Entry,
+    Lexicon,
+    guess_regions,
+    load_catalogue,
+    load_lexicon,
+    regions_in,
+)
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name, core_name
 from .layout import word_height
-from .rows import INDICATOR_STARTS, RawRow, TextBox
+from .rows import RawRow, TextBox
 from .values import (
     BULLET_MARKS,
     MONTHS,
@@ -264,17 +273,18 @@ def _one_stem(a: str, b: str) -> bool:
 
 
 _GOAL_VERBS = frozenset({"mewujudkan", "meningkatkan"})  # the verbs goals open with (not inside them)
+_GOAL_NOUN = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}nya")  # 'Meningkatnya', 'Terkendalinya', 'Berkembangnya'
 
 
 def two_goals(goal: str | None) -> str | None:
     """Why a goal may be two goals read as one: a second word that opens a goal
-    ('Meningkatnya', 'Terwujudnya': `rows.INDICATOR_STARTS` ending in -nya; 'Mewujudkan',
+    ('Meningkatnya', 'Terwujudnya', 'Terkendalinya': me-, ter-, ber- and -nya; 'Mewujudkan',
     'Meningkatkan'), capitalised, not joined to the first by 'dan', 'serta', 'atau' or a
     comma. None when not."""
     words = (goal or "").split()
     for prev, word in zip(words, words[1:]):
         w = word.strip(".,;:()")
-        opens = w.lower() in _GOAL_VERBS or (w.lower().endswith("nya") and w.lower() in INDICATOR_STARTS)
+        opens = w.lower() in _GOAL_VERBS or bool(_GOAL_NOUN.fullmatch(w))
         if (w[:1].isupper() and opens
                 and prev.lower() not in ("dan", "serta", "atau") and not prev.endswith(",")):
             return f"{w!r} inside the goal may open a second goal read into it"
@@ -319,7 +329,7 @@ def odd_marks(text: str | None) -> str | None:
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
     ('Partisipasi,.'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum'), two digits in brackets or after a slash
-    before one ('SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
+    before one ('SNI (0)', 'SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
@@ -344,8 +354,8 @@ def odd_marks(text: str | None) -> str | None:
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
-    number = re.search(r"[(/] ?\d\d\)", text)
-    if number:  # no truth text brackets a number; a '(%)' reads '(20)', '(96)', '/ %)' '/ 90)'
+    number = re.search(r"[(/] ?\d\d?\)", text)
+    if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '/ %)' '/ 90)'
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
@@ -368,8 +378,11 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     """Why a text may hold a misread letter: a word neither the lexicon nor the language's
     dictionary knows, a letter away from words they do ('menulai': 'menilai', 'menular';
     'Ketompok': 'kelompok'; OCR misreads a letter as another with confidence, and the
-    rules fix only the one word a confusion makes). Not an acronym, nor the office's
-    region or place. None if no word is such."""
+    rules fix only the one word a confusion makes); or a short word in small letters that
+    neither knows, of one letter or of three or four (the dictionary lists words of three
+    letters or more; a word of two may be an abbreviation, 'se', 'jo.', English 'to'; a
+    letter before a dash opens a compound, 'e-Government'). Not an acronym, nor the
+    office's region or place. None if no word is such."""
     for part in (text or "").split():
         for core in re.split(r"[/-]", part.strip(".,;:()'\"")):
             if core.isupper() or core.lower() in (protected or {}):
@@ -378,6 +391,10 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
             if near:
                 return (f"{core!r} is in neither the lexicon nor the dictionary, a letter away from "
                         f"{', '.join(map(repr, near[:3]))}: a letter may be misread")
+        core = part.strip(".,;:()'\"")
+        if len(core) in (1, 3, 4) and core.isascii() and core.isalpha() and core.islower() \
+                and not lexicon.knows(core, SUFFIXES) and core not in (protected or {}):
+            return f"{core!r} is a word no dictionary knows: a letter may be misread ('chor' for 'ekor')"
     return None
 
 
@@ -477,6 +494,14 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
             return again, "read again at full resolution, as printed under a signature", None
         return text, how, f"read two ways: {text!r} and, at full resolution, {again!r}"
     return text, how, None
+
+
+def odd_in_name(name: str) -> str | None:
+    """Why a person's name may hold a misread letter: a mark no name prints (names are
+    letters, spaces, periods, commas, apostrophes and dashes: 'AND!' for 'ANDI', a digit
+    for a letter). None if none."""
+    odd = sorted(set(re.sub(r"[^\W\d_]|[\s.,'`’-]", "", name)))
+    return f"{''.join(odd)!r} in a name: a letter misread?" if odd else None
 
 
 def _name_words(name: str) -> list[str]:
@@ -1248,7 +1273,7 @@ def title_case(text: str) -> str:
     low = [i for i, c in enumerate(cores)
            if c in big and (c.islower() or (c[0].islower() and c[1:].isupper()))]
     others = [cores[i] for i, c in enumerate(cores) if c in big and i not in low]
-    if not low or len(others) < 3 * len(low) or not all(c[:1].isupper() for c in others):
+    if not low or len(others) < 2 * len(low) or not all(c[:1].isupper() for c in others):
         return text
     upper = all(c.isupper() for c in others)  # a name in capitals: the word in capitals
     for i in low:
@@ -1302,6 +1327,8 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
         out.append(f"{text!r} names no office the lexicon knows")
     if office and re.search(r"\b(?i:provinsi|kabupaten|kota|kab\.?|kecamatan)$", text.strip(" ,.;:")):
         out.append(f"{text!r} ends before the region's name: its last words may be lost")
+    if office and re.search(r"\w ?: ?\w", text):  # no truth office name has one
+        out.append(f"{text!r} holds a colon: two lines of the header (a label lost) read as one?")
     if path == "title" and not re.search(r"\b(?:19|20)\d\d\b", text):  # every truth title ends in one
         out.append(f"the title {text!r} prints no year: its end may be lost")
     if office or path == "title":
@@ -1379,6 +1406,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
                 warnings.append(f"{path}: corrected ({how}): {box.text!r} -> {name!r}")
             if how != SAME_AT_FULL:  # two readings of the line that agree outweigh a printing
                 doubt = doubt or _printed_otherwise(name, printed)
+            doubt = doubt or odd_in_name(name)
             if doubt:
                 needs.append(path)
                 warnings.append(f"{path}: {doubt}")
