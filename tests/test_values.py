@@ -433,6 +433,33 @@ def test_a_cell_over_two_columns_of_one_role_is_read_once() -> None:
     assert [(r.indicator.text, r.target.text) for r in got] == [("Persentase", "87%")]
 
 
+def test_the_rest_of_a_goal_atop_the_next_pages_table_joins_the_row_the_page_cut() -> None:
+    # page 2 opens with the goal's last words alone in its column, then a row of its own
+    edges = (0.0, 100.0, 700.0, 1500.0, 1900.0)
+
+    def cell(r: int, c: int, y: float, text: str) -> Cell:
+        words = tuple(Word(t, 0.9, (edges[c] + 10 + 60 * i, y + 10, edges[c] + 60 + 60 * i, y + 40))
+                      for i, t in enumerate(text.split()))
+        return Cell(r, c, (edges[c], y, edges[c + 1], y + 50), words)
+
+    page2 = Table(2, (0.0, 0.0, 1900.0, 100.0), 2, 4, (
+        cell(0, 0, 0.0, ""), cell(0, 1, 0.0, "reformasi birokrasi"), cell(0, 2, 0.0, ""), cell(0, 3, 0.0, ""),
+        cell(1, 0, 50.0, "14"), cell(1, 1, 50.0, "Meningkatnya akuntabilitas"),
+        cell(1, 2, 50.0, "Nilai Evaluasi"), cell(1, 3, 50.0, "80")), edges, (0.0, 50.0, 100.0))
+    cols = rows.Columns(("no", "goal", "indicator", "target"))
+    cut = _data("Indeks Reformasi Birokrasi", 800.0, 3000.0, "82", goal="Terlaksananya program")
+    got = rows.stitch_rows([cut, *rows.table_rows(page2, cols, 0)])
+    assert [(r.goal.text, r.indicator.text, r.target.text) for r in got] == [
+        ("Terlaksananya program reformasi birokrasi", "Indeks Reformasi Birokrasi", "82"),
+        ("Meningkatnya akuntabilitas", "Nilai Evaluasi", "80")]
+    # a goal of its own (capitalised) atop a page is not another row's rest (but text that made
+    # no row, and the agreement's warning says so)
+    page2 = replace(page2, cells=(cell(0, 1, 0.0, "Terwujudnya layanan"), *page2.cells[1:]))
+    read = rows.table_rows(page2, cols, 0)
+    assert [r.kind for r in read] == ["unread", "data"]
+    assert rows.stitch_rows([cut, read[1]])[0].goal.text == "Terlaksananya program"
+
+
 _LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "
                                  "selanjutnya disebut Bandung, Januari 15 Rp 1.000.000,- NIP. Program A. 1. "
                                  "- %".split())

@@ -529,6 +529,11 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             if text and _SECTION.match(text) and not _goal_cell_spans(table, r, c_goal):
                 out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
                            for t, ws in _headings(lines))
+            elif r == skip and text[:1].islower() and goal_w and not no_text:
+                # atop the table, a goal's words in small letters alone: the rest of the goal
+                # of the row the page break cut ('reformasi birokrasi sesuai ketentuan'), joined
+                # to it by `stitch_rows`
+                out.append(RawRow("data", table.page, box_of(goal_w, table.page)))
             elif text and not _goal_cell_spans(table, r, c_goal):
                 out.append(RawRow("unread", table.page, section=text))  # neither heading nor row
             continue
@@ -616,7 +621,8 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             # (its target may be lost by OCR: a text that opens as indicators do is a row)
             same_goal = fuzz.ratio(row.goal.text, prev.goal.text) >= 90  # a merged goal printed again
             joined[-1] = replace(prev, goal=prev.goal if same_goal else _cat(prev.goal, row.goal),
-                                 indicator=_cat(prev.indicator, row.indicator), continued=True)
+                                 indicator=_cat(prev.indicator, row.indicator),
+                                 continued=prev.continued or not row.indicator.empty)  # a goal's rest: sure
             continue
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
