@@ -649,8 +649,9 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     item = replace(row("Sapi potong", "12.338 ekor"), parent=box("Jumlah populasi ternak (ekor) :"))
     assert not run(draft(item))["targets"][0]["needs_review"]
     merged = "Jumlah layanan aplikasi (aplikasi) - Aplikasi kepegawaian - Aplikasi layanan publik"
-    t = run(draft(row(merged, "4")))["targets"][0]
-    assert any("holds list items ('- Ap'...)" in why for why in t["review_reasons"])
+    doc = run(draft(row(merged, "4")))
+    assert any("holds list items ('- Ap'...)" in why for why in doc["targets"][0]["review_reasons"])
+    assert any(w.startswith("targets: ") and "rows may be missing" in w for w in doc["warnings"])
     assert not run(draft(row("Opini BPK - WTP", "1 opini")))["targets"][0]["needs_review"]
     # a goal starts with a capital: in small letters, its beginning may be lost (an indicator may not)
     t = run(draft(row("Jumlah laporan PIPK", "2 laporan", goal="keuangan dengan baik")))["targets"][0]
