@@ -536,6 +536,17 @@ def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
         assert not run(draft(row(text, "12 kasus")))["targets"][0]["needs_review"], text
 
 
+def test_a_first_word_read_small_takes_the_capital_its_full_resolution_reading_gives() -> None:
+    d = draft(row("jumlah pemuda berprestasi tingkat nasional", "12 orang"))
+    t = run(d, line_reader("Jumlah pemuda berprestasi tingkat nasional"))["targets"][0]
+    assert t["indicator"] == "Jumlah pemuda berprestasi tingkat nasional"
+    assert [(c["from"], c["method"]) for c in t["corrections"]] == [
+        ("jumlah pemuda berprestasi tingkat nasional", "reocr")]
+    # printed small (the page says so at both resolutions): kept as printed
+    t = run(d, line_reader("jumlah pemuda berprestasi tingkat nasional"))["targets"][0]
+    assert t["indicator"] == "jumlah pemuda berprestasi tingkat nasional" and not t["corrections"]
+
+
 def test_marks_a_name_never_prints_flag_it() -> None:
     d = replace(draft(row("Indeks Reformasi Birokrasi", "85")), second_name=box("LIR. AND! MAPPASESSU, M.M."))
     doc = run(d, line_reader("LIR. AND! MAPPASESSU, M.M."))

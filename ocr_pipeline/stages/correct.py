@@ -555,7 +555,9 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     word like the first (`SAME_TEXT`: not a stamp's scrawl), gives as another word in no
     lexicon ('beran' and 'peian') stays as read and is a doubt for a person (one it gives
     alike is vouched for; one with no second reading is left to the lexicon when OCR was
-    unsure of it).
+    unsure of it). A first word in small letters is read again too, and takes the capital
+    the second reading gives it ('jumlah' read at full resolution 'Jumlah'; some agreements
+    print their indicators small, and the page says which).
     """
     lexicon = ctx.knowledge.lexicon
     if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None or len(lexicon) == 0:
@@ -565,10 +567,13 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
     cores = [p.strip(".,;:()'\"") for p in parts]
     suspects = {i for i, c in enumerate(cores) if len(c) >= 4 and c.isalpha() and c.lower() not in lexicon
                 and c.lower() not in protected and (lexicon.near(c, SUSPECT) or lexicon.misread_of(c))}
-    if not suspects:
+    small = cores[0].isalpha() and cores[0][:1].islower()  # 'jumlah pemuda': a 'J' read small?
+    if not suspects and not small:
         return box, [], []
     again = _full_reading(box, ctx) or ""
     new = [c for c in (w.strip(".,;:()'\"|—–-") for w in again.split()) if c]
+    if small and new and new[0] != cores[0] and new[0] == cores[0].capitalize():
+        parts[0] = parts[0].replace(cores[0], new[0])
     match = difflib.SequenceMatcher(a=[c.lower() for c in cores], b=[w.lower() for w in new], autojunk=False)
     out: list[str] = []
     disputed: list[str] = []
