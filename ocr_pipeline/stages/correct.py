@@ -1444,6 +1444,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     title = text(draft.title, "title")
     organization = text(draft.organization, "organization")
     subunit = text(draft.subunit, "subunit")
+    if subunit is None and organization and re.search(r"\w ?: ?\w", organization) and not exact:
+        needs.append("subunit")  # 'Sekretariat KPU Kota Tarakan : Partisipasi, ...': its label lost
+        warnings.append("subunit: none read, and the organization holds a colon: the subunit may be in it")
     first = Party(text(draft.first_name, "first_party.name"), text(draft.first_position, "first_party.position"))
     second = Party(text(draft.second_name, "second_party.name"),
                    text(draft.second_position, "second_party.position"))
