@@ -328,8 +328,8 @@ def odd_marks(text: str | None) -> str | None:
     small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
     ('Partisipasi,.'), a period after a word of six letters or more with text after it
-    ('Pemula. Kelompok', 'Keuangan. Umum'), two digits in brackets or after a slash
-    before one ('SNI (0)', 'SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
+    ('Pemula. Kelompok', 'Keuangan. Umum'), one or two digits in brackets or after a
+    slash before one ('SNI (0)', 'SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
