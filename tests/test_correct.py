@@ -532,8 +532,18 @@ def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
         assert t["needs_review"] and any("no dictionary knows" in why for why in t["review_reasons"]), text
     # a letter opening a compound, two letters (an abbreviation, English), known words: not
     for text in ("Jumlah layanan e-Government", "Jumlah Sekolah Program KPU Goes to School",
-                 "Jumlah festival se Jawa Barat", "Jumlah kasus penyakit hewan per tahun"):
+                 "Jumlah festival se Jawa Barat", "Jumlah kasus penyakit hewan per tahun",
+                 "Jumlah peliputan kegiatan Pemerintah Prov. Jawa Barat"):
         assert not run(draft(row(text, "12 kasus")))["targets"][0]["needs_review"], text
+    # a period after a whole word of five letters inside a text: a speck
+    t = run(draft(row("Jumlah Pengolahan Hasil. Ternak", "12 unit")))["targets"][0]
+    assert any("'Hasil.'" in why for why in t["review_reasons"])
+
+
+def test_a_title_word_no_dictionary_knows_is_flagged() -> None:
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), title=box("PERJANHAN KINERJA TAHUN 2026")))
+    assert "title" in doc["needs_review"] and any("'PERJANHAN' in the title" in w for w in doc["warnings"])
+    assert "title" not in run(draft(row("Indeks Reformasi Birokrasi", "85")))["needs_review"]
 
 
 def test_a_first_word_read_small_takes_the_capital_its_full_resolution_reading_gives() -> None:

@@ -381,9 +381,14 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     rules fix only the one word a confusion makes); or a short word in small letters that
     neither knows, of one letter or of three or four (the dictionary lists words of three
     letters or more; a word of two may be an abbreviation, 'se', 'jo.', English 'to'; a
-    letter before a dash opens a compound, 'e-Government'). Not an acronym, nor the
+    letter before a dash opens a compound, 'e-Government'); or a period after a word of
+    five letters that they know, inside the text ('Hasil. Ternak': shortened words, 'Prov.',
+    'Kab.', are shorter; `odd_marks` takes longer words). Not an acronym, nor the
     office's region or place. None if no word is such."""
-    for part in (text or "").split():
+    parts = (text or "").split()
+    for part, nxt in zip(parts, [*parts[1:], ""], strict=False):
+        if re.fullmatch(r"[^\W\d_]{5}\.", part) and nxt[:1].isalpha() and lexicon.knows(part[:-1]):
+            return f"{part!r}: a period after a whole word inside the text may be a speck"
         for core in re.split(r"[/-]", part.strip(".,;:()'\"")):
             if core.isupper() or core.lower() in (protected or {}):
                 continue
@@ -1336,6 +1341,11 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
         out.append(f"{text!r} holds a colon: two lines of the header (a label lost) read as one?")
     if path == "title" and not re.search(r"\b(?:19|20)\d\d\b", text):  # every truth title ends in one
         out.append(f"the title {text!r} prints no year: its end may be lost")
+    if path == "title":  # 'PERJANHAN KINERJA': no word of a truth title is unknown
+        unknown = [c for c in (w.strip(".,;:()'\"") for w in text.split())
+                   if len(c) >= 4 and c.isalpha() and not lexicon.knows(c, SUFFIXES)]
+        if unknown:
+            out.append(f"{unknown[0]!r} in the title is a word no dictionary knows: a letter may be misread")
     if office or path == "title":
         out.append(region_misread(text, regions))
     if path == "signed_place":  # signed in the office's town, most often: 'Samannda' for 'Samarinda'
