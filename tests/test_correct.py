@@ -541,7 +541,8 @@ def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
 
 
 def test_a_title_word_no_dictionary_knows_is_flagged() -> None:
-    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), title=box("PERJANHAN KINERJA TAHUN 2026")))
+    title = box("PERJANHAN KINERJA TAHUN 2026")
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), title=title))
     assert "title" in doc["needs_review"] and any("'PERJANHAN' in the title" in w for w in doc["warnings"])
     assert "title" not in run(draft(row("Indeks Reformasi Birokrasi", "85")))["needs_review"]
 
@@ -567,8 +568,8 @@ def test_marks_a_name_never_prints_flag_it() -> None:
 
 
 def test_an_office_name_holding_a_colon_is_flagged_and_a_small_word_in_it_capitalised() -> None:
-    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"),
-                    org="Sekretariat KPU Kota Tarakan : Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"))
+    org = "Sekretariat KPU Kota Tarakan : Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"
+    doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), org=org))
     assert {"organization", "subunit"} <= set(doc["needs_review"])
     assert any("holds a colon" in w for w in doc["warnings"])
     doc = run(draft(row("Indeks Reformasi Birokrasi", "85"), org="Perencanaan, Data dan informasi"))
