@@ -867,6 +867,16 @@ def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
         assert not any("inside the goal" in why for why in doc["targets"][0]["review_reasons"])
 
 
+def test_a_row_joined_across_a_page_break_holding_two_goals_says_rows_may_be_missing() -> None:
+    goal = "Meningkatnya akuntabilitas keuangan Terwujudnya Perencanaan Program dan Anggaran"
+    joined = replace(row("Nilai Evaluasi Persentase Pegawai", "100%", goal=goal), continued=True)
+    doc = run(draft(joined))
+    assert any(w.startswith("targets: ") and "two goals" in w for w in doc["warnings"])
+    one = replace(row("Nilai Evaluasi Persentase Pegawai", "100%", goal="Meningkatnya akuntabilitas"),
+                  continued=True)
+    assert not any(w.startswith("targets: ") for w in run(draft(one))["warnings"])
+
+
 def test_a_budget_list_that_may_have_lost_lines_is_flagged() -> None:
     from ocr_pipeline.stages.budget import RawBudget
 

@@ -1485,6 +1485,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if cut:  # the count of rows is a guess there: say so for the row set, not only per row
         warnings.append(f"targets: cells on page {', '.join(map(str, cut))} held several indicators "
                         "with no mark between them, cut by position: rows may be missing or merged")
+    if any(r.continued and two_goals(r.goal.text) for r in draft.rows):  # a row cut at the page's foot
+        warnings.append("targets: a row joined across a page break holds two goals: it may be two rows")
     listed = [i for i, r in enumerate(rows, 1) if items_inside(r.indicator)]
     if listed:  # the items are rows of their own, each with its target: the row set is short
         warnings.append(f"targets: the indicator of row {', '.join(map(str, listed))} holds list items: "
