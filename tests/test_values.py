@@ -446,18 +446,21 @@ def test_the_rest_of_a_goal_atop_the_next_pages_table_joins_the_row_the_page_cut
         cell(0, 0, 0.0, ""), cell(0, 1, 0.0, "reformasi birokrasi"), cell(0, 2, 0.0, ""), cell(0, 3, 0.0, ""),
         cell(1, 0, 50.0, "14"), cell(1, 1, 50.0, "Meningkatnya akuntabilitas"),
         cell(1, 2, 50.0, "Nilai Evaluasi"), cell(1, 3, 50.0, "80")), edges, (0.0, 50.0, 100.0))
+    page2_rest = page2
     cols = rows.Columns(("no", "goal", "indicator", "target"))
     cut = _data("Indeks Reformasi Birokrasi", 800.0, 3000.0, "82", goal="Terlaksananya program")
     got = rows.stitch_rows([cut, *rows.table_rows(page2, cols, 0)])
     assert [(r.goal.text, r.indicator.text, r.target.text) for r in got] == [
         ("Terlaksananya program reformasi birokrasi", "Indeks Reformasi Birokrasi", "82"),
         ("Meningkatnya akuntabilitas", "Nilai Evaluasi", "80")]
-    # a goal of its own (capitalised) atop a page is not another row's rest (but text that made
-    # no row, and the agreement's warning says so)
+    # a goal of its own (capitalised) atop a page is not another row's rest, nor is a goal's
+    # rest with no row the page cut above it: text in no row (the agreement warns of it)
     page2 = replace(page2, cells=(cell(0, 1, 0.0, "Terwujudnya layanan"), *page2.cells[1:]))
-    read = rows.table_rows(page2, cols, 0)
-    assert [r.kind for r in read] == ["unread", "data"]
-    assert rows.stitch_rows([cut, read[1]])[0].goal.text == "Terlaksananya program"
+    got = rows.stitch_rows([cut, *rows.table_rows(page2, cols, 0)])
+    assert [(r.kind, r.goal.text) for r in got] == [
+        ("data", "Terlaksananya program"), ("data", "Meningkatnya akuntabilitas"), ("unread", "")]
+    got = rows.stitch_rows(rows.table_rows(page2_rest, cols, 0))
+    assert [r.kind for r in got] == ["data", "unread"]
 
 
 _LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "

@@ -704,11 +704,12 @@ def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
     for t, cols, skip in read:
         if cols.kind == "targets":
             rows.extend(table_rows(t, cols, skip))
+    rows = stitch_rows(rows)  # the rest of a goal the page cut joins its row
     warnings = list(dict.fromkeys(  # a merged cell is met once per row it spans
         f"targets: a row on page {r.page} is neither a target nor a heading: {r.section[:60]!r}"
         for r in rows if r.kind == "unread"))
     warnings += [w for v in views if (w := _orphan_text(v, read))]
-    return stitch_rows([r for r in rows if r.kind != "unread"]), warnings
+    return [r for r in rows if r.kind != "unread"], warnings
 
 
 ORPHAN_WORDS = 4  # words in a page's target-table area but in no table read that make a warning

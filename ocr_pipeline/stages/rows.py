@@ -531,9 +531,9 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                            for t, ws in _headings(lines))
             elif r == skip and text[:1].islower() and goal_w and not no_text:
                 # atop the table, a goal's words in small letters alone: the rest of the goal
-                # of the row the page break cut ('reformasi birokrasi sesuai ketentuan'), joined
-                # to it by `stitch_rows`
-                out.append(RawRow("data", table.page, box_of(goal_w, table.page)))
+                # of the row the page break cut ('reformasi birokrasi sesuai ketentuan', joined
+                # to it by `stitch_rows`), or text in no row
+                out.append(RawRow("unread", table.page, box_of(goal_w, table.page), section=text))
             elif text and not _goal_cell_spans(table, r, c_goal):
                 out.append(RawRow("unread", table.page, section=text))  # neither heading nor row
             continue
@@ -594,13 +594,26 @@ def _goal_cell_spans(table: Table, r: int, c_goal: Sequence[int]) -> bool:
 
 
 def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
-    """Join rows cut by page breaks, carry merged Sasaran cells over them, attach list headings.
+    """Join rows cut by page breaks, carry merged Sasaran cells over them, attach list headings;
+    the rows of text in no row ("unread") last.
 
     A row without a target whose indicator is followed by bulleted or lettered rows is
     the heading (`indicator_parent`) of those rows, not a row of its own; the list goes on
     over rows that start indented like its items (an item whose bullet OCR lost). Leading
     list markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
     """
+    kept: list[RawRow] = []
+    unread: list[RawRow] = []  # text in no row, returned last (to warn of), but the rest of a goal:
+    for row in rows:           # joined to the row the page cut above it
+        prev = kept[-1] if kept else None
+        if row.kind != "unread":
+            kept.append(row)
+        elif (not row.goal.empty and prev is not None and prev.kind == "data" and prev.page != row.page
+              and not prev.target.empty):
+            kept[-1] = replace(prev, goal=_cat(prev.goal, row.goal))
+        else:
+            unread.append(row)
+    rows = kept
     joined: list[RawRow] = []
     for i, row in enumerate(rows):
         prev = joined[-1] if joined else None
@@ -621,8 +634,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             # (its target may be lost by OCR: a text that opens as indicators do is a row)
             same_goal = fuzz.ratio(row.goal.text, prev.goal.text) >= 90  # a merged goal printed again
             joined[-1] = replace(prev, goal=prev.goal if same_goal else _cat(prev.goal, row.goal),
-                                 indicator=_cat(prev.indicator, row.indicator),
-                                 continued=prev.continued or not row.indicator.empty)  # a goal's rest: sure
+                                 indicator=_cat(prev.indicator, row.indicator), continued=True)
             continue
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
@@ -645,7 +657,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             own_parent = replace(own_parent, text=_strip_item(own_parent.text))
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator.text)),
                            parent=own_parent if own_parent is not None and own_parent.text else None))
-    return out
+    return out + unread
 
 
 def _opens_indicator(text: str) -> bool:
