@@ -43,9 +43,10 @@ does not depend on what else the machine runs.
 
 ``--pages N`` pages per group (default 8: 65 held-out pages, about 10 minutes on two
 cores with the ablation; the simulated pages come from N/3 documents a level, three at
-least, so that more pages are more documents, the first ones those of fewer pages); ``--no-ablation`` skips the ablation; ``--set tune`` scores
-the tuning pages instead (what the cleanup was tuned on); ``--seed N`` draws the
-simulated pages with another seed (seed 31 was the development set of 2026-12-06).
+least, so that more pages are more documents, the first ones those of fewer pages);
+``--no-ablation`` skips the ablation; ``--set tune`` scores the tuning pages instead (what
+the cleanup was tuned on); ``--seed N`` draws the simulated pages with another seed
+(seed 31 was the development set of 2026-12-06).
 """
 
 from __future__ import annotations
