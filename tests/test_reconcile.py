@@ -104,12 +104,30 @@ def test_agreements_of_other_offices_are_not_compared() -> None:
 
 
 def test_a_name_spelled_differently_in_two_agreements_is_flagged_in_both() -> None:
-    docs = copy.deepcopy(SEED)
+    docs = copy.deepcopy(SEED)[:2]  # the head and one subordinate: neither outnumbers the other
+    docs[1]["second_party"]["name"] = "Bambang Rahmadhani"
+    out = reconcile(docs)
+    assert "second_party.name" in out[1]["needs_review"]
+    assert "first_party.name" in out[0]["needs_review"]
+    assert any("Rahmadhani" in w for w in out[0]["warnings"])
+    assert reconcile(out) == out
+
+
+def test_a_name_outvoted_by_the_other_agreements_is_flagged_alone() -> None:
+    docs = copy.deepcopy(SEED)  # the head and four subordinates name the same person
+    right = docs[0]["first_party"]["name"]
     docs[2]["second_party"]["name"] = "Bambang Rahmadhani"
     out = reconcile(docs)
     assert "second_party.name" in out[2]["needs_review"]
+    assert any(f"but {right!r} in 4 agreements" in w for w in out[2]["warnings"])
+    assert "first_party.name" not in out[0]["needs_review"]
+    assert not any("second_party.name" in d["needs_review"] for i, d in enumerate(out) if i != 2)
+    # the head's reading outvoted by its subordinates': the head's alone
+    docs = copy.deepcopy(SEED)
+    docs[0]["first_party"]["name"] = "Bambang Rahmadhani"
+    out = reconcile(docs)
     assert "first_party.name" in out[0]["needs_review"]
-    assert any("Rahmadhani" in w for w in out[0]["warnings"])
+    assert not any("second_party.name" in d["needs_review"] for d in out[1:])
     assert reconcile(out) == out
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -123,9 +124,29 @@ def _flag_header(doc: dict[str, Any], path: str, reason: str) -> None:
 
 
 def _reconcile_parties(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
-    """The head's first party is every subordinate's second party: the same name and position."""
+    """The head's first party is every subordinate's second party: the same name and position.
+
+    Where two or more of these readings agree and outnumber every other, a reading that
+    differs is plainly the misread one: it alone is flagged, with the reading of the
+    others (a name read 'drh-Hendra' on one page, 'drh. Hendra' on three). Otherwise
+    each subordinate that differs from the head is flagged with it, both ways.
+    """
     for field in ("name", "position"):
         mine = (head.get("first_party") or {}).get(field)
+        readings = [(head, "first_party", mine)] + [
+            (sub, "second_party", (sub.get("second_party") or {}).get(field)) for sub in subs]
+        readings = [r for r in readings if r[2]]
+        counts = Counter(_norm(text) for _, _, text in readings).most_common()
+        if len(counts) < 2:
+            continue
+        if counts[0][1] >= 2 and counts[0][1] > counts[1][1]:
+            most = [(doc, text) for doc, _, text in readings if _norm(text) == counts[0][0]]
+            ids = ", ".join(doc["agreement_id"] for doc, _ in most)
+            for doc, side, text in readings:
+                if _norm(text) != counts[0][0]:
+                    _flag_header(doc, f"{side}.{field}", f"{text!r} here but {most[0][1]!r} in "
+                                 f"{len(most)} agreements of this office ({ids})")
+            continue
         for sub in subs:
             theirs = (sub.get("second_party") or {}).get(field)
             if mine and theirs and _norm(mine) != _norm(theirs):
