@@ -1320,6 +1320,9 @@ def region_misread(text: str, regions: list[str]) -> str | None:
     return None
 
 
+_COLON_INSIDE = re.compile(r"\w ?: ?\w")  # two header lines read as one, the second's label lost
+
+
 def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, seen: Counter[str]
                    ) -> list[str]:
     """What is doubtful about a header value read by OCR (`path`: 'title', 'organization',
@@ -1337,7 +1340,7 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
         out.append(f"{text!r} names no office the lexicon knows")
     if office and re.search(r"\b(?i:provinsi|kabupaten|kota|kab\.?|kecamatan)$", text.strip(" ,.;:")):
         out.append(f"{text!r} ends before the region's name: its last words may be lost")
-    if office and re.search(r"\w ?: ?\w", text):  # no truth office name has one
+    if office and _COLON_INSIDE.search(text):  # no truth office name has one
         out.append(f"{text!r} holds a colon: two lines of the header (a label lost) read as one?")
     if path == "title" and not re.search(r"\b(?:19|20)\d\d\b", text):  # every truth title ends in one
         out.append(f"the title {text!r} prints no year: its end may be lost")
@@ -1454,7 +1457,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     title = text(draft.title, "title")
     organization = text(draft.organization, "organization")
     subunit = text(draft.subunit, "subunit")
-    if subunit is None and organization and re.search(r"\w ?: ?\w", organization) and not exact:
+    if subunit is None and organization and _COLON_INSIDE.search(organization) and not exact:
         needs.append("subunit")  # 'Sekretariat KPU Kota Tarakan : Partisipasi, ...': its label lost
         warnings.append("subunit: none read, and the organization holds a colon: the subunit may be in it")
     first = Party(text(draft.first_name, "first_party.name"), text(draft.first_position, "first_party.position"))

@@ -602,9 +602,11 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
     over rows that start indented like its items (an item whose bullet OCR lost). Leading
     list markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
     """
+    # text in no row is returned last (to warn of), but the rest of a goal printed atop a
+    # page, which joins the row the page cut above it
     kept: list[RawRow] = []
-    unread: list[RawRow] = []  # text in no row, returned last (to warn of), but the rest of a goal:
-    for row in rows:           # joined to the row the page cut above it
+    unread: list[RawRow] = []
+    for row in rows:
         prev = kept[-1] if kept else None
         if row.kind != "unread":
             kept.append(row)
