@@ -383,6 +383,20 @@ def test_every_printing_of_a_name_under_a_signature_is_kept_beside_the_name_take
     assert d.first_name is not None and d.first_name.text == "Usman Effendi" and d.first_signed == ()
 
 
+def test_a_mark_under_a_name_in_the_signatures_is_not_the_name() -> None:
+    closing = _letter_page(["Bandung, 12 Januari 2017", "GUBERNUR, | Kepala Dinas,",
+                            "AHMAD HERYAWAN | YUDHA MUNAJAT SAPUTRA", "Ed."], page=3)
+    (first, second), = documents.signature_blocks([documents.view_page(closing)])
+    assert (first[0].text, first[1].text) == ("YUDHA MUNAJAT SAPUTRA", "Kepala Dinas")
+    assert (second[0].text, second[1].text) == ("AHMAD HERYAWAN", "GUBERNUR")
+    # and a name that is only such a mark is flagged
+    assert correct.odd_in_name("Ed.") and correct.odd_in_name("J") and not correct.odd_in_name("Ani")
+    # or whose last degree is cut short ('M. Ed.' wrapped to the next line)
+    assert correct.odd_in_name("Prof. Dr. H. YUDHA MUNAJAT SAPUTRA, M.")
+    assert not correct.odd_in_name("Dra. Hj. NURDIALIS M, M.Si")
+    assert not correct.odd_in_name("Agus Setiawan, S.E., M.M.")
+
+
 def test_the_one_party_a_letter_names_is_put_where_the_signatures_place_it() -> None:
     closing = _letter_page(["Samarinda, 12 Januari 2026", "Pihak Kedua | Pihak Pertama",
                             "Sekretaris | Kasubbag Umum", "Dedi Kurniawan | Usman Effendi",
@@ -706,14 +720,26 @@ def test_text_between_pieces_of_a_table_is_reported() -> None:
     assert not any(w.startswith("targets:") for w in alone.warnings)
 
 
-@pytest.mark.parametrize(("under", "unit"), [
-    ("Keuangan, Umum dan Logistik", "Keuangan, Umum dan Logistik"),  # a whole office name above it
-    ("KEPALA BALAI PENGELOLAAN", None),  # a position, not a unit
+@pytest.mark.parametrize(("under", "heading", "unit"), [
+    # a whole office name, then its unit
+    (["Sekretariat KPU Kabupaten Berau", "Keuangan, Umum dan Logistik"], "Sekretariat KPU Kabupaten Berau",
+     "Keuangan, Umum dan Logistik"),
+    # a position is not a unit
+    (["Sekretariat KPU Kabupaten Berau", "KEPALA BALAI PENGELOLAAN"], "Sekretariat KPU Kabupaten Berau",
+     None),
+    # an office name that goes on in its region alone
+    (["BADAN PENGELOLAAN KEUANGAN DAN ASET DAERAH", "PROVINSI JAWA BARAT"],
+     "BADAN PENGELOLAAN KEUANGAN DAN ASET DAERAH PROVINSI JAWA BARAT", None),
+    # the first party's position, not an office (the region under it is the position's)
+    (["KEPALA BAPPEDA"], None, None),
+    (["KEPALA DINAS PETERNAKAN", "PROVINSI JAWA BARAT"], None, None),
+    # a symbol the font could not print, read as strokes before the office
+    (["II RUMAH SAKIT JIWA PROVINSI JAWA BARAT"], "RUMAH SAKIT JIWA PROVINSI JAWA BARAT", None),
 ])
-def test_the_line_under_the_office_heading(under: str, unit: str | None) -> None:
+def test_the_office_heading_under_the_title(under: list[str], heading: str | None, unit: str | None) -> None:
     top = _grid(700.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
     words = []
-    for n, line in enumerate(["PERJANJIAN KINERJA TAHUN 2026", "Sekretariat KPU Kabupaten Berau", under]):
+    for n, line in enumerate(["PERJANJIAN KINERJA TAHUN 2026", *under]):
         x = 800.0
         for t in line.split():
             words.append(Word(t, 0.95, (x, 300.0 + 60 * n, x + 20.0 * len(t), 340.0 + 60 * n), line=n + 1))
@@ -721,8 +747,34 @@ def test_the_line_under_the_office_heading(under: str, unit: str | None) -> None
     page = OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words) + tuple(top[1]), rules=tuple(top[0]),
                    method="text-layer")
     th = documents.parse_table_header(documents.view_page(page))
-    assert th.heading.text == "Sekretariat KPU Kabupaten Berau"
+    assert (th.heading.text if th.heading else None) == heading
     assert (th.subunit.text if th.subunit else None) == unit
+
+
+def test_a_symbol_read_as_strokes_before_the_letterhead_is_not_of_the_office() -> None:
+    page = _letter_page(["II RUMAH SAKIT JIWA PROVINSI JAWA BARAT", "PROVINSI JAWA BARAT",
+                         "PERJANJIAN KINERJA TAHUN 2017"])
+    assert documents.letterhead(documents.view_page(page)).text == "RUMAH SAKIT JIWA PROVINSI JAWA BARAT"
+
+
+def test_a_budget_line_the_page_cut_is_joined_across_the_page() -> None:
+    head = ["No", "Program", "Anggaran", "Ket."]
+    first = _table_page([_grid(300.0, [head,
+                                       ["5", "Program Pelayanan Administrasi", "Rp. 2.680.200.000", "APBD"],
+                                       ["6", "Program Peningkatan", "Rp. 8.259.670.000", "APBD"]])])
+
+    def budget(rest: str) -> list[tuple[str, int]]:
+        rows = [["", rest, "", ""], ["7", "Program Pembinaan Olah Raga", "Rp. 272.970.000", "APBD"]]
+        second = replace(_table_page([_grid(300.0, rows)]), page=2)
+        draft = documents.draft_agreement([documents.view_page(first), documents.view_page(second)])
+        return [(b.name.text, b.amount) for b in draft.budget]
+
+    assert budget("dan Pembinaan Kepemudaan") == [
+        ("Program Pelayanan Administrasi", 2680200000),
+        ("Program Peningkatan dan Pembinaan Kepemudaan", 8259670000),
+        ("Program Pembinaan Olah Raga", 272970000)]
+    # a heading over the next lines is not the rest of the line before
+    assert budget("Belanja Langsung")[1] == ("Program Peningkatan", 8259670000)
 
 
 def _cell_words(lines: list[tuple[str, float]], x: float) -> list[Word]:

@@ -135,6 +135,9 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
 def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
     """Budget lines of a ruled budget table, row by row (amounts may wrap inside their cell).
 
+    A first row with a name and no amount nor number is returned with no amount text: the
+    rest of a name the page cut, when the table goes on from the page before.
+
     An unlabelled column between the name and the amount (a lone 'Rp' column) counts
     as part of the amount.
     """
@@ -175,10 +178,17 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
         name_text = join_lines(ln.text for ln in words_to_lines(parts["name"]))
         enum, body = split_enumerator(name_text)
         name_text = (body if enum else name_text).strip(" .:-")
+        nw, aw = parts["name"], parts["amount"]
+        page = table.page
+        if not amt_text and r == skip and name_text and not enum and nw:
+            # the first row holds a name and no amount: the rest of a line the page cut
+            # (the caller joins it to the line before, or drops it)
+            out.append(RawBudget(TextBox(name_text, page, union_bbox(w.bbox for w in nw),
+                                         min(w.conf for w in nw), tuple(nw)),
+                                 TextBox("", page), None, None))
+            continue
         if not amt_text or (amount is None and not any(ch.isdigit() for ch in amt_text)):
             continue  # a heading row or an empty row
-        page = table.page
-        nw, aw = parts["name"], parts["amount"]
         out.append(RawBudget(
             TextBox(name_text, page, union_bbox(w.bbox for w in nw) if nw else None,
                     min((w.conf for w in nw), default=0.0), tuple(nw)),

@@ -504,9 +504,17 @@ def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) ->
 def odd_in_name(name: str) -> str | None:
     """Why a person's name may hold a misread letter: a mark no name prints (names are
     letters, spaces, periods, commas, apostrophes and dashes: 'AND!' for 'ANDI', a digit
-    for a letter). None if none."""
+    for a letter), under three letters in all (a mark or a scrawl read as a name: 'Ed.'),
+    or a last degree of one letter ('SAPUTRA, M.': no degree is, the rest of 'M. Ed.'
+    went on to the next line). None if none."""
     odd = sorted(set(re.sub(r"[^\W\d_]|[\s.,'`’-]", "", name)))
-    return f"{''.join(odd)!r} in a name: a letter misread?" if odd else None
+    if odd:
+        return f"{''.join(odd)!r} in a name: a letter misread?"
+    if sum(ch.isalpha() for ch in name) < 3:
+        return f"{name!r} is too short for a person's name: a mark read as one?"
+    if re.search(r",\s*[^\W\d_]\.$", name.strip()):
+        return f"{name!r} ends in a degree cut short: its rest may be on the next line"
+    return None
 
 
 def _name_words(name: str) -> list[str]:

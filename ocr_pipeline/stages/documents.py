@@ -401,7 +401,8 @@ def signature_blocks(views: Sequence[PageView]) -> list[Signed]:
 
     The block is read in two columns: the one labelled PIHAK PERTAMA / KESATU (or, with
     no labels, the right one) is the first party. In each column the name is the line
-    above the rank and NIP lines; the position is the lines between label and name.
+    above the rank and NIP lines (and above marks of under three letters: 'Ed.'); the
+    position is the lines between label and name.
     """
     blocks: list[Signed] = []
     for v in views:
@@ -442,6 +443,8 @@ def signature_blocks(views: Sequence[PageView]) -> list[Signed]:
                 out.append(None)
                 continue
             name_i = rank_at - 1
+            while name_i > 0 and sum(ch.isalpha() for ch in texts[name_i]) < 3:
+                name_i -= 1  # a mark under the name ('Ed.'), not a name
             name = clean_name(texts[name_i].strip("() "))
             pos_texts = [t.rstrip(",") for t in texts[:name_i]]
             name_box = _words_box(col[name_i][1], v.number, name)
@@ -539,7 +542,7 @@ def letterhead(view: PageView) -> TextBox | None:
         ref_top = ln.top
     texts: list[str] = []
     for ln in picked:
-        t = clean_text(ln.text).strip("[]|() ")
+        t = _strip_junk(ln.text)
         if texts and t in texts[-1]:
             continue  # 'DINAS X PROVINSI JAWA BARAT' then 'PROVINSI JAWA BARAT' again
         texts.append(t)
@@ -582,15 +585,26 @@ def parse_table_header(view: PageView) -> TableHeader:
                 break
             block.append((nxt, t))
             prev = nxt
+        # a position ('KEPALA BAPPEDA', maybe its region below) names the first party, not
+        # the office; an office line goes on in a line that is its region alone ('BADAN ...
+        # DAERAH' then 'PROVINSI JAWA BARAT')
+        k = 0
+        while k < len(block) and (_POSITION_HEADING.match(block[k][1]) or (k and _region_alone(block[k][1]))):
+            k += 1
+        block = block[k:]
+        block = block[:next((j for j, b in enumerate(block) if _POSITION_HEADING.match(b[1])), len(block))]
+        goes_on = len(block) > 1 and not _ends_in_region(block[0][1]) and _region_alone(block[1][1])
+        n = 2 if goes_on else 1
         if block:
-            heading = _box([block[0][0]], view.number, block[0][1])
+            heading = _box([b[0] for b in block[:n]], view.number, " ".join(b[1] for b in block[:n]))
         # the line under the office is its unit when it says so ('Bidang ...') or when the
-        # office line is a whole office name, ending in its region ('... KPU Kabupaten Berau'),
-        # and it is neither a position ('KEPALA BALAI ...') nor the rest of the title
-        if len(block) > 1 and (_UNIT_HEADING.match(block[1][1]) or (
-                _ends_in_region(block[0][1]) and not _POSITION_HEADING.match(block[1][1])
-                and not re.search(r"\b(kinerja|tahun\w*|perjanjian)\b", block[1][1], re.I))):
-            unit = _box([block[1][0]], view.number, block[1][1])
+        # office is a whole office name, ending in its region ('... KPU Kabupaten Berau'),
+        # and the line is not the rest of the title
+        rest = block[n:]
+        if rest and heading and (_UNIT_HEADING.match(rest[0][1]) or (
+                _ends_in_region(heading.text)
+                and not re.search(r"\b(kinerja|tahun\w*|perjanjian)\b", rest[0][1], re.I))):
+            unit = _box([rest[0][0]], view.number, rest[0][1])
         break
     # a one-page agreement (a Lampiran) may name its first party's office above the table
     position = next((_box([ln], view.number, _strip_junk(ln.text)) for ln in above
@@ -608,9 +622,19 @@ def _ends_in_region(text: str) -> bool:
     return any(text.lower().endswith(r.lower()) for r in regions_in(text))
 
 
+def _region_alone(text: str) -> bool:
+    """A line that is a region and nothing else ('PROVINSI JAWA BARAT')."""
+    return any(r.lower() == text.strip(" ,.").lower() for r in regions_in(text))
+
+
+# a symbol before a heading that its font could not print, read as strokes ('II RUMAH SAKIT')
+_GLYPH_BEFORE = re.compile(r"^[Il|1\[\]]{1,3}\s+(?=[A-Z]{2})")
+
+
 def _strip_junk(text: str) -> str:
-    """A heading line without the rules, colons and dashes OCR leaves at its ends."""
-    return clean_text(text).strip("[]|()—–-:;.,'\" ")
+    """A heading line without the rules, colons and dashes OCR leaves at its ends, nor a
+    symbol read as strokes before it."""
+    return _GLYPH_BEFORE.sub("", clean_text(text).strip("[]|()—–-:;.,'\" "))
 
 
 # --------------------------------------------------------------------------- agreements
@@ -686,7 +710,15 @@ def _budget(views: Sequence[PageView]) -> tuple[list[RawBudget], list[str]]:
     warnings: list[str] = []
     for t, cols, skip in resolved_tables(views):
         if cols.kind == "budget":
-            ruled.extend(table_budget(t, cols, skip))
+            lines = table_budget(t, cols, skip)
+            if lines and not lines[0].amount_text.text:  # a name and no amount: the rest of
+                rest = lines.pop(0)  # a name the page cut when it goes on mid-phrase, else a heading
+                last = ruled[-1].name if ruled else None
+                if last is not None and last.page == t.page - 1 and _goes_on(last.text, rest.name.text):
+                    name = replace(last, text=join_lines([last.text, rest.name.text]),
+                                   conf=min(last.conf, rest.name.conf))
+                    ruled[-1] = replace(ruled[-1], name=name)
+            ruled.extend(lines)
             if any(c.row >= skip and c.row_span > 1 and cols.roles[c.col] in ("name", "amount")
                    for c in t.cells):
                 warnings.append(f"budget: cells of the budget table on page {t.page} span several lines "
@@ -695,6 +727,13 @@ def _budget(views: Sequence[PageView]) -> tuple[list[RawBudget], list[str]]:
         return ruled, warnings
     lines, pages = _budget_region(views)
     return budget_lines(lines, pages), []
+
+
+def _goes_on(text: str, rest: str) -> bool:
+    """Whether `rest` continues `text` mid-phrase: it starts in small letters ('dan
+    Pembinaan ...'), or `text` ends in a word that joins ('... Peningkatan dan')."""
+    return rest[:1].islower() or bool(re.search(r"(\b(dan|serta|atau|dengan|untuk|pada|di|ke|dari|yang)|,)$",
+                                                text.strip(), re.I))
 
 
 def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
