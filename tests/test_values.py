@@ -475,6 +475,14 @@ def test_the_rest_of_a_goal_atop_the_next_pages_table_joins_the_row_the_page_cut
         ("data", "Terlaksananya program"), ("data", "Meningkatnya akuntabilitas"), ("unread", "")]
     got = rows.stitch_rows(rows.table_rows(page2_rest, cols, 0))
     assert [r.kind for r in got] == ["data", "unread"]
+    # nor the rest of a goal whose own row above, at the page's foot, had no indicator
+    page1 = Table(1, (0.0, 3000.0, 1900.0, 3050.0), 1, 4, (
+        cell(0, 0, 3000.0, "13"), cell(0, 1, 3000.0, "Meningkatnya kapasitas"), cell(0, 2, 3000.0, ""),
+        cell(0, 3, 3000.0, "")), edges, (3000.0, 3050.0))
+    got = rows.stitch_rows([cut, *rows.table_rows(page1, cols, 0), *rows.table_rows(page2_rest, cols, 0)])
+    assert [(r.kind, r.goal.text) for r in got] == [
+        ("data", "Terlaksananya program"), ("data", "Meningkatnya akuntabilitas"), ("unread", ""),
+        ("unread", "reformasi birokrasi")]
 
 
 _LETTER_WORDS = st.sampled_from("Nama Nama: : Jabatan PERJANJIAN KINERJA TAHUN 2016 Pihak Pertama Kedua "
@@ -707,6 +715,25 @@ def test_a_merged_cell_holding_a_target_is_reported_not_read_as_a_heading() -> N
     assert [r.indicator.text for r in draft.rows] == ["Persentase layanan"]
     assert any(w.startswith("targets: a row on page 1 is neither a target nor a heading") and "85%" in w
                for w in draft.warnings)
+
+
+def test_a_numbered_goal_with_no_indicator_is_no_heading_over_the_rows_below() -> None:
+    page = _table_page([_grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"],
+                                      ["2", "Meningkatnya mutu arsip", "", ""],
+                                      ["3", "Terwujudnya tata kelola", "Indeks tata kelola", "75"]])])
+    draft = documents.draft_agreement([documents.view_page(page)])
+    doc = correct.finalize(draft, agreement_id="x-01", file="x.pdf", sha256="0" * 64).to_json()
+    assert [(r["activity"], r["indicator"]) for r in doc["targets"]] == [
+        (None, "Persentase layanan"), (None, "Indeks tata kelola")]
+    assert any(w.startswith("targets: a row on page 1 is neither") and "Meningkatnya mutu arsip" in w
+               for w in doc["warnings"])
+    # a numbered heading there is one
+    page = _table_page([_grid(300.0, [HEADER, ["1", "Pengelolaan Keuangan", "", ""],
+                                      ["", "Terwujudnya tata kelola", "Indeks tata kelola", "75"]])])
+    doc = correct.finalize(documents.draft_agreement([documents.view_page(page)]), agreement_id="x-01",
+                           file="x.pdf", sha256="0" * 64).to_json()
+    assert [(r["activity"], r["indicator"]) for r in doc["targets"]] == [
+        ("Pengelolaan Keuangan", "Indeks tata kelola")]
 
 
 def test_text_between_pieces_of_a_table_is_reported() -> None:

@@ -48,7 +48,7 @@ from ..catalogue import (
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name, core_name
 from .layout import word_height
-from .rows import RawRow, TextBox
+from .rows import GOAL_NOUN, RawRow, TextBox
 from .values import (
     BULLET_MARKS,
     MONTHS,
@@ -273,7 +273,6 @@ def _one_stem(a: str, b: str) -> bool:
 
 
 _GOAL_VERBS = frozenset({"mewujudkan", "meningkatkan"})  # the verbs goals open with (not inside them)
-_GOAL_NOUN = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}nya")  # 'Meningkatnya', 'Terkendalinya', 'Berkembangnya'
 
 
 def two_goals(goal: str | None) -> str | None:
@@ -284,7 +283,7 @@ def two_goals(goal: str | None) -> str | None:
     words = (goal or "").split()
     for prev, word in zip(words, words[1:]):
         w = word.strip(".,;:()")
-        opens = w.lower() in _GOAL_VERBS or bool(_GOAL_NOUN.fullmatch(w))
+        opens = w.lower() in _GOAL_VERBS or bool(GOAL_NOUN.fullmatch(w))
         if (w[:1].isupper() and opens
                 and prev.lower() not in ("dan", "serta", "atau") and not prev.endswith(",")):
             return f"{w!r} inside the goal may open a second goal read into it"

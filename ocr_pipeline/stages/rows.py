@@ -282,6 +282,7 @@ _SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.),]\s*\S|^\s*\d{1,2}\s*[.),
 
 
 _TARGET_IN_TEXT = re.compile(r"\d\s?%")
+GOAL_NOUN = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}nya")  # a goal opens so: 'Meningkatnya', 'Terkendalinya'
 
 
 def section_kind(text: str) -> str:
@@ -523,10 +524,13 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
         goal_w = by_role.get("goal", [])
         no_text = clean_text(" ".join(w.text for w in by_role.get("no", [])))
         if not ind_w and not tgt_w and not unit_w:
-            # a heading written in the No/Sasaran columns with nothing beside it
+            # a heading written in the No/Sasaran columns with nothing beside it; a goal
+            # there ('10 | Meningkatnya ...') is a goal whose indicator and target are
+            # empty, or were not read: text in no row
             lines = words_to_lines(by_role.get("no", []) + goal_w)
             text = join_lines(ln.text for ln in lines)
-            if text and _SECTION.match(text) and not _goal_cell_spans(table, r, c_goal):
+            goal_only = bool(goal_w) and bool(GOAL_NOUN.match(clean_text(" ".join(w.text for w in goal_w))))
+            if text and _SECTION.match(text) and not goal_only and not _goal_cell_spans(table, r, c_goal):
                 out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
                            for t, ws in _headings(lines))
             elif r == skip and text[:1].islower() and goal_w and not no_text:
@@ -603,18 +607,20 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
     list markers and numbers ('1.1.', 'a.', '-') are dropped from indicators and headings.
     """
     # text in no row is returned last (to warn of), but the rest of a goal printed atop a
-    # page, which joins the row the page cut above it
+    # page, which joins the row the page cut right above it (not one above a row unread)
     kept: list[RawRow] = []
     unread: list[RawRow] = []
+    last: RawRow | None = None
     for row in rows:
         prev = kept[-1] if kept else None
         if row.kind != "unread":
             kept.append(row)
-        elif (not row.goal.empty and prev is not None and prev.kind == "data" and prev.page != row.page
-              and not prev.target.empty):
+        elif (not row.goal.empty and prev is not None and last is prev and prev.kind == "data"
+              and prev.page != row.page and not prev.target.empty):
             kept[-1] = replace(prev, goal=_cat(prev.goal, row.goal))
         else:
             unread.append(row)
+        last = row if row.kind == "unread" and unread and unread[-1] is row else kept[-1]
     rows = kept
     joined: list[RawRow] = []
     for i, row in enumerate(rows):
