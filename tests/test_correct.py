@@ -540,6 +540,18 @@ def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
     assert any("'Hasil.'" in why for why in t["review_reasons"])
 
 
+def test_a_word_read_in_two_pieces_with_a_letter_misread_is_flagged() -> None:
+    t = run(draft(row("Persentase data statistik daerah yang tersedia", "90%",
+                      goal="Meningkatnya Data/Informasi/Siati stik Daerah")))["targets"][0]
+    assert t["needs_review"]
+    assert any("'Siati stik'" in why and "'statistik'" in why for why in t["review_reasons"])
+    # two known words, or a name before a small word, are not
+    for goal in ("Meningkatnya Data/Informasi/Statistik Daerah", "Meningkatnya kualitas data statistik",
+                 "Meningkatnya layanan Rumah Sakit Jiwa"):
+        t = run(draft(row("Persentase data statistik daerah yang tersedia", "90%", goal=goal)))["targets"][0]
+        assert not t["needs_review"], goal
+
+
 def test_a_title_word_no_dictionary_knows_is_flagged() -> None:
     title = box("PERJANHAN KINERJA TAHUN 2026")
     doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), title=title))

@@ -382,10 +382,18 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     letters or more; a word of two may be an abbreviation, 'se', 'jo.', English 'to'; a
     letter before a dash opens a compound, 'e-Government'); or a period after a word of
     five letters that they know, inside the text ('Hasil. Ternak': shortened words, 'Prov.',
-    'Kab.', are shorter; `odd_marks` takes longer words). Not an acronym, nor the
-    office's region or place. None if no word is such."""
+    'Kab.', are shorter; `odd_marks` takes longer words); or a word they do not know and
+    the word in small letters after it, which together are a letter away from a word they
+    know ('Siati stik': 'statistik' read in two pieces, one letter misread). Not an
+    acronym, nor the office's region or place. None if no word is such."""
     parts = (text or "").split()
     for part, nxt in zip(parts, [*parts[1:], ""], strict=False):
+        a, b = re.split(r"[/-]", part.strip(".,;:()'\""))[-1], nxt.strip(".,;:()'\"")
+        if (a.isalpha() and not a.isupper() and b.isalpha() and b.islower()
+                and a.lower() not in (protected or {}) and not lexicon.knows(a, SUFFIXES)
+                and (pieces := lexicon.misread_of(a + b))):
+            return (f"{a + ' ' + b!r} is a letter away from {pieces[0]!r}: a word read in two pieces, "
+                    "a letter misread?")
         if re.fullmatch(r"[^\W\d_]{5}\.", part) and nxt[:1].isalpha() and lexicon.knows(part[:-1]):
             return f"{part!r}: a period after a whole word inside the text may be a speck"
         for core in re.split(r"[/-]", part.strip(".,;:()'\"")):
