@@ -174,6 +174,23 @@ def test_the_faded_rules_of_a_shaded_header_row_are_found():
     assert len(ys) == 3 and all(abs(y - want) <= 2 for y, want in zip(ys, (101, 176, 298), strict=True)), ys
 
 
+def test_the_rules_through_a_speckled_shaded_header_row_are_found():
+    """A header row shaded light and grainy: the grain above the ink threshold leaves
+    holes in the shading, so it is not taken as a fill, and its speckle is ink. That
+    block touches every vertical rule of the table, and is no rule: the rules are."""
+    rng = np.random.default_rng(0)
+    grey = np.full((1200, 1400), 250, np.uint8)
+    grey[103:175, 100:1300] = np.clip(224 + rng.normal(0, 6, (72, 1200)), 0, 255).astype(np.uint8)
+    for y in (100, 175, 600, 1100):
+        grey[y:y + 4, 100:1300] = 130
+    for x in (100, 300, 800, 1296):
+        grey[100:1104, x:x + 4] = 130
+    rules, _ = cleanup.find_rules(cleanup.line_ink(grey, 300), 300, grey)
+    vertical = sorted(r.x0 for r in rules if r.x0 == r.x1 and r.y1 - r.y0 > 800)
+    assert len(vertical) == 4, vertical
+    assert all(abs(x - want) <= 3 for x, want in zip(vertical, (101.5, 301.5, 801.5, 1297.5), strict=True))
+
+
 def test_no_rules_on_plain_text():
     _, page = scanned(synthetic_page(table=False), skew=-2.0)
     assert cleanup.clean_page(page).rules == ()

@@ -219,7 +219,16 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1)))
     v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
+    # a filled block (the speckle of a shaded header row, a stamp) passes an opening whole,
+    # and the rules touching it would be one thick component with it, no rule: rules are
+    # thin, so what is as thick across them as `_segments` refuses is cut away
+    thick = max(3, int(dpi * MAX_RULE_THICK))
+    h = cv2.subtract(h, cv2.morphologyEx(h, cv2.MORPH_OPEN, np.ones((thick, 1), np.uint8)))  # tall parts
+    v = cv2.subtract(v, cv2.morphologyEx(v, cv2.MORPH_OPEN, np.ones((1, thick), np.uint8)))  # wide parts
     return h, v
+
+
+MAX_RULE_THICK = 0.08  # inches: a thicker line is a block (a filled bar, a shading), not a rule
 
 
 EVEN_GREY = 8.0  # grey levels of spread in a strip of shading or paper (letters beside a run: 15-20)
@@ -265,7 +274,7 @@ def _segments(mask: np.ndarray, horizontal: bool, dpi: int, ink: np.ndarray | No
     for c in outer:
         x, y, w, h = cv2.boundingRect(c)
         length, thick = (w, h) if horizontal else (h, w)
-        if thick > dpi * 0.08 or not (length >= dpi * 0.4 or thick <= dpi * 0.022):
+        if thick > dpi * MAX_RULE_THICK or not (length >= dpi * 0.4 or thick <= dpi * 0.022):
             continue
         if ink is not None and not _flanks_clear(ink, grey, x, y, w, h, horizontal, dpi):
             continue
