@@ -736,6 +736,23 @@ def test_a_numbered_goal_with_no_indicator_is_no_heading_over_the_rows_below() -
         ("Pengelolaan Keuangan", "Indeks tata kelola")]
 
 
+def test_a_page_whose_table_was_not_found_is_reported() -> None:
+    body = [[str(i), f"Meningkatnya layanan {i}", f"Persentase layanan publik nomor {i}", "90%"]
+            for i in range(2, 9)]
+    first = _table_page([_grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])])
+
+    def warned(rows: list[list[str]], *after: OcrPage) -> list[str]:
+        rules, words = _grid(300.0, rows)
+        lost = replace(_table_page([([], words)]), page=2)  # the rules too faint: none found
+        pages = [first, lost, *(replace(p, page=3 + i) for i, p in enumerate(after))]
+        draft = documents.draft_agreement([documents.view_page(p) for p in pages])
+        return [w for w in draft.warnings if "no table was read on page 2" in w]
+
+    assert warned([HEADER, *body])  # its header printed again
+    assert warned(body, first)  # between two pages of targets
+    assert not warned(body)  # text after the last table (a budget in free text, signatures)
+
+
 def test_text_between_pieces_of_a_table_is_reported() -> None:
     top = _grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
     bottom = _grid(1400.0, [["3", "Meningkatnya mutu", "Indeks mutu", "75"]])

@@ -748,7 +748,28 @@ def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
         f"targets: a row on page {r.page} is neither a target nor a heading: {r.section[:60]!r}"
         for r in rows if r.kind == "unread"))
     warnings += [w for v in views if (w := _orphan_text(v, read))]
+    warnings += _pages_without_table(views, read)
     return [r for r in rows if r.kind != "unread"], warnings
+
+
+def _pages_without_table(views: Sequence[PageView], read: Sequence[tuple[Table, Columns, int]]) -> list[str]:
+    """Warnings for the pages whose target table was not read at all (its rules too faint
+    or broken to be found): a page that prints a target table's header line, or a page of
+    text between two pages whose target tables were read. Their rows are missing."""
+    tables = {t.page for t, cols, _ in read if cols.kind in ("targets", "budget")}
+    targets = sorted(t.page for t, cols, _ in read if cols.kind == "targets")
+    out = []
+    for v in views:
+        if v.number in tables or is_letter(v):
+            continue
+        header = any(len(t.split()) <= 10 and _fuzzy_in(t, "indikator") and (
+            _fuzzy_in(t, "target") or _fuzzy_in(t, "sasaran")) for t in v.text_lines())
+        between = bool(targets) and targets[0] < v.number < targets[-1] and len(v.page.words) >= 40
+        if header or between:
+            out.append(f"targets: no table was read on page {v.number}, which "
+                       f"{'prints a target table' if header else 'lies between pages of targets'} "
+                       "(its rules too faint or broken to be found): its rows are missing")
+    return out
 
 
 ORPHAN_WORDS = 4  # words in a page's target-table area but in no table read that make a warning
