@@ -914,11 +914,15 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
 
     doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")),
                       budget=(line("Penyediaan Jasa Administrasi Perkantoran Rp. 7"),
-                              line("Penyediaan Jasa Administrasi Perkantoran"), line("'3 Januari"))), exact=False)
-    cut, whole, dated = doc["budget"]
+                              line("Penyediaan Jasa Administrasi Perkantoran"), line("'3 Januari"),
+                              line("Pendidikan Pemilih Pemula dan Marjinal 2. 5 Pengelolaan Sumber Daya"))),
+              exact=False)
+    cut, whole, dated, merged = doc["budget"]
     assert cut["needs_review"] and any("'Rp'" in why for why in cut["review_reasons"])
     assert not whole["needs_review"]
     assert any("holds a date" in why for why in dated["review_reasons"])  # a line of the signing
+    # the next line's number inside the name: two lines read as one, its amount lost
+    assert any("holds an item number" in why for why in merged["review_reasons"])
 
 
 def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:

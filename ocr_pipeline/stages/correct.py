@@ -1124,6 +1124,9 @@ MIN_AMOUNT = 100_000
 
 _DATE_IN_NAME = re.compile(rf"\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b", re.I)
 _RP_IN_NAME = re.compile(r"\bR\s?[pP]\b\.?[\s\d.,]*$")
+# an item number inside a name ('... dan Marjinal 2. 5 Pengelolaan ...'): the next line,
+# whose amount was lost, read into this one
+_NUMBER_IN_NAME = re.compile(r"\S\s+\d{1,2}\s?[.)](?:\s?\d{1,2}[.)]?)?\s+[A-Z]")
 
 
 def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
@@ -1141,6 +1144,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
                            f"{name!r}")
+        if _NUMBER_IN_NAME.search(name):
+            reasons.append(f"the name {name!r} holds an item number: two lines read as one, an amount lost?")
         if _DATE_IN_NAME.search(name):
             reasons.append(f"the name {name!r} holds a date: a line of the signing, not of the budget?")
         raw, amount = b.amount_text.text, b.amount
