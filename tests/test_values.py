@@ -945,10 +945,18 @@ def test_a_heading_ending_in_a_colon_heads_the_unmarked_items_indented_under_it(
     assert _listed(got) == [
         ("Emas", "Jumlah medali yang diraih (medali) :"), ("Perak", "Jumlah medali yang diraih (medali) :"),
         ("Persentase partisipasi masyarakat", None)]
-    # without a colon, or with the next row not indented, a row without a target heads nothing
-    for first, x in (("Jumlah medali yang diraih", 1176.0), ("Jumlah medali yang diraih :", 1110.0)):
-        got = rows.stitch_rows([_data(first, 1110.0, 1127.0), _data("Emas", x, 1245.0, "44")])
-        assert [r.parent for r in got] == [None, None]
+    # the colon lost, a heading that opens as indicators do heads rows that do not
+    got = rows.stitch_rows([_data("2.1. Jumlah kasus penyakit hewan menular", 1110.0, 1127.0),
+                            _data("Anthrax (kasus/tahun)", 1176.0, 1245.0, "0"),
+                            _data("Rabies (kasus/tahun)", 1176.0, 1317.0, "0")])
+    assert _listed(got) == [("Anthrax (kasus/tahun)", "Jumlah kasus penyakit hewan menular"),
+                            ("Rabies (kasus/tahun)", "Jumlah kasus penyakit hewan menular")]
+    # with neither, or with the next row not indented, a row without a target heads nothing
+    for first, second, x in (("Medali yang diraih", "Emas", 1176.0),
+                             ("Jumlah medali yang diraih :", "Emas", 1110.0),
+                             ("Jumlah medali yang diraih", "Persentase medali emas", 1176.0)):
+        got = rows.stitch_rows([_data(first, 1110.0, 1127.0), _data(second, x, 1245.0, "44")])
+        assert [r.parent for r in got] == [None, None], first
 
 
 def test_a_position_wrapped_onto_a_double_spaced_line_is_whole() -> None:

@@ -669,21 +669,24 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
 
 
 def _opens_indicator(text: str) -> bool:
-    words = text.split()
+    words = split_enumerator(text)[1].split()
     return bool(words) and words[0].strip(".,:;").lower() in INDICATOR_STARTS
 
 
 def _heads_list(row: RawRow, nxt: RawRow | None) -> bool:
     """True when a row without a target heads a list: the next row, with a target, is a
     marked item, or starts indented under a heading that ends in a colon (its mark lost,
-    or the list printed without marks: 'Jumlah medali (medali) :' over 'Emas', 'Perak')."""
+    or the list printed without marks: 'Jumlah medali (medali) :' over 'Emas', 'Perak'),
+    or that opens as indicators do while the row does not (the colon and the marks lost:
+    'Jumlah kasus penyakit ...' over 'Anthrax (kasus/tahun)')."""
     if not (row.kind == "data" and row.target.empty and row.parent is None and nxt is not None
             and nxt.kind == "data" and not nxt.target.empty):
         return False
     colon = row.indicator.text.rstrip().endswith(":")
     if _is_item(nxt.indicator.text):
         return colon or not _is_item(row.indicator.text)
-    return colon and _indented(nxt.indicator, row.indicator)
+    heading = colon or (_opens_indicator(row.indicator.text) and not _opens_indicator(nxt.indicator.text))
+    return heading and _indented(nxt.indicator, row.indicator)
 
 
 # the digit OCR reads for a small letter that marks an item ('g.' read '9.')
