@@ -109,6 +109,20 @@ def test_upright_and_upside_down_pages_are_not_turned_a_quarter(rotation):
     assert cleanup.clean_page(page).rotation == 0
 
 
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_faded_sideways_page_with_specks_is_turned_a_quarter(rotation):
+    # toner so faded that no letter is solid ink, and dark specks that are: the specks
+    # alone tell no direction, the faded letters do
+    rng = np.random.default_rng(1)
+    faded = 255 - (255 - synthetic_page().astype(np.float32)) * 0.2 + rng.normal(0, 8, (1400, 1100))
+    faded = np.clip(faded, 0, 255).astype(np.uint8)
+    ys, xs = rng.integers(0, faded.shape[0] - 3, 400), rng.integers(0, faded.shape[1] - 3, 400)
+    for y, x in zip(ys, xs, strict=True):
+        faded[y:y + 3, x:x + 3] = 80
+    _, page = scanned(faded, rotation=rotation, skew=1.5)
+    assert cleanup.clean_page(page).rotation == (90 if rotation in (90, 270) else 0)
+
+
 def test_synthetic_page_cleaned_gives_the_angle_and_the_rotation():
     # turned 270 clockwise and skewed: a quarter turn clockwise makes it upright
     scan, page = scanned(synthetic_page(), rotation=270, skew=-3.7)

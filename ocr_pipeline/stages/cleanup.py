@@ -437,21 +437,28 @@ def _text_only(ink: np.ndarray, dpi: int) -> np.ndarray:
     return cv2.bitwise_and(small, cv2.bitwise_not(cv2.bitwise_or(h, v)))
 
 
-def is_sideways(ink: np.ndarray, dpi: int) -> bool:
-    """True when the text lines run vertically (page turned 90 or 270 degrees).
+def is_sideways(ink: np.ndarray, dpi: int) -> bool | None:
+    """True when the text lines run vertically (page turned 90 or 270 degrees), False
+    when they run across, None when the ink does not tell (no text, or neither way
+    clearly sharper).
 
     Compares the sharpest row histogram with the sharpest column histogram of the
     text (rules removed) at 75 dpi, each over the skews deskew will remove.
     """
     text = _binary_at(_text_only(ink, dpi), 150, 75)
     if int(text.sum()) < 200:
-        return False
+        return None
     ys, xs = np.nonzero(text)
     ys = ys.astype(np.float32) - text.shape[0] / 2
     xs = xs.astype(np.float32) - text.shape[1] / 2
     along_rows = max(_line_energy(ys, xs, float(a)) for a in range(-6, 7))
     along_cols = max(_line_energy(xs, ys, float(a)) for a in range(-6, 7))
-    return along_rows * 1.3 < along_cols
+    if along_rows * SIDEWAYS_MARGIN < along_cols:
+        return True
+    return False if along_cols * SIDEWAYS_MARGIN < along_rows else None
+
+
+SIDEWAYS_MARGIN = 1.3  # one direction's lines this much sharper than the other's decides
 
 
 def turn_around(clean: CleanPage) -> CleanPage:
@@ -609,11 +616,17 @@ def clean_page(page: PageImage, settings: CleanupSettings | None = None) -> Clea
     # the page's geometry is judged on a 150 dpi copy, the page resampled once for it
     small, _ = _scale_to(grey, dpi, ANALYSIS_DPI)
     adpi = min(dpi, ANALYSIS_DPI)
-    # the direction of text lines from solid ink only: on a nearly blank page Otsu would
-    # take the show-through of the other side for text
-    if s.orientation and is_sideways(binarise(small, INK_MAX), adpi):
-        rotation = 90  # OCR turns it around if this lands it upside down (ocr.read_page)
-        small = rotate_quarter(small, 90)
+    if s.orientation:
+        # the direction of text lines from solid ink only: on a nearly blank page Otsu
+        # would take the show-through of the other side for text; on a faded page (its
+        # text lighter than solid ink: what is solid is specks) that tells nothing, and
+        # Otsu's ink does
+        turned = is_sideways(binarise(small, INK_MAX), adpi)
+        if turned is None:
+            turned = is_sideways(binarise(small), adpi)
+        if turned:
+            rotation = 90  # OCR turns it around if this lands it upside down (ocr.read_page)
+            small = rotate_quarter(small, 90)
     if s.deskew:
         skew = estimate_skew(binarise(small), adpi, s.max_skew)
         if abs(skew) < 0.05:
