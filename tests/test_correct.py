@@ -526,14 +526,17 @@ def test_a_word_no_dictionary_knows_a_letter_from_words_it_does_is_flagged() -> 
 
 
 def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
-    # '(ekor)' read '(chor)', 'di' read 'd': short words the one-letter test does not reach
-    for text in ("Jumlah populasi ternak (chor)", "Jumlah pemuda berprestasi d tingkat nasional"):
+    # '(ekor)' read '(chor)', 'di' read 'd', 'Opini' read 'Opm': short words the one-letter test
+    # does not reach
+    for text in ("Jumlah populasi ternak (chor)", "Jumlah pemuda berprestasi d tingkat nasional",
+                 "Opm Badan Pemeriksa Keuangan"):
         t = run(draft(row(text, "12 kasus")))["targets"][0]
         assert t["needs_review"] and any("no dictionary knows" in why for why in t["review_reasons"]), text
     # a letter opening a compound, two letters (an abbreviation, English), known words: not
     for text in ("Jumlah layanan e-Government", "Jumlah Sekolah Program KPU Goes to School",
                  "Jumlah festival se Jawa Barat", "Jumlah kasus penyakit hewan per tahun",
-                 "Jumlah peliputan kegiatan Pemerintah Prov. Jawa Barat"):
+                 "Jumlah peliputan kegiatan Pemerintah Prov. Jawa Barat", "Jumlah desa di Kab. Bogor",
+                 "Jumlah Sapi"):
         assert not run(draft(row(text, "12 kasus")))["targets"][0]["needs_review"], text
     # a period after a whole word of five letters inside a text: a speck
     t = run(draft(row("Jumlah Pengolahan Hasil. Ternak", "12 unit")))["targets"][0]
@@ -673,8 +676,12 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Bl, jumlah Bimbingan Teknis", "jumlah Publikasi Ringkasan Anggaran",
                  "Prosentase produk pangan yang sesuai SNI (20)", "Jumlah Sumber Daya Manusia . Sekretariat",
                  "Brucellosis (prevalensi/ 90)", "Persentase 'ayanan publik", "Jumlah Organisasi: Kepemudaan",
-                 "Jumlah Peraturan Perundang Undangan"):
+                 "Jumlah Peraturan Perundang Undangan", "Terwujudnya zona ___integritas",
+                 "Jumlah kasus penyakit hewan menular dan ZooNOSA :"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
+    # one small letter between capitals is a name's ('SiRUP')
+    assert not run(draft(row("Persentase Paket Pengadaan yang Diumumkan dalam SiRUP", "94%")))["targets"][0][
+        "needs_review"]
     # and so do the program and activity headings over a row
     over = run(draft(RawRow("activity", 1, section="2. Pemeriksaan Internal KPU Kabupaten Paser ~* : . ."),
                      row("Jumlah laporan", "2 laporan")))["targets"][0]
@@ -923,6 +930,8 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
     assert any("holds a date" in why for why in dated["review_reasons"])  # a line of the signing
     # the next line's number inside the name: two lines read as one, its amount lost
     assert any("holds an item number" in why for why in merged["review_reasons"])
+    assert any(w.startswith("budget: the name of line 4 holds another line's number")
+               for w in doc["warnings"])
 
 
 def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:

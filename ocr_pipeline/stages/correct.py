@@ -353,6 +353,9 @@ def odd_marks(text: str | None) -> str | None:
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
     if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
+    odd = re.search(r"\S*(?:_|[a-z]{2,}[A-Z]{2,})\S*", text)
+    if odd:  # no truth text has an underscore, nor capitals after small letters ('SiRUP' is one small)
+        return f"{odd.group(0)!r}: an underscore, or capitals after small letters: letters misread?"
     number = re.search(r"[(/] ?\d\d?\)", text)
     if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '/ %)' '/ 90)'
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
@@ -404,8 +407,10 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
                 return (f"{core!r} is in neither the lexicon nor the dictionary, a letter away from "
                         f"{', '.join(map(repr, near[:3]))}: a letter may be misread")
         core = part.strip(".,;:()'\"")
-        if len(core) in (1, 3, 4) and core.isascii() and core.isalpha() and core.islower() \
-                and not lexicon.knows(core, SUFFIXES) and core not in (protected or {}):
+        small = len(core) in (1, 3, 4) and core.islower()
+        capital = len(core) in (3, 4) and core[0].isupper() and core[1:].islower() and not part.endswith(".")
+        if (small or capital) and core.isascii() and core.isalpha() \
+                and not lexicon.knows(core, SUFFIXES) and core.lower() not in (protected or {}):
             return f"{core!r} is a word no dictionary knows: a letter may be misread ('chor' for 'ekor')"
     return None
 
@@ -1519,6 +1524,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if gap:
         needs.append("budget")
         warnings.append(f"budget: {gap}")
+    merged = [i for i, b in enumerate(draft.budget, 1) if _NUMBER_IN_NAME.search(b.name.text)]
+    if merged:
+        warnings.append(f"budget: the name of line {', '.join(map(str, merged))} holds another line's "
+                        "number: that line's amount was lost, lines may be missing")
     if not draft.has_table:
         needs.append("targets")
     if not lines:  # the budget list is looked for after the target table
