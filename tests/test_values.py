@@ -854,22 +854,6 @@ def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     assert "Jumlah" not in got[0][0].text  # the heading is not the first item
 
 
-def test_items_whose_marks_were_lost_one_line_level_with_each_target_are_no_guess() -> None:
-    ind = _cell_words([("Jumlah populasi ternak (ekor)", 100.0), ("Sapi potong", 160.0), ("Kerbau", 220.0),
-                       ("Domba", 280.0)], 1000.0)
-    tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0), ("2.483.772", 280.0)], 2000.0)
-    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
-    assert [(i.text, t.text, p.text, guessed) for i, t, _, p, guessed in got] == [
-        ("Sapi potong", "444.820", "Jumlah populasi ternak (ekor)", False),
-        ("Kerbau", "127.679", "Jumlah populasi ternak (ekor)", False),
-        ("Domba", "2.483.772", "Jumlah populasi ternak (ekor)", False)]
-    # an item over two lines: where it begins is a guess
-    ind = _cell_words([("Jumlah populasi ternak (ekor)", 100.0), ("Sapi potong", 160.0), ("Kerbau", 220.0),
-                       ("rawa", 250.0), ("Domba", 310.0)], 1000.0)
-    tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0), ("2.483.772", 310.0)], 2000.0)
-    assert all(guessed for *_, guessed in rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0))
-
-
 def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> None:
     # three items under a heading, the first wrapped; the second's '1' read 'I', the third's lost
     ind = _cell_words([("2.2. Jumlah layanan aplikasi e-government", 100.0),

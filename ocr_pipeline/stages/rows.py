@@ -427,8 +427,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
     '1.1.'), capitalised indicator-start words in a run-on paragraph, or the nearest
     target by height (of each marked item's first line, else of each line: a guess,
-    marked, unless each target has one line level with it and no line is left over).
-    Returns None when the cell holds one value (nothing to split).
+    marked). Returns None when the cell holds one value (nothing to split).
     """
     i_lines = list(words_to_lines(ind_words))
     # a lone 'I' is a '1' level with a marked item ('- Aplikasi kepegawaian'), else a rule's speck
@@ -458,16 +457,12 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         head_lines: list[Line] = []
         # whole items where list marks make them (a wrapped item stays one), else lines
         pieces = _wrapped_items(items) if len(items) > 1 else [[ln] for it in items for ln in it]
-        taken = [0] * k
         for piece in pieces:
             if parent is None and piece[-1].bottom < g_top:
                 head_lines.extend(piece)
                 continue
             j = min(range(k), key=lambda q: abs(centres[q] - piece[0].cy))
             item_words[j].extend(w for ln in piece for w in ln.words)
-            taken[j] += len(piece)
-        # one line level with each target, none left over: no doubt where an item begins
-        guessed = not (all(n == 1 for n in taken) and _aligned(item_words, groups))
         if head_lines and parent is None:
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
     u_lines = list(words_to_lines(unit_words))
