@@ -798,10 +798,14 @@ def test_rows_in_no_catalogue_next_to_a_row_of_another_activity_are_flagged() ->
     office = row("Persentase Kualitas Layanan Perkantoran sesuai Kebutuhan Kerja", "90%")
     novel, later = row("Persentase Pegawai yang Menyampaikan LHKASN Tepat Waktu", "100%"), row(
         "Persentase Ruang Kerja yang Dibersihkan", "100%")
-    got = run(draft(staff, own, novel, office, later))["targets"]
+    program = RawRow("program", 1, section="A. Program Dukungan Manajemen")
+    got = run(draft(program, staff, own, novel, office, later))["targets"]
     assert [any("belongs to activity 'Pelayanan Operasional" in why for why in t["review_reasons"])
             for t in got] == [False, True, True, True]
-    assert not run(draft(staff, own, novel, own))["targets"][1]["needs_review"]
+    assert not run(draft(program, staff, own, novel, own))["targets"][1]["needs_review"]
+    # with no program heading above it, an activity's program heading may be lost
+    assert any("no program heading above its activity" in why
+               for why in run(draft(staff, own))["targets"][0]["review_reasons"])
 
 
 def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() -> None:

@@ -1067,6 +1067,9 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
                 f"the {'activity' if home else 'indicator'} belongs to program "
                 f"{_fill_region(belongs, ctx)!r} in the catalogue, but stands under {program!r}: "
                 "its program heading may be lost"))
+        elif activity and not program:  # an activity stands under a program in every agreement
+            row = replace(row, audit=row.audit.flag(
+                f"no program heading above its activity {activity!r}: the program heading may be lost"))
         out.append(row)
         if activity:
             if entry is None or not entry.activity:
