@@ -350,8 +350,9 @@ def odd_marks(text: str | None) -> str | None:
     marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)|\w [.,;] \w", text)
     if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok', 'Manusia . Sekretariat': a speck
         return f"{marks.group(0).strip()!r}: two marks in a row, or a lone one between words: a speck?"
-    stop = re.search(r"[^\W\d_]{6,}\.\s*\S", text)
-    if stop:  # a name, a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.')
+    stop = re.search(r"[^\W\d_]{6,}\.\s*\S|\b[A-Z]{2,}\.\s+[A-Z][a-z]", text)
+    if stop:  # a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.'), and
+        # an acronym only in capitals ('KEPALA BP. TAMAN BUDAYA', not 'Sekretaris KPU. Provinsi')
         return f"{stop.group(0)!r}: a period inside the text may be a misread comma or speck"
     odd = re.search(r"\S*(?:_|[a-z]{2,}[A-Z]{2,})\S*", text)
     if odd:  # no truth text has an underscore, nor capitals after small letters ('SiRUP' is one small)
