@@ -219,13 +219,26 @@ def rule_masks(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray]:
     h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long, 1)))
     v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, long)))
-    # a filled block (the speckle of a shaded header row, a stamp) passes an opening whole,
-    # and the rules touching it would be one thick component with it, no rule: rules are
-    # thin, so what is as thick across them as `_segments` refuses is cut away
     thick = max(3, int(dpi * MAX_RULE_THICK))
-    h = cv2.subtract(h, cv2.morphologyEx(h, cv2.MORPH_OPEN, np.ones((thick, 1), np.uint8)))  # tall parts
-    v = cv2.subtract(v, cv2.morphologyEx(v, cv2.MORPH_OPEN, np.ones((1, thick), np.uint8)))  # wide parts
-    return h, v
+    return _without_blocks(h, True, thick), _without_blocks(v, False, thick)
+
+
+def _without_blocks(mask: np.ndarray, horizontal: bool, thick: int) -> np.ndarray:
+    """A mask of rules of one direction with what is `thick` or more across them cut away.
+
+    A filled block (the speckle of a shaded header row, a stamp) passes the opening that
+    finds rules whole, and the rules touching it would be one thick component with it,
+    which `_segments` refuses: rules are thin, so the block's thick parts are cut away,
+    inside the boxes of components that thick only (most pages have none). In place.
+    """
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    kernel = np.ones((thick, 1) if horizontal else (1, thick), np.uint8)
+    for c in contours:
+        x, y, w, h = cv2.boundingRect(c)
+        if (h if horizontal else w) >= thick:
+            roi = mask[y:y + h, x:x + w]  # a view: cut in place
+            cv2.subtract(roi, cv2.morphologyEx(roi, cv2.MORPH_OPEN, kernel), dst=roi)
+    return mask
 
 
 MAX_RULE_THICK = 0.08  # inches: a thicker line is a block (a filled bar, a shading), not a rule
