@@ -711,8 +711,10 @@ def _budget(views: Sequence[PageView]) -> tuple[list[RawBudget], list[str]]:
     for t, cols, skip in resolved_tables(views):
         if cols.kind == "budget":
             lines = table_budget(t, cols, skip)
-            if lines and not lines[0].amount_text.text:  # a name and no amount: the rest of
-                rest = lines.pop(0)  # a name the page cut when it goes on mid-phrase, else a heading
+            if lines and not lines[0].amount_text.text:
+                # a name and no amount atop the table: the rest of the name the page cut when
+                # it goes on mid-phrase (joined), else a heading (dropped)
+                rest = lines.pop(0)
                 last = ruled[-1].name if ruled else None
                 if last is not None and last.page == t.page - 1 and _goes_on(last.text, rest.name.text):
                     name = replace(last, text=join_lines([last.text, rest.name.text]),
