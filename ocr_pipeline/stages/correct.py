@@ -327,7 +327,9 @@ def odd_marks(text: str | None) -> str | None:
     small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
     ('Partisipasi,.'), a period after a word of six letters or more with text after it
-    ('Pemula. Kelompok', 'Keuangan. Umum'), one or two digits in brackets or after a
+    ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
+    ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
+    ('___integritas', 'ZooNOSA'), one or two digits in brackets or after a
     slash before one ('SNI (0)', 'SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
@@ -381,8 +383,9 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     """Why a text may hold a misread letter: a word neither the lexicon nor the language's
     dictionary knows, a letter away from words they do ('menulai': 'menilai', 'menular';
     'Ketompok': 'kelompok'; OCR misreads a letter as another with confidence, and the
-    rules fix only the one word a confusion makes); or a short word in small letters that
-    neither knows, of one letter or of three or four (the dictionary lists words of three
+    rules fix only the one word a confusion makes); or a short word that neither knows,
+    in small letters of one letter or of three or four, or capitalised of three or four
+    and not shortened with a period ('Opm' for 'Opini') (the dictionary lists words of three
     letters or more; a word of two may be an abbreviation, 'se', 'jo.', English 'to'; a
     letter before a dash opens a compound, 'e-Government'); or a period after a word of
     five letters that they know, inside the text ('Hasil. Ternak': shortened words, 'Prov.',
