@@ -742,7 +742,7 @@ def test_a_page_whose_table_was_not_found_is_reported() -> None:
     first = _table_page([_grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])])
 
     def warned(rows: list[list[str]], *after: OcrPage) -> list[str]:
-        rules, words = _grid(300.0, rows)
+        _, words = _grid(300.0, rows)
         lost = replace(_table_page([([], words)]), page=2)  # the rules too faint: none found
         pages = [first, lost, *(replace(p, page=3 + i) for i, p in enumerate(after))]
         draft = documents.draft_agreement([documents.view_page(p) for p in pages])

@@ -47,7 +47,7 @@ from ..catalogue import (
 )
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name, core_name
-from .layout import word_height
+from .layout import JOINING_WORDS, word_height
 from .rows import GOAL_NOUN, RawRow, TextBox
 from .values import (
     BULLET_MARKS,
@@ -347,7 +347,7 @@ def odd_marks(text: str | None) -> str | None:
     m = re.match(r"^([A-Za-z]{1,2}[.,]?|\d[\d.,]*) (?=[A-Za-z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
-    if re.match(r"^[a-z]+ [A-Z][a-z]", text) and text.split()[0] not in _SMALL_WORDS:  # 'dan X': text lost
+    if re.match(r"^[a-z]+ [A-Z][a-z]", text) and text.split()[0] not in JOINING_WORDS:  # 'dan X': text lost
         return f"{text.split()[0]!r} in small letters before capitalised words: its capital may be misread"
     marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)|\w [.,;] \w", text)
     if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok', 'Manusia . Sekretariat': a speck
@@ -374,7 +374,7 @@ def odd_marks(text: str | None) -> str | None:
     if loose and loose.group(0).strip() != ":":
         return f"{loose.group(0).strip()!r} at the end: specks read as marks"
     last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
-    if last in _SMALL_WORDS:
+    if last in JOINING_WORDS:
         return f"ends with {last!r}: its last words may be lost, or read into the next line"
     return None
 
@@ -395,22 +395,23 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     acronym, nor the office's region or place. None if no word is such."""
     parts = (text or "").split()
     for part, nxt in zip(parts, [*parts[1:], ""], strict=False):
-        a, b = re.split(r"[/-]", part.strip(".,;:()'\""))[-1], nxt.strip(".,;:()'\"")
+        core = part.strip(".,;:()'\"")
+        pieces = re.split(r"[/-]", core)
+        a, b = pieces[-1], nxt.strip(".,;:()'\"")
         if (a.isalpha() and not a.isupper() and b.isalpha() and b.islower()
                 and a.lower() not in (protected or {}) and not lexicon.knows(a, SUFFIXES)
-                and (pieces := lexicon.misread_of(a + b))):
-            return (f"{a + ' ' + b!r} is a letter away from {pieces[0]!r}: a word read in two pieces, "
+                and (whole := lexicon.misread_of(a + b))):
+            return (f"{a + ' ' + b!r} is a letter away from {whole[0]!r}: a word read in two pieces, "
                     "a letter misread?")
         if re.fullmatch(r"[^\W\d_]{5}\.", part) and nxt[:1].isalpha() and lexicon.knows(part[:-1]):
             return f"{part!r}: a period after a whole word inside the text may be a speck"
-        for core in re.split(r"[/-]", part.strip(".,;:()'\"")):
-            if core.isupper() or core.lower() in (protected or {}):
+        for piece in pieces:
+            if piece.isupper() or piece.lower() in (protected or {}):
                 continue
-            near = lexicon.misread_of(core)
+            near = lexicon.misread_of(piece)
             if near:
-                return (f"{core!r} is in neither the lexicon nor the dictionary, a letter away from "
+                return (f"{piece!r} is in neither the lexicon nor the dictionary, a letter away from "
                         f"{', '.join(map(repr, near[:3]))}: a letter may be misread")
-        core = part.strip(".,;:()'\"")
         small = len(core) in (1, 3, 4) and core.islower()
         capital = len(core) in (3, 4) and core[0].isupper() and core[1:].islower() and not part.endswith(".")
         if (small or capital) and core.isascii() and core.isalpha() \
@@ -1300,18 +1301,14 @@ def _echo_doubts(values: dict[str, str | None], positions: dict[str, str | None]
 
 
 # words Indonesian names of offices leave in lower case
-_SMALL_WORDS = frozenset(
-    "dan yang di ke dari untuk pada atau serta dengan dalam bagi oleh atas terhadap".split())
-
-
 def title_case(text: str) -> str:
     """A word of four letters or more in lower case, in a name of an office whose other
     words are capitalised, capitalised ('Data dan informasi' -> 'Data dan Informasi': OCR
     reads a small I for a capital one); in a name in capitals, in capitals, as is a word
-    in capitals but its first letter ('jAWA'). The words `_SMALL_WORDS` stay small."""
+    in capitals but its first letter ('jAWA'). The words `JOINING_WORDS` stay small."""
     words = text.split(" ")
     cores = [w.strip(".,;:()'\"") for w in words]
-    big = [c for c in cores if c.isalpha() and len(c) >= 4 and c.lower() not in _SMALL_WORDS]
+    big = [c for c in cores if c.isalpha() and len(c) >= 4 and c.lower() not in JOINING_WORDS]
     low = [i for i, c in enumerate(cores)
            if c in big and (c.islower() or (c[0].islower() and c[1:].isupper()))]
     others = [cores[i] for i, c in enumerate(cores) if c in big and i not in low]

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from ..catalogue import regions_in
 from ..records import Cell, OcrPage, Table, Word
 from .budget import RawBudget, budget_lines, table_budget
-from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
+from .layout import JOINING_WORDS, Line, clean_text, join_lines, union_bbox, words_to_lines
 from .rows import Columns, RawRow, TextBox, header_columns, role_of, stitch_rows, table_rows
 from .tables import TableSettings, find_tables
 from .values import MONTHS, ParsedDate, parse_date, starts_value
@@ -733,9 +733,9 @@ def _budget(views: Sequence[PageView]) -> tuple[list[RawBudget], list[str]]:
 
 def _goes_on(text: str, rest: str) -> bool:
     """Whether `rest` continues `text` mid-phrase: it starts in small letters ('dan
-    Pembinaan ...'), or `text` ends in a word that joins ('... Peningkatan dan')."""
-    return rest[:1].islower() or bool(re.search(r"(\b(dan|serta|atau|dengan|untuk|pada|di|ke|dari|yang)|,)$",
-                                                text.strip(), re.I))
+    Pembinaan ...'), or `text` ends in a comma or a word that joins ('... Peningkatan dan')."""
+    last = text.rstrip().split()[-1:] or [""]
+    return rest[:1].islower() or last[0].endswith(",") or last[0].lower() in JOINING_WORDS
 
 
 def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:

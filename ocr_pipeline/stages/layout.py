@@ -120,6 +120,11 @@ def words_to_lines(words: Iterable[Word], *, max_gap: float | None = None) -> tu
 
 _HYPHEN_END = re.compile(r"(\w)-$")
 
+# the small words that join the words around them: a text ends in one only when its
+# last words are lost or went on to the next line; a title-cased text keeps them small
+JOINING_WORDS = frozenset(
+    "dan yang di ke dari untuk pada atau serta dengan dalam bagi oleh atas terhadap".split())
+
 
 def join_lines(lines: Iterable[str]) -> str:
     """Join text lines into the contract's one-line form.

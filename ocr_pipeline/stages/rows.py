@@ -610,17 +610,18 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
     # page, which joins the row the page cut right above it (not one above a row unread)
     kept: list[RawRow] = []
     unread: list[RawRow] = []
-    last: RawRow | None = None
+    after_unread = False  # the row before went to `unread`
     for row in rows:
         prev = kept[-1] if kept else None
         if row.kind != "unread":
             kept.append(row)
-        elif (not row.goal.empty and prev is not None and last is prev and prev.kind == "data"
+        elif (not row.goal.empty and prev is not None and not after_unread and prev.kind == "data"
               and prev.page != row.page and not prev.target.empty):
             kept[-1] = replace(prev, goal=_cat(prev.goal, row.goal))
+            continue
         else:
             unread.append(row)
-        last = row if row.kind == "unread" and unread and unread[-1] is row else kept[-1]
+        after_unread = row.kind == "unread"
     rows = kept
     joined: list[RawRow] = []
     for i, row in enumerate(rows):
