@@ -855,13 +855,21 @@ def test_a_doubtful_budget_amount_is_read_again_and_taken_when_readings_agree() 
     assert "reads 'Rp. 7.155.390.000,00' at full resolution" in out["review_reasons"][0]
 
 
-def test_a_budget_amount_too_small_for_a_budget_line_is_flagged() -> None:
+def test_a_budget_amount_too_small_or_one_digit_off_round_is_flagged() -> None:
     from ocr_pipeline.stages.budget import RawBudget
-    small, fair = (RawBudget(box("Fasilitasi Pemasaran Hasil Peternakan"), box(raw), amount, None)
-                   for raw, amount in (("60.000,-", 60000), ("Rp 950.000,-", 950000)))
-    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(small, fair)))
-    assert [b["needs_review"] for b in doc["budget"]] == [True, False]
+    lines = tuple(RawBudget(box("Fasilitasi Pemasaran Hasil Peternakan"), box(raw), amount, None)
+                  for raw, amount in (("60.000,-", 60000), ("Rp 950.000,-", 950000),
+                                      ("Rp 942.641.006", 942641006), ("Rp 942.641.060", 942641060),
+                                      ("Rp 1.438.357.750", 1438357750), ("Rp 20.039.147.321", 20039147321),
+                                      ("Rp 531.702.500", 531702500)))
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=lines))
+    assert [b["needs_review"] for b in doc["budget"]] == [True, False, True, True, False, False, False]
     assert "first digits may be lost" in doc["budget"][0]["review_reasons"][0]
+    assert "ends in 006, one digit off a round thousand" in doc["budget"][2]["review_reasons"][0]
+    # read again, the amount the readings agree on is taken
+    fixed = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=lines[2:3]),
+                lambda page, bbox, kind: {"text": ["Rp 942.641.000", "Rp 942.641.000"]}.get(kind, []))
+    assert fixed["budget"][0]["amount"] == 942641000 and not fixed["budget"][0]["needs_review"]
 
 
 def test_a_budget_line_whose_name_starts_small_or_holds_unreadable_marks_is_flagged() -> None:

@@ -821,6 +821,27 @@ def test_a_budget_line_the_page_cut_is_joined_across_the_page() -> None:
     assert budget("Belanja Langsung")[1] == ("Program Peningkatan", 8259670000)
 
 
+def test_an_amount_read_in_pieces_after_rp_is_one_amount_not_part_of_the_name() -> None:
+    from ocr_pipeline.stages.budget import budget_lines
+    from ocr_pipeline.stages.layout import words_to_lines
+
+    def read(*texts: str) -> list[tuple[str, str, int | None]]:
+        words, x = [], 100.0
+        for t in texts:
+            words.append(Word(t, 0.9, (x, 400.0, x + 20.0 * len(t), 440.0), line=1))
+            x += 20.0 * len(t) + 15
+        got = budget_lines(words_to_lines(words), [1])
+        return [(b.name.text, b.amount_text.text, b.amount) for b in got]
+
+    assert read("1.", "Pengelolaan", "Keuangan", "Rp", "4.61", "1.312.000.-") == [
+        ("Pengelolaan Keuangan", "Rp 4.61 1.312.000.-", 4611312000)]
+    assert read("1.", "Pengelolaan", "Keuangan", "Rp", "4.611.312.000,-") == [
+        ("Pengelolaan Keuangan", "Rp 4.611.312.000,-", 4611312000)]
+    # a number in the name before the amount stays the name's
+    assert read("Pembangunan", "Gedung", "2", "Rp", "12.500.000") == [
+        ("Pembangunan Gedung 2", "Rp 12.500.000", 12500000)]
+
+
 def _cell_words(lines: list[tuple[str, float]], x: float) -> list[Word]:
     out = []
     for n, (text, y) in enumerate(lines):

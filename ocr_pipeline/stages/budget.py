@@ -21,6 +21,8 @@ from .values import find_amount, parse_rupiah, split_enumerator
 _TOTAL = re.compile(r"^\s*(jumlah|total|grand total|sub ?total)\b", re.I)
 _HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|program)\s*$", re.I)
 _ENUM_LINE = re.compile(r"^\s*\d{1,2}\s*[.)]?(\s|$)")
+_RP_WORD = re.compile(r"^R[pP]\.?$")
+_AMOUNT_PIECE = re.compile(r"^[\d.,]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,12 @@ def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] 
             note.append(w)
         else:
             amt.append(w)
+    # 'Rp 4.61 1.312.000,-': a gap in the amount left its first digits before it; what
+    # 'Rp' starts is the amount's (its reading then has low confidence or odd groups)
+    rp = [i for i, w in enumerate(name) if _RP_WORD.match(w.text)]
+    if rp and all(_AMOUNT_PIECE.match(w.text) for w in name[rp[-1] + 1:]):
+        name, amt = name[:rp[-1]], name[rp[-1]:] + amt
+        amount = parse_rupiah(" ".join(w.text for w in amt)) or amount
     return name, amt, note, amount
 
 
