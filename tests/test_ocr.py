@@ -218,6 +218,27 @@ def test_letters_read_back_over_several_lines_are_not_read_twice():
 
 
 @pytest.mark.tesseract
+def test_a_column_of_item_numbers_read_as_one_tall_word_is_read_back_line_by_line():
+    img = Image.new("L", (1000, 300), 255)
+    d = ImageDraw.Draw(img)
+    for i, text in enumerate(("Program Peningkatan Produksi", "Program Pencegahan Penyakit")):
+        d.text((40, 40 + 70 * i), f"{i + 1}.", font=_font(32), fill=0)
+        d.text((110, 40 + 70 * i), text, font=_font(32), fill=0)
+    image = np.asarray(img)
+    words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
+    numbers = [w for w in words if w.text in ("1.", "2.")]
+    assert len(numbers) == 2
+    # the layout analysis read the column of numbers as one word over both lines ('Ni')
+    x0, y0 = min(w.bbox[0] for w in numbers), min(w.bbox[1] for w in numbers)
+    x1, y1 = max(w.bbox[2] for w in numbers), max(w.bbox[3] for w in numbers)
+    stacked = [w for w in words if w not in numbers] + [Word("Ni", 0.14, (x0, y0, x1, y1), 1, 1)]
+    got, _ = tesseract.drive([ocr._recover_dropped(image, stacked, lang="ind", timeout=60, dpi=DPI)])[0]
+    texts = [w.text for w in got]
+    assert "Ni" not in texts and texts.count("Program") == 2
+    assert [w.text for w in sorted(got, key=lambda w: w.cy) if w.text[0].isdigit()] == ["1.", "2."]
+
+
+@pytest.mark.tesseract
 def test_a_logo_on_a_line_of_its_own_is_not_read_as_words():
     img = Image.new("L", (1000, 400), 255)
     d = ImageDraw.Draw(img)

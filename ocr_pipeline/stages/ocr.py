@@ -358,6 +358,7 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     is kept only when it reads back as plain text with confidence: the blobs of a logo,
     a stamp or a signature do not.
     """
+    words = _without_stacks(words)
     lost = _uncovered_letters(image, words, dpi) if words else []
     reach = dpi / 3
     segments: list[tuple[list[float], set[int], set[int]]] = []  # box, word indices, blobs
@@ -434,6 +435,21 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
             out.append(word)
     out.extend(put.get(len(words), ()))
     return out, others
+
+
+STACK_HEIGHT = 1.8  # a word this many times as tall as the page's words spans lines
+
+
+def _without_stacks(words: list[Word]) -> list[Word]:
+    """The words less those read across lines: narrow, as tall as two lines or more,
+    read with little confidence (a column of item numbers read as one word: 'Ni' for
+    '1.' over '2.'). Their letters are then lost ones, read back line by line."""
+    if len(words) < 5:
+        return words
+    line = float(np.median([w.bbox[3] - w.bbox[1] for w in words]))
+    return [w for w in words if not (w.bbox[3] - w.bbox[1] >= STACK_HEIGHT * line
+                                     and w.bbox[2] - w.bbox[0] < w.bbox[3] - w.bbox[1]
+                                     and w.conf < POOR_READING)]
 
 
 def _on_words(box: BBox, boxes: np.ndarray) -> bool:
