@@ -543,6 +543,19 @@ def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
     assert any("'Hasil.'" in why for why in t["review_reasons"])
 
 
+def test_a_long_word_no_dictionary_knows_is_flagged() -> None:
+    # 'berkelanjutan' read 'berkelanjntati': letters misread more than one away from any word
+    goal = "Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjntati"
+    t = run(draft(row("Peringkat Jawa Barat pada Pekan Olahraga Pelajar", "2", goal=goal)))["targets"][0]
+    assert t["needs_review"] and any("'berkelanjntati' is a long word" in why for why in t["review_reasons"])
+    # known long words, with an ending, of the domain, of English, or capitalised (a name): not
+    for goal in ("Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjutan",
+                 "Terselenggaranya pendidikan kepemiluan yang berkelanjutannya",
+                 "Meningkatnya hotel occupancy rate", "Meningkatnya layanan Sumedanglarang"):
+        t = run(draft(row("Peringkat Jawa Barat pada Pekan Olahraga Pelajar", "2", goal=goal)))["targets"][0]
+        assert not t["needs_review"], goal
+
+
 def test_a_word_read_in_two_pieces_with_a_letter_misread_is_flagged() -> None:
     t = run(draft(row("Persentase data statistik daerah yang tersedia", "90%",
                       goal="Meningkatnya Data/Informasi/Siati stik Daerah")))["targets"][0]

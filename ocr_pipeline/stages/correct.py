@@ -379,6 +379,9 @@ def odd_marks(text: str | None) -> str | None:
     return None
 
 
+LONG_WORD = 8  # a word this long in small letters that no list knows is a misread one
+
+
 def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | None = None) -> str | None:
     """Why a text may hold a misread letter: a word neither the lexicon nor the language's
     dictionary knows, a letter away from words they do ('menulai': 'menilai', 'menular';
@@ -391,8 +394,10 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     five letters that they know, inside the text ('Hasil. Ternak': shortened words, 'Prov.',
     'Kab.', are shorter; `odd_marks` takes longer words); or a word they do not know and
     the word in small letters after it, which together are a letter away from a word they
-    know ('Siati stik': 'statistik' read in two pieces, one letter misread). Not an
-    acronym, nor the office's region or place. None if no word is such."""
+    know ('Siati stik': 'statistik' read in two pieces, one letter misread); or a word of
+    eight letters or more in small letters that they do not know ('berkelanjntati':
+    letters misread more than one away from a word). Not an acronym, nor the office's
+    region or place. None if no word is such."""
     parts = (text or "").split()
     for part, nxt in zip(parts, [*parts[1:], ""], strict=False):
         core = part.strip(".,;:()'\"")
@@ -417,6 +422,11 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
         if (small or capital) and core.isascii() and core.isalpha() \
                 and not lexicon.knows(core, SUFFIXES) and core.lower() not in (protected or {}):
             return f"{core!r} is a word no dictionary knows: a letter may be misread ('chor' for 'ekor')"
+        for piece in pieces:
+            if (len(piece) >= LONG_WORD and piece.isascii() and piece.isalpha() and piece.islower()
+                    and not lexicon.knows(piece, SUFFIXES) and piece not in lexicon.foreign
+                    and piece not in (protected or {})):
+                return f"{piece!r} is a long word no dictionary knows: letters may be misread"
     return None
 
 
