@@ -322,9 +322,9 @@ def odd_marks(text: str | None) -> str | None:
     budget line's name; a header value) may hold a mark read as letters or have lost one:
     a bracket opened and not closed (or the other way round), a word twice in a row
     ('Kepala Kepala'), one or two letters or a number before a word at its start ('DI
-    Jumlah', 'N Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah':
-    the speck of a bullet or a stamp, a list number left or misread), a first word in
-    small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
+    Jumlah', 'N Pelayanan', 'll Persentase', '2 Terwujudnya', '141. Jumlah', 'Bl, jumlah',
+    't5.1. Jumlah': the speck of a bullet or a stamp, a list number left or misread), a
+    first word in small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
     ('Partisipasi,.'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
@@ -344,7 +344,7 @@ def odd_marks(text: str | None) -> str | None:
     twice = re.search(r"\b(\w{3,}) \1\b", text, re.I)
     if twice:
         return f"{twice.group(0)!r}: a word read twice (two readings of one line mixed?)"
-    m = re.match(r"^([A-Za-z]{1,2}[.,]?|\d[\d.,]*) (?=[A-Za-z][a-z])", text)
+    m = re.match(r"^([A-Za-z]{1,2}[.,]?|[A-Za-z]?\d[\d.,]*) (?=[A-Za-z][a-z])", text)
     if m and not text.isupper():
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
     if re.match(r"^[a-z]+ [A-Z][a-z]", text) and text.split()[0] not in JOINING_WORDS:  # 'dan X': text lost
