@@ -821,7 +821,7 @@ def test_a_budget_line_the_page_cut_is_joined_across_the_page() -> None:
     assert budget("Belanja Langsung")[1] == ("Program Peningkatan", 8259670000)
 
 
-def test_an_amount_read_in_pieces_after_rp_is_one_amount_not_part_of_the_name() -> None:
+def test_an_amount_read_in_pieces_is_one_amount_not_part_of_the_name_or_note() -> None:
     from ocr_pipeline.stages.budget import budget_lines
     from ocr_pipeline.stages.layout import words_to_lines
 
@@ -837,6 +837,9 @@ def test_an_amount_read_in_pieces_after_rp_is_one_amount_not_part_of_the_name() 
         ("Pengelolaan Keuangan", "Rp 4.61 1.312.000.-", 4611312000)]
     assert read("1.", "Pengelolaan", "Keuangan", "Rp", "4.611.312.000,-") == [
         ("Pengelolaan Keuangan", "Rp 4.611.312.000,-", 4611312000)]
+    # a point read as a gap: the last groups are the amount's, not a note
+    assert read("2.", "Pengembangan", "Ternak", "Rp.", "942.641", "000,-", "APBD") == [
+        ("Pengembangan Ternak", "Rp. 942.641 000,-", 942641000)]
     # a number in the name before the amount stays the name's
     assert read("Pembangunan", "Gedung", "2", "Rp", "12.500.000") == [
         ("Pembangunan Gedung 2", "Rp 12.500.000", 12500000)]

@@ -23,6 +23,7 @@ _HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|prog
 _ENUM_LINE = re.compile(r"^\s*\d{1,2}\s*[.)]?(\s|$)")
 _RP_WORD = re.compile(r"^R[pP]\.?$")
 _AMOUNT_PIECE = re.compile(r"^[\d.,]+$")
+_LAST_GROUPS = re.compile(r"^[.,]?\d{3}(?:[.,]\d{3})*(?:[.,](?:-+|00))?[-.,]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,11 @@ def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] 
     rp = [i for i, w in enumerate(name) if _RP_WORD.match(w.text)]
     if rp and all(_AMOUNT_PIECE.match(w.text) for w in name[rp[-1] + 1:]):
         name, amt = name[:rp[-1]], name[rp[-1]:] + amt
-        amount = parse_rupiah(" ".join(w.text for w in amt)) or amount
+    # 'Rp. 942.641 000,-': a point read as a gap left the last groups after the amount
+    while note and amt and _LAST_GROUPS.match(note[0].text) and (
+            note[0].bbox[0] - amt[-1].bbox[2] <= 1.5 * (amt[-1].bbox[3] - amt[-1].bbox[1])):
+        amt, note = [*amt, note[0]], note[1:]
+    amount = parse_rupiah(" ".join(w.text for w in amt)) or amount
     return name, amt, note, amount
 
 
