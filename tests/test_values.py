@@ -878,6 +878,25 @@ def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     assert "Jumlah" not in got[0][0].text  # the heading is not the first item
 
 
+def test_short_items_under_a_heading_one_level_with_each_target_are_no_guess() -> None:
+    head = ("Jumlah populasi ternak (ekor)", 100.0)
+    tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0), ("2.483.772", 280.0)], 2000.0)
+
+    def split(*lines: tuple[str, float]) -> list[tuple[str, str, str | None, bool]]:
+        got = rows.split_by_targets(_cell_words(list(lines), 1000.0), tgt, [], 1, 800.0, 300.0)
+        return [(i.text, t.text, p.text if p else None, guessed) for i, t, _, p, guessed in got]
+
+    assert split(head, ("Sapi potong", 160.0), ("Kerbau", 220.0), ("Domba", 280.0)) == [
+        ("Sapi potong", "444.820", head[0], False), ("Kerbau", "127.679", head[0], False),
+        ("Domba", "2.483.772", head[0], False)]
+    # no heading over them, a line as wide as the cell (it may wrap), or a line left over: a guess
+    assert all(g for *_, g in split(("Sapi potong", 160.0), ("Kerbau", 220.0), ("Domba", 280.0)))
+    assert all(g for *_, g in split(head, ("Sapi potong", 160.0),
+                                    ("Jumlah kelompok ternak di kabupaten kota", 220.0), ("Domba", 280.0)))
+    assert all(g for *_, g in split(head, ("Sapi potong", 160.0), ("Kerbau", 220.0), ("rawa", 250.0),
+                                    ("Domba", 280.0)))
+
+
 def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> None:
     # three items under a heading, the first wrapped; the second's '1' read 'I', the third's lost
     ind = _cell_words([("2.2. Jumlah layanan aplikasi e-government", 100.0),

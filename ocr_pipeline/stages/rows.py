@@ -419,6 +419,9 @@ def _wrapped_items(items: Sequence[Sequence[Line]]) -> list[list[Line]]:
     return out
 
 
+SHORT_LINE = 0.6  # of its cell's width: a line that ends sooner did not wrap
+
+
 def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_words: Sequence[Word],
                      page: int, ind_width: float = 0.0, tgt_width: float = 0.0,
                      ) -> list[tuple[TextBox, TextBox, TextBox, TextBox | None, bool]] | None:
@@ -427,7 +430,8 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     Items of the indicator cell are found, in order of trust: list markers ('-', 'a.',
     '1.1.'), capitalised indicator-start words in a run-on paragraph, or the nearest
     target by height (of each marked item's first line, else of each line: a guess,
-    marked). Returns None when the cell holds one value (nothing to split).
+    marked, unless under a heading each target has one short line level with it).
+    Returns None when the cell holds one value (nothing to split).
     """
     i_lines = list(words_to_lines(ind_words))
     # a lone 'I' is a '1' level with a marked item ('- Aplikasi kepegawaian'), else a rule's speck
@@ -457,14 +461,22 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         head_lines: list[Line] = []
         # whole items where list marks make them (a wrapped item stays one), else lines
         pieces = _wrapped_items(items) if len(items) > 1 else [[ln] for it in items for ln in it]
+        taken: list[list[Line]] = [[] for _ in range(k)]
         for piece in pieces:
             if parent is None and piece[-1].bottom < g_top:
                 head_lines.extend(piece)
                 continue
             j = min(range(k), key=lambda q: abs(centres[q] - piece[0].cy))
             item_words[j].extend(w for ln in piece for w in ln.words)
+            taken[j].extend(piece)
         if head_lines and parent is None:
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
+        # under a heading, one short line level with each target (none wrapped: each ends
+        # well inside the cell) leaves no doubt where an item begins
+        left = min(ln.left for ln in i_lines)
+        guessed = not (parent is not None and ind_width > 0 and all(len(t) == 1 for t in taken)
+                       and all(t[0].right - left <= SHORT_LINE * ind_width for t in taken)
+                       and _aligned(item_words, groups))
     u_lines = list(words_to_lines(unit_words))
     out = []
     for j, g in enumerate(groups):
