@@ -402,17 +402,21 @@ def _aligned(items: Sequence[Sequence[Word]], groups: Sequence[Sequence[Word]]) 
     return True
 
 
-def _wrapped_items(items: Sequence[Sequence[Line]]) -> list[list[Line]]:
+def _wrapped_items(items: Sequence[Sequence[Line]], width: float = 0.0) -> list[list[Line]]:
     """Marked items with their wrapped lines, which start under the item's text; a line
-    that starts at the marks instead is an item whose mark was misread ('©. Susu')."""
+    that starts at the marks instead is an item whose mark was misread ('©. Susu'), and
+    so is a line after a short one (ending before `SHORT_LINE` of the cell's `width`:
+    it did not wrap; '- Domba' over 'Kambing', its dash lost)."""
     out: list[list[Line]] = []
+    left = min((ln.left for it in items for ln in it), default=0.0)
     for it in items:
         first = it[0]
         marked = bool(split_enumerator(first.text)[0]) and len(first.words) > 1
         text_x = first.words[1].bbox[0] if marked else first.left
         out.append([first])
-        for ln in it[1:]:
-            if marked and ln.left < text_x - word_height(first.words) / 2:
+        for before, ln in zip(it, it[1:], strict=False):
+            if marked and (ln.left < text_x - word_height(first.words) / 2
+                           or 0 < width and before.right - left <= SHORT_LINE * width):
                 out.append([ln])
             else:
                 out[-1].append(ln)
@@ -460,7 +464,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
         centres = [sum(w.cy for w in g) / len(g) for g in groups]
         head_lines: list[Line] = []
         # whole items where list marks make them (a wrapped item stays one), else lines
-        pieces = _wrapped_items(items) if len(items) > 1 else [[ln] for it in items for ln in it]
+        pieces = _wrapped_items(items, ind_width) if len(items) > 1 else [[ln] for it in items for ln in it]
         taken: list[list[Line]] = [[] for _ in range(k)]
         for piece in pieces:
             if parent is None and piece[-1].bottom < g_top:
