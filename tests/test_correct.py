@@ -401,6 +401,17 @@ def test_a_percent_sign_read_as_a_letter_is_read_again_or_flagged() -> None:
     assert not doc["targets"][0]["needs_review"]
 
 
+def test_a_unit_word_no_dictionary_knows_is_read_again_or_flagged() -> None:
+    indicator = "Jumlah sarana pemasaran peternakan yang memenuhi standar"  # in no catalogue
+    t = run(draft(row(indicator, "8 buan")), reader=lambda page, bbox, kind: [])["targets"][0]
+    assert t["needs_review"] and any("'buan' is a word no dictionary knows" in r for r in t["review_reasons"])
+    t = run(draft(row(indicator, "8 buan")),
+            reader=lambda page, bbox, kind: ["8 buah", "8 buah"] if kind != "line" else [])["targets"][0]
+    assert (t["target"]["unit"], t["needs_review"]) == ("buah", False)
+    for target in ("8 buah", "12 kasus/tahun", "3 KK", "170.000 SBM", "4 Lembaga/ Instansi"):
+        assert not run(draft(row(indicator, target)))["targets"][0]["needs_review"], target
+
+
 def test_a_percent_sign_lost_is_read_again_or_flagged_unless_the_indicator_prints_it() -> None:
     novel = "Persentase partisipasi masyarakat dalam berolahraga"  # in no catalogue
     doc = run(draft(row(novel, "43,4")), reader=lambda page, bbox, kind: ["43,4%", "43,4 %"] * (kind != "line"))

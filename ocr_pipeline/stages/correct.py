@@ -753,6 +753,17 @@ def _plausible(parsed: ParsedTarget, entry: Entry | None, indicator: str = "") -
     return None
 
 
+def _unknown_unit(unit: str | None, lexicon: Lexicon) -> str | None:
+    """Why a unit may be misread: a word of it of three letters or more, not in capitals,
+    that no dictionary knows ('buan' for 'buah'; of 4,797 units of the truth files only
+    'kh' and 'kk' are unknown, both shorter), or None."""
+    for word in re.split(r"[^\w]+|_", unit or ""):
+        if (len(word) >= 3 and word.isalpha() and not word.isupper()
+                and not lexicon.knows(word, SUFFIXES) and word.lower() not in lexicon.foreign):
+            return f"unit {unit!r}: {word!r} is a word no dictionary knows: a letter may be misread"
+    return None
+
+
 def _digits_fixed(raw: str) -> str:
     return fix_percent(" ".join(fix_digits(t) for t in raw.split(" ")))
 
@@ -921,6 +932,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = ((parsed.value is None and not parsed.qualitative)
              or _plausible(parsed, entry, indicator) is not None
+             or (not ctx.exact and _unknown_unit(parsed.unit, ctx.knowledge.lexicon) is not None)
              or (r.target.words and low < s.min_conf) or guessed)
     # a value read with confidence is checked against its reading at full resolution; read
     # otherwise there, more readings decide (`_voted`: the digits-only reading has the say)
@@ -962,6 +974,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                                     odd_marks(program), odd_marks(activity)) if why]
         reasons += [why for why in (non_word(t, ctx.knowledge.lexicon, ctx.protected) for t in (
             goal, indicator if entry is None else None, parent, program, activity)) if why]
+        reasons += [why for why in (_unknown_unit(parsed.unit, ctx.knowledge.lexicon),) if why]
     unsure = _unsure_words(r, entry, low, ctx)
     if unsure:
         reasons.append("low OCR confidence: " + ", ".join(f"{w.text!r} ({w.conf:.2f})" for w in unsure[:3]))
