@@ -559,6 +559,9 @@ def test_a_long_word_no_dictionary_knows_is_flagged() -> None:
     goal = "Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjntati"
     t = run(draft(row("Peringkat Jawa Barat pada Pekan Olahraga Pelajar", "2", goal=goal)))["targets"][0]
     assert t["needs_review"] and any("'berkelanjntati' is a long word" in why for why in t["review_reasons"])
+    goal = "Meningkatnya kualitas sumber daya badan acthoc"  # 'adhoc', two letters misread
+    t = run(draft(row("Jumlah Anggota Badan Adhoc yang Dilatih", "143 orang", goal=goal)))["targets"][0]
+    assert t["needs_review"] and any("'acthoc'" in why for why in t["review_reasons"])
     # known long words, with an ending, of the domain, of English, or capitalised (a name): not
     for goal in ("Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjutan",
                  "Terselenggaranya pendidikan kepemiluan yang berkelanjutannya",

@@ -379,7 +379,7 @@ def odd_marks(text: str | None) -> str | None:
     return None
 
 
-LONG_WORD = 8  # a word this long in small letters that no list knows is a misread one
+LONG_WORD = 6  # a word this long in small letters that no list knows is a misread one
 
 
 def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | None = None) -> str | None:
@@ -395,8 +395,8 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     'Kab.', are shorter; `odd_marks` takes longer words); or a word they do not know and
     the word in small letters after it, which together are a letter away from a word they
     know ('Siati stik': 'statistik' read in two pieces, one letter misread); or a word of
-    eight letters or more in small letters that they do not know ('berkelanjntati':
-    letters misread more than one away from a word). Not an acronym, nor the office's
+    six letters or more in small letters that they do not know ('berkelanjntati',
+    'acthoc': letters misread more than one away from a word). Not an acronym, nor the office's
     region or place. None if no word is such."""
     parts = (text or "").split()
     for part, nxt in zip(parts, [*parts[1:], ""], strict=False):
