@@ -331,6 +331,11 @@ def test_a_place_like_the_offices_region_but_not_it_is_flagged() -> None:
     assert "signed_place" in run(replace(d, place=box("Samannda")))["needs_review"]
     for place in ("Samarinda", "Tenggarong"):  # the region, or another town
         assert "signed_place" not in run(replace(d, place=box(place)))["needs_review"], place
+    # a word of the language is meant, however like a word the agreement prints more often
+    d = draft(row("Persentase layanan tanpa keluhan", "85"), row("Persentase laporan tanpa temuan", "90"),
+              org="Sekretariat KPU Kabupaten Paser")
+    assert "signed_place" not in run(replace(d, place=box("Tanah Grogot")))["needs_review"]
+    assert "signed_place" in run(replace(d, place=box("Tanpq Grogot")))["needs_review"]
 
 
 def test_an_office_that_ends_before_its_regions_name_is_flagged() -> None:

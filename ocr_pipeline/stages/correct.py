@@ -1275,8 +1275,9 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     """Words of a header field that look like a misreading of a word the agreement prints
     more often ('Samannda' where 'Samarinda' is in the organisation and every position).
 
-    Only flagged, never changed: a word the lexicon knows is taken as meant
-    ('Sekretaris' beside 'Sekretariat'), words under four letters are left alone, and
+    Only flagged, never changed: a word the lexicon or the language's dictionary knows is
+    taken as meant ('Sekretaris' beside 'Sekretariat', the place 'Tanah Grogot' beside
+    'tanpa'), words under four letters are left alone, and
     names of people are not checked (a 'Dian' is not a misread 'dan').
     """
     from rapidfuzz import fuzz, process
@@ -1285,7 +1286,7 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     out = []
     for word in text.split():
         k = _word_key(word)
-        if len(k) < 4 or not k.isalpha() or k in lexicon:
+        if len(k) < 4 or not k.isalpha() or lexicon.knows(k, SUFFIXES):
             continue
         got = process.extractOne(k, [o for o in common if seen[o] > seen[k] and o != k], scorer=fuzz.ratio,
                                  score_cutoff=NEAR_MISS)
