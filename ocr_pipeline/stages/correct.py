@@ -380,6 +380,13 @@ def odd_marks(text: str | None) -> str | None:
 
 
 LONG_WORD = 6  # a word this long in small letters that no list knows is a misread one
+PREFIXES = ("di", "ter", "ber", "se", "ke")  # Indonesian beginnings a known word takes
+
+
+def _prefixed(word: str, lexicon: Lexicon) -> bool:
+    """A known word of five letters or more after a prefix ('disertifikat')."""
+    return any(word.startswith(p) and len(word) - len(p) >= 5 and lexicon.knows(word[len(p):], SUFFIXES)
+               for p in PREFIXES)
 
 
 def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | None = None) -> str | None:
@@ -425,7 +432,7 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
         for piece in pieces:
             if (len(piece) >= LONG_WORD and piece.isascii() and piece.isalpha() and piece.islower()
                     and not lexicon.knows(piece, SUFFIXES) and piece not in lexicon.foreign
-                    and piece not in (protected or {})):
+                    and piece not in (protected or {}) and not _prefixed(piece, lexicon)):
                 return f"{piece!r} is a long word no dictionary knows: letters may be misread"
     return None
 
