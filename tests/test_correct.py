@@ -417,6 +417,27 @@ def test_a_unit_word_no_dictionary_knows_is_read_again_or_flagged() -> None:
         assert not run(draft(row(indicator, target)))["targets"][0]["needs_review"], target
 
 
+def test_a_misread_unit_column_cell_is_read_again() -> None:
+    # a SATUAN column's lone '%' read 'g' on the page: read again large and at full resolution
+    novel = "Persentase ruang rapat yang tertata rapi"  # in no catalogue
+    d = draft(replace(row(novel, "73"), unit=box("g", y=100.0)))
+    asked = []
+
+    def reader(readings):
+        return lambda page, bbox, kind: asked.append(kind) or readings.get(kind, [])
+
+    t = run(d, reader({"text": ["Yo", "F6"], "line": ["%"]}))["targets"][0]
+    assert (t["target"]["value"], t["target"]["unit"], t["needs_review"]) == (73, "%", False)
+    assert ("target.unit", "g", "%", "reocr") in {(c["field"], c["from"], c["to"], c["method"])
+                                                  for c in t["corrections"]}
+    # readings that do not agree leave it flagged; a unit word that fits is not read again
+    t = run(d, reader({"text": ["Ic", "F6"], "line": ["%"]}))["targets"][0]
+    assert t["target"]["unit"] == "g" and t["needs_review"]
+    asked.clear()
+    ok = run(draft(replace(row("Jumlah dokumen perencanaan", "4"), unit=box("dokumen"))), reader({}))
+    assert not ok["targets"][0]["needs_review"] and "text" not in asked
+
+
 def test_a_percent_sign_lost_is_read_again_or_flagged_unless_the_indicator_prints_it() -> None:
     novel = "Persentase partisipasi masyarakat dalam berolahraga"  # in no catalogue
     doc = run(draft(row(novel, "43,4")), reader=lambda page, bbox, kind: ["43,4%", "43,4 %"] * (kind != "line"))

@@ -787,8 +787,8 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
 
     def vote(t: str) -> tuple[float, str | None] | None:
         p = parse_target(_digits_fixed(t))
-        if r.unit.text:
-            p = ParsedTarget(p.value, unit_word(r.unit.text), p.note)
+        if r.unit.text:  # the unit column's, as read (and read again) there
+            p = ParsedTarget(p.value, parsed.unit, p.note)
         elif p.unit is None and parsed.unit and p.value is not None and re.fullmatch(r"[\d.,\s]+", t.strip()):
             p = ParsedTarget(p.value, parsed.unit)  # a digits-only reading keeps the unit word
         return (p.value, p.unit) if p.value is not None else None
@@ -802,6 +802,27 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
         return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
     return raw.strip(), best, f"{len(support)} readings"
+
+
+def _reread_unit(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str
+                 ) -> str | None:
+    """The unit column's cell read again when its unit is doubtful (no unit word, one no
+    dictionary knows, or not what the catalogue or a percentage indicator wants: a lone
+    '%' read 'wa', 'ch', 'g' on the page read at 150 dpi): the unit two readings (large,
+    larger, at the page's full resolution) agree on when it is no longer doubtful; else
+    None."""
+    def doubtful(unit: str | None) -> bool:
+        return (unit is None or _plausible(replace(parsed, unit=unit), entry, indicator) is not None
+                or _unknown_unit(unit, ctx.knowledge.lexicon) is not None)
+
+    if (ctx.exact or ctx.reader is None or r.unit.bbox is None or parsed.value is None
+            or not doubtful(parsed.unit)):
+        return None
+    page = r.unit.page or r.page
+    texts = ctx.reader(page, r.unit.bbox, "text") + ctx.reader(page, r.unit.bbox, "line")
+    got = _agreed(texts, lambda t: None if doubtful(u := unit_word(t)) else u)
+    log.debug("unit %r read again: %r", parsed.unit, texts)
+    return None if got is None else got[0]
 
 
 def _as_tall_as_text(box: BBox | None, words: Sequence) -> BBox | None:
@@ -937,6 +958,10 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         unit = _unit_words_fixed(join_broken_words(r.unit.text, ctx.knowledge.lexicon), ctx)
         if unit != r.unit.text:
             fixes.append(Correction("target.unit", r.unit.text, unit, "rule"))
+        again = _reread_unit(r, replace(parsed, unit=unit_word(unit)), entry, ctx, indicator)
+        if again is not None:
+            fixes.append(Correction("target.unit", unit, again, "reocr"))
+            unit = again
         parsed = replace(parsed, unit=unit_word(unit))
     low = min((w.conf for w in r.target.words), default=1.0)
     doubt = ((parsed.value is None and not parsed.qualitative)
