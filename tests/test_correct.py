@@ -774,9 +774,6 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                         ("Ketersediaan Jaringan Internet Kantor (Uptime )",
                          "Ketersediaan Jaringan Internet Kantor (Uptime)"),
                         ("Jumlah sarana – pemasaran peternakan", "Jumlah sarana pemasaran peternakan"),
-                        ("Meningkatnya kewirausahaan untuk kelompok /organisasi kepemudaan",
-                         "Meningkatnya kewirausahaan untuk kelompok/organisasi kepemudaan"),
-                        ("Meningkatnya Pengadaan Barang/ Jasa", "Meningkatnya Pengadaan Barang/ Jasa"),
                         ("Terwujudnya Perundang – Undangan", "Terwujudnya Perundang – Undangan"),
                         ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan")):
         assert run(draft(row("Jumlah kasus penyakit", "2 kasus", goal=read)))["targets"][0][

@@ -250,10 +250,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     # or a rule ('Meningkatnya – Kapasitas', 'masyarakat, – pendidikan'), but between two
     # forms of one stem ('Perundang – Undangan'); a lone period between lower-case words, a
     # lone '=' or '~' between words, a lone period, dash or bullet at the end, specks; a period
-    # between lower-case words is a comma ('cepat. tepat'); a bracket has a space before it;
-    # a slash between words none ('kelompok /organisasi': Tesseract spaces a slash)
+    # between lower-case words is a comma ('cepat. tepat'); a bracket has a space before it
     new = re.sub(r"(?<=[a-z]) \. (?=[a-z])", " ", fixed)
-    new = re.sub(r"(?<=[a-z]) /(?=[A-Za-z])", "/", new)
     new = re.sub(r"(\S+) [-–—] (?=(\w+))", lambda m: m.group(0) if not re.search(r"[a-z,]$", m.group(1))
                  or _one_stem(m.group(1), m.group(2)) else m.group(1) + " ", new)
     new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
