@@ -467,6 +467,20 @@ def test_the_rest_of_a_goal_atop_the_next_pages_table_joins_the_row_the_page_cut
     assert [(r.goal.text, r.indicator.text, r.target.text) for r in got] == [
         ("Terlaksananya program reformasi birokrasi", "Indeks Reformasi Birokrasi", "82"),
         ("Meningkatnya akuntabilitas", "Nilai Evaluasi", "80")]
+    # so is a goal's rest in capitals that does not open a goal ('Rasa Aman ...'), and a goal's
+    # rest beside a row of its own is the rest of the goal cell merged over rows on both pages
+    page2_title = replace(page2, cells=(cell(0, 1, 0.0, "Rasa Aman"), *page2.cells[1:]))
+    got = rows.stitch_rows([cut, *rows.table_rows(page2_title, cols, 0)])
+    assert [r.goal.text for r in got] == ["Terlaksananya program Rasa Aman", "Meningkatnya akuntabilitas"]
+    merged = Table(2, (0.0, 0.0, 1900.0, 50.0), 1, 4, (
+        cell(0, 0, 0.0, "15"), cell(0, 1, 0.0, "reformasi birokrasi"), cell(0, 2, 0.0, "Nilai Evaluasi"),
+        cell(0, 3, 0.0, "80")), edges, (0.0, 50.0))
+    above = _data("Indeks Kepuasan", 800.0, 2900.0, "75", goal="Terlaksananya program")
+    got = rows.stitch_rows([above, cut, *rows.table_rows(merged, cols, 0)])
+    assert [(r.goal.text, r.indicator.text) for r in got] == [
+        ("Terlaksananya program reformasi birokrasi", "Indeks Kepuasan"),
+        ("Terlaksananya program reformasi birokrasi", "Indeks Reformasi Birokrasi"),
+        ("Terlaksananya program reformasi birokrasi", "Nilai Evaluasi")]
     # a goal of its own (capitalised) atop a page is not another row's rest, nor is a goal's
     # rest with no row the page cut above it: text in no row (the agreement warns of it)
     page2 = replace(page2, cells=(cell(0, 1, 0.0, "Terwujudnya layanan"), *page2.cells[1:]))

@@ -549,10 +549,11 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             if text and _SECTION.match(text) and not goal_only and not _goal_cell_spans(table, r, c_goal):
                 out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
                            for t, ws in _headings(lines))
-            elif r == skip and text[:1].islower() and goal_w and not no_text:
-                # atop the table, a goal's words in small letters alone: the rest of the goal
-                # of the row the page break cut ('reformasi birokrasi sesuai ketentuan', joined
-                # to it by `stitch_rows`), or text in no row
+            elif r == skip and goal_w and not no_text and (text[:1].islower() or not goal_only):
+                # atop the table, a goal's words alone that do not open a goal (in small
+                # letters, or not 'Meningkatnya ...'): the rest of the goal of the row the
+                # page break cut ('reformasi birokrasi sesuai ketentuan', 'Rasa Aman dan
+                # Nyaman ...', joined to it by `stitch_rows`), or text in no row
                 out.append(RawRow("unread", table.page, box_of(goal_w, table.page), section=text))
             elif text and not _goal_cell_spans(table, r, c_goal):
                 out.append(RawRow("unread", table.page, section=text))  # neither heading nor row
@@ -633,7 +634,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             kept.append(row)
         elif (not row.goal.empty and prev is not None and not after_unread and prev.kind == "data"
               and prev.page != row.page and not prev.target.empty):
-            kept[-1] = replace(prev, goal=_cat(prev.goal, row.goal))
+            _whole_goal(kept, prev.goal, _cat(prev.goal, row.goal))
             continue
         else:
             unread.append(row)
@@ -663,6 +664,11 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             continue
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
+        elif (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
+              and not prev.goal.empty and row.goal.text[:1].islower()):
+            # the rest of a goal cell merged over rows on both sides of the page break (no
+            # goal opens in small letters): the whole goal is each of those rows'
+            row = replace(row, goal=_whole_goal(joined, prev.goal, _cat(prev.goal, row.goal)))
         joined.append(row)
     out: list[RawRow] = []
     parent: TextBox | None = None
@@ -732,6 +738,16 @@ def _indented(text: TextBox, heading: TextBox) -> bool:
         return False
     return (words_to_lines(text.words)[0].bbox[0] - words_to_lines(heading.words)[0].bbox[0]
             >= word_height(heading.words))
+
+
+def _whole_goal(rows: list[RawRow], part: TextBox, whole: TextBox) -> TextBox:
+    """The goal `whole` on the last rows of `rows` whose goal is `part` (a goal cell merged
+    over them, which a page break cut); `whole` returned."""
+    for k in range(len(rows) - 1, -1, -1):
+        if rows[k].kind != "data" or rows[k].goal.text != part.text:
+            break
+        rows[k] = replace(rows[k], goal=whole)
+    return whole
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:
