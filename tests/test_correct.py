@@ -723,7 +723,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     assert any("bracket is not closed" in why for why in bracket["review_reasons"])
     assert any("'DI' before 'Jumlah'" in why for why in mark["review_reasons"])
     for read in ("ll Persentase organisasi", "2 Terwujudnya masyarakat", "LI. Jumlah pelaku usaha",
-                 "141. Jumlah pelaku usaha", "t5.1. Jumlah Siaran Pers",
+                 "141. Jumlah pelaku usaha", "t5.1. Jumlah Siaran Pers", "Jumlah kelompok /organisasi",
+                 "Prosentase produk pangan asal hewan yang sesuai SNI (v6)",
                  "Jumlah pemilih pemula, kelompok rentan, dan",
                  "Jumlah Pemilih Pemula. Kelompok Rentan dan Marjinal", "Jumlah Partisipasi,. Hubungan",
                  "Jumlah Rapat Koordinasi yang Dilaksanakan : .", "Jumlah Pemeriksaan KPU Kabupaten Paser ~*",

@@ -330,13 +330,14 @@ def odd_marks(text: str | None) -> str | None:
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), one or two digits in brackets or after a
-    slash before one ('SNI (0)', 'SNI (20) :', '/ 90)': a '%'), a quote before small letters ("'ayanan"),
+    slash before one ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)': a '%'), a quote before
+    small letters ("'ayanan"), a space before a slash between words ('kelompok /organisasi'),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
     ends in ' :'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
     the text lost or taken for the next line's). No truth text but names has any of
-    these. None when none of these."""
+    these, but for two real ones printing a space before a slash. None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -359,14 +360,17 @@ def odd_marks(text: str | None) -> str | None:
     odd = re.search(r"\S*(?:_|[a-z]{2,}[A-Z]{2,})\S*", text)
     if odd:  # no truth text has an underscore, nor capitals after small letters ('SiRUP' is one small)
         return f"{odd.group(0)!r}: an underscore, or capitals after small letters: letters misread?"
-    number = re.search(r"[(/] ?\d\d?\)", text)
-    if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '/ %)' '/ 90)'
+    number = re.search(r"[(/] ?[a-z]?\d\d?\)", text)
+    if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)'
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
     twin = _REDUPLICATED.search(text)
     if twin:  # a word said twice, its second time with affixes, is hyphenated: 'Perundang-undangan'
         return f"{twin.group(0)!r}: the dash between the two forms of one word may be lost"
+    slash = re.search(r"[a-z]+ /[A-Za-z]+", text)
+    if slash:  # Tesseract spaces a slash ('kelompok /organisasi'); two real truth texts print it so
+        return f"{slash.group(0)!r}: a space before the slash: as printed?"
     colon = re.search(r"\w+: ?[A-Za-z]\w*", text)
     if colon:  # nor a colon inside it ('Organisasi: Kepemudaan': a speck; a heading's ends it)
         return f"{colon.group(0)!r}: a colon inside the text may be a speck"
