@@ -793,6 +793,9 @@ def test_text_between_pieces_of_a_table_is_reported() -> None:
     (["KEPALA DINAS PETERNAKAN", "PROVINSI JAWA BARAT"], None, None),
     # a symbol the font could not print, read as strokes before the office
     (["II RUMAH SAKIT JIWA PROVINSI JAWA BARAT"], "RUMAH SAKIT JIWA PROVINSI JAWA BARAT", None),
+    # a speck read as a quote between the office's words
+    (["Sekretariat KPU Kabupaten Penajam Paser \" Utara", "Keuangan, Umum dan Logistik"],
+     "Sekretariat KPU Kabupaten Penajam Paser Utara", "Keuangan, Umum dan Logistik"),
 ])
 def test_the_office_heading_under_the_title(under: list[str], heading: str | None, unit: str | None) -> None:
     top = _grid(700.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])

@@ -632,9 +632,14 @@ _GLYPH_BEFORE = re.compile(r"^[Il|1\[\]]{1,3}\s+(?=[A-Z]{2})")
 
 
 def _strip_junk(text: str) -> str:
-    """A heading line without the rules, colons and dashes OCR leaves at its ends, nor a
-    symbol read as strokes before it."""
-    return _GLYPH_BEFORE.sub("", clean_text(text).strip("[]|()—–-:;.,'\" "))
+    """A heading line without the rules, colons and dashes OCR leaves at its ends, a
+    symbol read as strokes before it, or a speck read as a lone quote or stroke between
+    its words ('Penajam Paser " Utara')."""
+    text = _LONE_SPECK.sub("", clean_text(text))
+    return _GLYPH_BEFORE.sub("", text.strip("[]|()—–-:;.,'\" "))
+
+
+_LONE_SPECK = re.compile(r"(?<=\w) [\"'`‘’“”|~=^_*]+(?= \w)")
 
 
 # --------------------------------------------------------------------------- agreements
