@@ -285,6 +285,12 @@ def test_a_position_under_a_misread_or_lost_label_is_still_the_position() -> Non
     got = documents.parse_parties(documents.view_page(page))
     assert [(n.text, p.text) for n, p in got] == [
         ("DODI FIRMANSYAH", "KEPALA DINAS PEMUDA DAN OLAHRAGA PROVINSI JAWA")]
+    # 'Nama' with its 'm' read as two letters, 'Jabatan' in small letters, its colon lost
+    page = _letter_page(["Nania : Petrus Kalato", "jabatan Sekretaris KPU Kabupaten Penajam Paser Utara",
+                         "Selanjutnya disebut PIHAK KESATU"])
+    got = documents.parse_parties(documents.view_page(page))
+    assert [(n.text, p.text) for n, p in got] == [
+        ("Petrus Kalato", "Sekretaris KPU Kabupaten Penajam Paser Utara")]
     page = _letter_page(["Nama J : Oktaviani Rumbiak", "Jabatan : Sekretaris KPU Kota Tarakan"])  # a speck
     assert [n.text for n, _ in documents.parse_parties(documents.view_page(page))] == ["Oktaviani Rumbiak"]
     # a word like the label but not before a colon is no label

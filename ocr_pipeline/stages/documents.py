@@ -254,27 +254,34 @@ def _colon_read_into(value: str, words: list, line: Line, colons: list[float], d
     return value[1:], [replace(words[0], text=words[0].text[1:]), *words[1:]]
 
 
+def _party_label(line: Line) -> str:
+    """A line of the parties' labels with its first word mended when a colon follows it
+    ('Nania : Petrus', 'Janaian : Kepala'); as it is else."""
+    return (mend_label(line.text, ("nama", "jabatan"), 70) if re.match(r"^\S+\s*[:;]", line.text)
+            else clean_text(line.text))
+
+
 def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
     """(name, position) of each party named on a letter page, in order."""
     lines = list(view.lines)
-    colons = [w.bbox[0] for ln in lines if _LABEL["nama"].match(clean_text(ln.text))
-              or _LABEL["jabatan"].match(clean_text(ln.text)) for w in ln.words if w.text in (":", ";")]
+    labels = [_party_label(ln) for ln in lines]
+    colons = [w.bbox[0] for ln, t in zip(lines, labels, strict=True)
+              if _LABEL["nama"].match(t) or _LABEL["jabatan"].match(t) for w in ln.words if w.text in (":", ";")]
     out: list[tuple[TextBox, TextBox]] = []
     i = 0
     while i < len(lines):
-        m = _LABEL["nama"].match(clean_text(lines[i].text))
+        m = _LABEL["nama"].match(labels[i])
         if not m:
             i += 1
             continue
-        name, name_words = _value_words(lines[i], _LABEL["nama"])
+        name, name_words = _value_words(lines[i], _LABEL["nama"], labels[i])
         name, name_words = _colon_read_into(name, name_words, lines[i], colons, view.page.dpi)
         name_box = _words_box(name_words, view.number, clean_name(name))
         pos_box = TextBox("", view.number)
         start = None  # (its line's index, its value, the value's words, where its lines start)
         for j in range(i + 1, min(len(lines), i + 4)):
             # under a name, a first word like 'Jabatan' before a colon is that label ('Janaian :')
-            text = (mend_label(lines[j].text, ("jabatan",), 70) if re.match(r"^\S+\s*:", lines[j].text)
-                    else clean_text(lines[j].text))
+            text = labels[j]
             if _LABEL["jabatan"].match(text):
                 start = (j, *_value_words(lines[j], _LABEL["jabatan"], text), lines[j].left)
                 break
@@ -490,8 +497,9 @@ def mend_label(text: str, labels: Sequence[str] = _MENDED_LABELS, cutoff: float 
     core = "".join(ch for ch in first.lower() if ch.isalpha())
     if len(core) < 4 or core in labels:
         return text
+    m_read = re.sub(r"rn|ni|in|nn", "m", core)  # an 'm' read as two letters ('Nania' for 'Nama')
     for label in labels:
-        if fuzz.ratio(core, label) >= cutoff:
+        if max(fuzz.ratio(core, label), fuzz.ratio(m_read, label)) >= cutoff:
             return f"{label.capitalize()}{first[len(first.rstrip(':;.,')):]} {rest}".rstrip()
     return text
 
