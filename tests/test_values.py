@@ -925,8 +925,8 @@ def test_a_marked_item_after_a_short_one_is_an_item_whose_mark_was_lost_not_its_
     # text of 'Domba', as a wrapped line would, but 'Domba' ends far from the cell's edge
     ind = (_cell_words([("Jumlah populasi ternak (ekor)", 100.0), ("- Kerbau", 160.0), ("- Domba", 220.0)],
                        1000.0) + _cell_words([("Kambing", 280.0), ("Ayam buras", 340.0)], 1035.0))
-    tgt = _cell_words([("146.761", 160.0), ("12.682.465", 220.0), ("2.592.083", 280.0), ("28.179.400", 340.0)],
-                      2000.0)
+    tgt = _cell_words([("146.761", 160.0), ("12.682.465", 220.0), ("2.592.083", 280.0),
+                       ("28.179.400", 340.0)], 2000.0)
     got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
     assert [(i.text, t.text) for i, t, *_ in got] == [
         ("- Kerbau", "146.761"), ("- Domba", "12.682.465"), ("Kambing", "2.592.083"),

@@ -266,7 +266,8 @@ def parse_parties(view: PageView) -> list[tuple[TextBox, TextBox]]:
     lines = list(view.lines)
     labels = [_party_label(ln) for ln in lines]
     colons = [w.bbox[0] for ln, t in zip(lines, labels, strict=True)
-              if _LABEL["nama"].match(t) or _LABEL["jabatan"].match(t) for w in ln.words if w.text in (":", ";")]
+              if _LABEL["nama"].match(t) or _LABEL["jabatan"].match(t)
+              for w in ln.words if w.text in (":", ";")]
     out: list[tuple[TextBox, TextBox]] = []
     i = 0
     while i < len(lines):
