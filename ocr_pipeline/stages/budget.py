@@ -58,6 +58,7 @@ def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] 
             amt.append(w)
     # 'Rp 4.61 1.312.000,-': a gap in the amount left its first digits before it; what
     # 'Rp' starts is the amount's (its reading then has low confidence or odd groups)
+    pieces = len(amt)
     rp = [i for i, w in enumerate(name) if _RP_WORD.match(w.text)]
     if rp and all(_AMOUNT_PIECE.match(w.text) for w in name[rp[-1] + 1:]):
         name, amt = name[:rp[-1]], name[rp[-1]:] + amt
@@ -65,7 +66,8 @@ def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] 
     while note and amt and _LAST_GROUPS.match(note[0].text) and (
             note[0].bbox[0] - amt[-1].bbox[2] <= 1.5 * (amt[-1].bbox[3] - amt[-1].bbox[1])):
         amt, note = [*amt, note[0]], note[1:]
-    amount = parse_rupiah(" ".join(w.text for w in amt)) or amount
+    if len(amt) != pieces:
+        amount = parse_rupiah(" ".join(w.text for w in amt)) or amount
     return name, amt, note, amount
 
 
