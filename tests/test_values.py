@@ -487,6 +487,12 @@ def test_the_rest_of_a_goal_atop_the_next_pages_table_joins_the_row_the_page_cut
         ("Terlaksananya program reformasi birokrasi", "Indeks Kepuasan"),
         ("Terlaksananya program reformasi birokrasi", "Indeks Reformasi Birokrasi"),
         ("Terlaksananya program reformasi birokrasi", "Nilai Evaluasi")]
+    # a goal of its own whose capital was read small is not the rest of the one above
+    own = replace(merged, cells=(merged.cells[0], cell(0, 1, 0.0, "meningkatnya akuntabilitas"),
+                                 *merged.cells[2:]))
+    got = rows.stitch_rows([above, cut, *rows.table_rows(own, cols, 0)])
+    assert [r.goal.text for r in got] == ["Terlaksananya program", "Terlaksananya program",
+                                          "meningkatnya akuntabilitas"]
     # a goal of its own (capitalised) atop a page is not another row's rest, nor is a goal's
     # rest with no row the page cut above it: text in no row (the agreement warns of it)
     page2 = replace(page2, cells=(cell(0, 1, 0.0, "Terwujudnya layanan"), *page2.cells[1:]))

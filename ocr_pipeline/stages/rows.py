@@ -549,7 +549,7 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             if text and _SECTION.match(text) and not goal_only and not _goal_cell_spans(table, r, c_goal):
                 out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
                            for t, ws in _headings(lines))
-            elif r == skip and goal_w and not no_text and (text[:1].islower() or not goal_only):
+            elif r == skip and goal_w and not no_text and not goal_only:
                 # atop the table, a goal's words alone that do not open a goal (in small
                 # letters, or not 'Meningkatnya ...'): the rest of the goal of the row the
                 # page break cut ('reformasi birokrasi sesuai ketentuan', 'Rasa Aman dan
@@ -665,9 +665,11 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
         elif (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
-              and not prev.goal.empty and row.goal.text[:1].islower()):
+              and not prev.goal.empty and row.goal.text[:1].islower()
+              and not GOAL_NOUN.match(row.goal.text[:1].upper() + row.goal.text[1:])):
             # the rest of a goal cell merged over rows on both sides of the page break (no
-            # goal opens in small letters): the whole goal is each of those rows'
+            # goal opens in small letters, nor is it a goal's first word read small): the
+            # whole goal is each of those rows'
             row = replace(row, goal=_whole_goal(joined, prev.goal, _cat(prev.goal, row.goal)))
         joined.append(row)
     out: list[RawRow] = []
