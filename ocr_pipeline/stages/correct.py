@@ -421,6 +421,7 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
                     "a letter misread?")
         if re.fullmatch(r"[^\W\d_]{5}\.", part) and nxt[:1].isalpha() and lexicon.knows(part[:-1]):
             return f"{part!r}: a period after a whole word inside the text may be a speck"
+        long = None  # a long word no list knows, said after the checks above and below
         for piece in pieces:
             if piece.isupper() or piece.lower() in (protected or {}):
                 continue
@@ -428,16 +429,17 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
             if near:
                 return (f"{piece!r} is in neither the lexicon nor the dictionary, a letter away from "
                         f"{', '.join(map(repr, near[:3]))}: a letter may be misread")
+            if (long is None and len(piece) >= LONG_WORD and piece.isascii() and piece.isalpha()
+                    and piece.islower() and not lexicon.knows(piece, SUFFIXES)
+                    and piece not in lexicon.foreign and not _prefixed(piece, lexicon)):
+                long = piece
         small = len(core) in (1, 3, 4) and core.islower()
         capital = len(core) in (3, 4) and core[0].isupper() and core[1:].islower() and not part.endswith(".")
         if (small or capital) and core.isascii() and core.isalpha() \
                 and not lexicon.knows(core, SUFFIXES) and core.lower() not in (protected or {}):
             return f"{core!r} is a word no dictionary knows: a letter may be misread ('chor' for 'ekor')"
-        for piece in pieces:
-            if (len(piece) >= LONG_WORD and piece.isascii() and piece.isalpha() and piece.islower()
-                    and not lexicon.knows(piece, SUFFIXES) and piece not in lexicon.foreign
-                    and piece not in (protected or {}) and not _prefixed(piece, lexicon)):
-                return f"{piece!r} is a long word no dictionary knows: letters may be misread"
+        if long is not None:
+            return f"{long!r} is a long word no dictionary knows: letters may be misread"
     return None
 
 
