@@ -8,14 +8,15 @@ activity of every target row, and on the name of every budget line, of the truth
 (`*.truth.json`) under the folders given (default: `benchmarks/realdata_truth`, `scans`
 and every simulated corpus `benchmarks/accuracy.py` wrote under
 `benchmarks/results/accuracy/`). A flag that fires here fires on a right value: a
-false alarm. Prints the rows read and, for each flag, the rows it fires on, with the
-first few reasons.
+false alarm. Prints the rows read and, for each flag, the rows it fires on, by kind of
+reason, with the first few reasons.
 """
 
 from __future__ import annotations
 
 import collections
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -47,6 +48,10 @@ def main(argv: list[str]) -> int:
     print(f"{rows} rows of truth")
     for name in checks:
         print(f"{name}: fires on {len(fired[name])}")
+        # by kind of reason: its text with the quoted words taken out
+        kinds = collections.Counter(re.sub(r"'[^']*'", "'...'", why) for why in fired[name])
+        for kind, n in kinds.most_common():
+            print(f"  {n} x {kind}")
         for why in sorted(set(fired[name]))[:12]:
             print(f"  {why}")
     return 0
