@@ -195,6 +195,35 @@ def test_letters_the_layout_analysis_lost_are_read_back():
 
 
 @pytest.mark.tesseract
+def test_a_lost_line_is_read_back_to_its_broken_end():
+    img = Image.new("L", (1000, 140), 255)
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "PERJANJIAN KINERJA TAHUN 2026", font=_font(32, True), fill=0)
+    x = d.textbbox((40, 40), "PERJANJIAN KINERJA ", font=_font(32, True))[2]
+    image = np.asarray(img).copy()
+    image[::4, x:] = 255  # a thin type's strokes broken into specks too small to be letters
+    assert max(b[2] for b in ocr._uncovered_letters(image, [], DPI)) < x
+    others = [Word("x", 0.9, (900, 100, 930, 130), 1, 1)]  # the page's one word read, elsewhere
+    got, _ = tesseract.drive([ocr._recover_dropped(image, others, lang="ind", timeout=60, dpi=DPI)])[0]
+    line = [w for w in got if w.cy < 90]
+    assert [w.text for w in line][:3] == ["PERJANJIAN", "KINERJA", "TAHUN"]
+    assert max(w.bbox[2] for w in line) > x + 150  # and the year after it
+
+
+def test_a_stretch_read_again_keeps_what_was_read_with_confidence():
+    # 'Bandung, ........ 2026' read again over its dotted leader: the leader's dots
+    # spoil the words beside them, and read as letters themselves
+    old = [Word("Bandung,", 0.9, (100, 10, 260, 40), 1, 1)]
+    lost = [(700.0, 12.0, 720.0, 40.0)]  # the year's first digit, which no word covered
+    again = [Word("BANGUN,", 0.03, (100, 10, 262, 40), 9, 9), Word("voce,", 0.26, (300, 30, 600, 40), 9, 9),
+             Word("2026", 0.76, (700, 10, 800, 40), 9, 9)]
+    assert [w.text for w in ocr._doubt_dropped(again, old, lost)] == ["Bandung,", "2026"]
+    # read with confidence, or over a lost letter, the new reading stands
+    sure = [Word("Bandung,", 0.95, (100, 10, 262, 40), 9, 9), Word("2O26", 0.3, (700, 10, 800, 40), 9, 9)]
+    assert ocr._doubt_dropped(sure, old, lost) == sure
+
+
+@pytest.mark.tesseract
 def test_letters_read_back_over_several_lines_are_not_read_twice():
     img = Image.new("L", (1000, 300), 255)
     d = ImageDraw.Draw(img)

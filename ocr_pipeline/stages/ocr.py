@@ -350,7 +350,8 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     guesses a column edge and loses the letters at the cut (`PERJANJIAN` read
     `PERJ` and `JIAN`; which lines suffer changes with the crop). A letter-sized
     blob of ink that no word covers marks such a cut: the cut (its blobs no more than
-    a third of an inch apart) and the words either side of it are read again as one
+    a third of an inch apart, and the broken strokes beside them: `_along`) and the
+    words either side of it are read again as one
     line (all the cuts of a page in one call, `_read_mosaic`), and the new reading (less
     any word on a word read already: a stretch may reach over other lines) replaces those
     words when it covers the lost letters and has no fewer letters. A line lost whole
@@ -360,6 +361,7 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     """
     words = _without_stacks(words)
     lost = _uncovered_letters(image, words, dpi) if words else []
+    boxes = np.array([w.bbox for w in words], dtype=np.float64).reshape(-1, 4)
     reach = dpi / 3
     segments: list[tuple[list[float], set[int], set[int]]] = []  # box, word indices, blobs
     done: set[int] = set()
@@ -377,6 +379,9 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
                     blobs.add(j)
                     box = _union(box, o)
                     grew = True
+        box = _along(image, box, boxes, reach)
+        blobs |= {j for j, o in enumerate(lost) if box[0] <= (o[0] + o[2]) / 2 <= box[2]
+                  and box[1] <= (o[1] + o[3]) / 2 <= box[3]}
         done |= blobs
         members = {i for i, w in enumerate(words) if w.bbox[1] <= cy <= w.bbox[3]
                    and w.bbox[0] - reach <= box[2] and box[0] <= w.bbox[2] + reach}
@@ -384,8 +389,9 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
             box = _union(box, words[i].bbox)
         if not members and len(blobs) < LOST_LINE_BLOBS:
             continue
-        for seg in segments:  # two cuts with a word between them: one stretch
-            if seg[1] & members:
+        for seg in segments:  # two cuts with a word between them, or side by side: one stretch
+            if seg[1] & members or (seg[0][0] < box[2] and box[0] < seg[0][2]
+                                    and seg[0][1] <= cy <= seg[0][3]):
                 seg[0][:] = _union(seg[0], box)
                 seg[1].update(members)
                 seg[2].update(blobs)
@@ -406,11 +412,12 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     gone: set[int] = set()
     put: dict[int, list[Word]] = {}  # new words, before the word of this index
     line, block = max(w.line for w in words), max(w.block for w in words)
-    boxes = np.array([w.bbox for w in words], dtype=np.float64).reshape(-1, 4)
+    taken = np.zeros((0, 4))  # the boxes of the words read again so far
     for (box, members, blobs), again in zip(segments, readings, strict=True):
         old = [words[i] for i in members]
-        kept = np.delete(boxes, sorted(members), axis=0)
+        kept = np.vstack([np.delete(boxes, sorted(members), axis=0), taken])
         again = [w for w in again if not _on_words(w.bbox, kept)]  # a stretch over lines read whole
+        again = _doubt_dropped(again, old, [lost[j] for j in blobs])
         if _covered(blobs, lost, again) <= 0 or _letters(again) < _letters(old):
             continue
         if not old and (2 * _letters(again) < len(blobs) or (_quality(again, 1) or 0.0) < POOR_READING):
@@ -427,6 +434,7 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
             cy = (box[1] + box[3]) / 2
             at = next((i for i, w in enumerate(words) if w.cy > cy), len(words))
         gone |= members
+        taken = np.vstack([taken, [w.bbox for w in again]])
         put.setdefault(at, []).extend(Word(w.text, w.conf, w.bbox, ln, bl) for w, (ln, bl) in zip(again, ids))
     out: list[Word] = []
     for i, word in enumerate(words):
@@ -435,6 +443,48 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
             out.append(word)
     out.extend(put.get(len(words), ()))
     return out, others
+
+
+FAINT = 224  # a pixel this dark or darker is ink, however faint (the paper of the image read is white)
+
+
+def _along(image: np.ndarray, box: list[float], words: np.ndarray, reach: float) -> list[float]:
+    """`box` widened along its line over ink no word covers, across gaps under `reach`:
+    the strokes of thin or faint letters too broken to count as letters."""
+    y0, y1 = int(box[1]), int(box[3]) + 1
+    band = image[y0:y1] < FAINT
+    cy = (words[:, 1] + words[:, 3]) / 2
+    for x0, _, x1, _ in words[(cy >= y0) & (cy <= y1)]:
+        band[:, max(0, int(x0)):int(x1) + 1] = False
+    ink = np.flatnonzero(band.any(axis=0))
+    left, right = box[0], box[2]
+    i = int(np.searchsorted(ink, right))
+    while i < len(ink) and ink[i] - right <= reach:
+        right, i = float(ink[i] + 1), i + 1
+    i = int(np.searchsorted(ink, left)) - 1
+    while i >= 0 and left - ink[i] <= reach:
+        left, i = float(ink[i]), i - 1
+    return [left, box[1], right, box[3]]
+
+
+def _doubt_dropped(again: list[Word], old: Sequence[Word], lost: Sequence[BBox]) -> list[Word]:
+    """A stretch's new reading less what it read with little confidence: over a word
+    read before with confidence, that word stays ('Bandung.' read again beside a
+    dotted leader as 'BANGUN,'); over no old word and no lost letter (the leader's
+    dots read as letters), nothing."""
+    out: list[Word] = []
+    for w in again:
+        if w.conf >= POOR_READING:
+            out.append(w)
+            continue
+        under = [o for o in old if min(o.bbox[2], w.bbox[2]) - max(o.bbox[0], w.bbox[0])
+                 >= 0.5 * min(o.bbox[2] - o.bbox[0], w.bbox[2] - w.bbox[0])]
+        if under and all(o.conf >= POOR_READING for o in under):
+            out.extend(o for o in under if o not in out)
+        elif under or any(w.bbox[0] <= (b[0] + b[2]) / 2 <= w.bbox[2]
+                          and w.bbox[1] <= (b[1] + b[3]) / 2 <= w.bbox[3] for b in lost):
+            out.append(w)
+    return sorted(out, key=lambda w: w.bbox[0])
 
 
 STACK_HEIGHT = 1.8  # a word this many times as tall as the page's words spans lines
