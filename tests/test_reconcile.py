@@ -88,6 +88,20 @@ def test_a_budget_that_does_not_add_up_is_flagged_on_both_sides() -> None:
     assert not next(b for b in out[0]["budget"] if b["name"] != "Program Dukungan Manajemen")["needs_review"]
 
 
+def test_a_subordinates_agreement_held_twice_is_counted_once_in_the_sums() -> None:
+    # the unit's agreement scanned again (or filed in the unit's own folder too): its
+    # copy is the same agreement, not a second subordinate
+    copy_ = copy.deepcopy(SEED[1])
+    copy_["agreement_id"] = "other-scan-01"
+    assert flagged(reconcile([*copy.deepcopy(SEED), copy_])) == []
+    # a sum both copies break is still flagged
+    docs = copy.deepcopy(SEED)
+    docs[1]["budget"][0]["amount"] += 1000
+    out = reconcile([*docs, copy.deepcopy(docs[1])])
+    head_line = next(b for b in out[0]["budget"] if b["name"] == "Program Dukungan Manajemen")
+    assert head_line["needs_review"] and "add up to Rp 4.105.374.000" in head_line["review_reasons"][0]
+
+
 def test_reconciling_twice_changes_nothing_more() -> None:
     docs = copy.deepcopy(SEED)
     row(docs[1], "operator aplikasi SAKTI")["target"] = {"raw": "85%", "value": 85, "unit": "%"}

@@ -9,7 +9,8 @@ year. Checked:
   (only where the head's agreement does take over most of the subordinate's rows:
   agreements at different levels of an office are not compared row by row);
 * the head's budget per program equals the sum of the subordinates' activity lines
-  under that program.
+  under that program (each subordinate counted once, however many copies of its
+  agreement the batch holds).
 
 A disagreement flags both sides, with both values in the reason; but where one side is
 plainly the misread one (its target already in doubt, unreadable or implausible, and the
@@ -283,6 +284,28 @@ def _reconcile_budget(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> N
                 _flag(line, reason)
 
 
+def _distinct(subs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One agreement per subordinate: an archive holds copies of one agreement (a re-scan,
+    a signed duplicate, the unit's own file beside the office's bundle), and a sum
+    counts each subordinate once. Copies share their first party (one official per unit
+    and year); of these the one with the fewest budget lines flagged is kept, the first
+    on a tie."""
+    kept: list[dict[str, Any]] = []
+    for sub in subs:
+        name = _norm((sub.get("first_party") or {}).get("name"))
+        same = next((i for i, k in enumerate(kept) if name
+                     and fuzz.ratio(_norm((k.get("first_party") or {}).get("name")), name) >= 85), None)
+        if same is None:
+            kept.append(sub)
+        elif _flagged_lines(sub) < _flagged_lines(kept[same]):
+            kept[same] = sub
+    return kept
+
+
+def _flagged_lines(doc: dict[str, Any]) -> int:
+    return sum(1 for b in doc.get("budget", ()) if b.get("needs_review"))
+
+
 def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """Cross-check the agreements of each office and year; return updated copies."""
     out = [copy.deepcopy(d) for d in docs]
@@ -292,8 +315,8 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
         cascading = [s for s in subs if cascades(head, s)]
-        whole = complete(head, cascading)
+        whole = complete(head, _distinct(cascading))
         _reconcile_targets(head, cascading, whole)
         if whole:
-            _reconcile_budget(head, cascading)
+            _reconcile_budget(head, _distinct(cascading))
     return out
