@@ -580,6 +580,18 @@ def test_a_short_word_no_dictionary_knows_is_flagged() -> None:
     assert any("'Hasil.'" in why for why in t["review_reasons"])
 
 
+def test_a_word_read_in_capitals_among_small_letters_is_flagged() -> None:
+    # 'zoonosa' read 'ZOONOSA': its letters look alike in both cases
+    parent = "Jumlah kasus penyakit hewan menular strategis dan ZOONOSA :"
+    t = run(draft(replace(row("Rabies (kasus/tahun)", "2"), parent=box(parent))))["targets"][0]
+    assert t["needs_review"] and any("'ZOONOSA' in capitals" in why for why in t["review_reasons"])
+    # an acronym in a sentence, a word in capitals before a capitalised one (a name): not
+    for goal in ("Meningkatnya layanan PPID yang tepat waktu", "Diumumkan dalam SIRUP Tepat Waktu",
+                 "Meningkatnya kualitas laporan keuangan SAKTI"):
+        t = run(draft(row("Peringkat Jawa Barat pada Pekan Olahraga Pelajar", "2", goal=goal)))["targets"][0]
+        assert not t["needs_review"], goal
+
+
 def test_a_long_word_no_dictionary_knows_is_flagged() -> None:
     # 'berkelanjutan' read 'berkelanjntati': letters misread more than one away from any word
     goal = "Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjntati"
@@ -1002,6 +1014,21 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
     assert any("holds an item number" in why for why in merged["review_reasons"])
     assert any(w.startswith("budget: the name of line 4 holds another line's number")
                for w in doc["warnings"])
+
+
+def test_readings_that_make_a_seven_a_one_do_not_change_the_target() -> None:
+    # a doubtful '78' read again '18' by the readings of a cut-out cell: `ind` reads a
+    # lone 7 as 1 at every scale, so their agreement is no evidence; the first reading
+    # stays, flagged for its low confidence
+    doubtful = draft(row("Indeks Kepuasan Masyarakat terhadap Layanan Informasi", "78", conf=0.5))
+    t = run(doubtful, lambda page, bbox, kind: ["18"] if kind in ("text", "digits") else [])["targets"][0]
+    assert t["target"]["value"] == 78 and t["needs_review"]
+    assert not [c for c in t["corrections"] if c["field"] == "target"]
+    # another digit read again is taken, as before: '13' read '18'
+    t = run(draft(row("Indeks Kepuasan Masyarakat terhadap Layanan Informasi", "13", conf=0.5)),
+            lambda page, bbox, kind: ["18"] if kind in ("text", "digits") else [])["targets"][0]
+    assert t["target"]["value"] == 18
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
 
 
 def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:

@@ -407,11 +407,16 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
     the word in small letters after it, which together are a letter away from a word they
     know ('Siati stik': 'statistik' read in two pieces, one letter misread); or a word of
     six letters or more in small letters that they do not know ('berkelanjntati',
-    'acthoc': letters misread more than one away from a word). Not an acronym, nor the office's
-    region or place. None if no word is such."""
+    'acthoc': letters misread more than one away from a word); or a word of six letters or
+    more in capitals after one in small letters, which they know ('dan ZOONOSA': the letters
+    of `c o s v w x z` look alike in both cases; an acronym is shorter). Not an acronym, nor
+    the office's region or place. None if no word is such."""
     parts = (text or "").split()
-    for part, nxt in zip(parts, [*parts[1:], ""], strict=False):
+    for prev, part, nxt in zip(["", *parts], parts, [*parts[1:], ""], strict=False):
         core = part.strip(".,;:()'\"")
+        if (len(core) >= LONG_WORD and core.isalpha() and core.isupper() and prev[:1].islower()
+                and not nxt[:1].isupper() and lexicon.knows(core)):
+            return f"{core!r} in capitals among small letters: OCR may have misread their case"
         pieces = re.split(r"[/-]", core)
         a, b = pieces[-1], nxt.strip(".,;:()'\"")
         if (a.isalpha() and not a.isupper() and b.isalpha() and b.islower()
@@ -802,10 +807,20 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
         return None
     (value, unit), support = got
     best = ParsedTarget(value, unit)
-    if _plausible(best, entry, indicator) is not None:
+    if _plausible(best, entry, indicator) is not None or _sevens_as_ones(r.target.text, support[0]):
         return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
     return raw.strip(), best, f"{len(support)} readings"
+
+
+def _sevens_as_ones(first: str, again: str) -> bool:
+    """True when a reading is the first one with a 7 or more read as 1 and no other digit
+    changed: `ind` reads a 7 cut out alone as a 1 at every scale, so readings that agree on
+    it are no evidence (on the development corpora every such change was wrong, every
+    change of a 1 to a 7 right)."""
+    a, b = re.sub(r"\D", "", _digits_fixed(first)), re.sub(r"\D", "", _digits_fixed(again))
+    return (len(a) == len(b) and a != b
+            and all(x == y or (x, y) == ("7", "1") for x, y in zip(a, b, strict=True)))
 
 
 def _reread_unit(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str
