@@ -112,6 +112,7 @@ def test_dates(raw: str, iso: str | None, kept: str) -> None:
         ("“Telur", "“", "Telur"),
         (". Sapi potong", ".", "Sapi potong"),  # a small bullet read as a period or a comma
         (", Kerbau", ",", "Kerbau"),
+        ("-. Telur", "-.", "Telur"),  # a dash with a speck after it
         ("oKe", "", "oKe"),
         ("Ll. Persentase arsip", "Ll.", "Persentase arsip"),  # "1." read "Ll."
         ("ll Jumlah", "", "ll Jumlah"),

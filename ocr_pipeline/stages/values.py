@@ -232,7 +232,8 @@ BULLET_MARKS = "•·*▪●+«»“”„°>"  # what OCR reads a printed bulle
 
 _ENUM = re.compile(
     r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:,\d{1,2})+(?=\.)|[lL|][l1|](?=[.)]))[.)]?"
-    rf"|(?P<bullet>[-–—]{{1,3}}|[{BULLET_MARKS}o¢©®.,]))"  # a small bullet read as a period or a comma too
+    # a small bullet read as a period or a comma too; a dash with a speck after it
+    rf"|(?P<bullet>[-–—]{{1,3}}[.,]?|[{BULLET_MARKS}o¢©®.,]))"
     r"(?:\s+|(?<=[.)])(?=[A-Z])|(?<=[-–—•·*▪●«»“”„°>])(?=[A-Z][a-z]))"
 )
 
