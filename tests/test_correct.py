@@ -207,6 +207,10 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
     # the ends stay as first read: a speck after the value at full resolution is not a period
     read[100.0] = "Kasubbag Keuangan, Umum dan Logistik."
     assert run(d, reader)["first_party"]["position"] == "Kasubbag Keuangan, Umum dan Logistik"
+    # a comma between words the first reading shows stands against a period at full resolution
+    read[100.0] = "Kasubbag Perencanaan. Data dan Informasi"
+    d = replace(d, first_position=box("Kasubbag Perencanaan, Data dan Informasi", y=100.0))
+    assert run(d, reader)["first_party"]["position"] == "Kasubbag Perencanaan, Data dan Informasi"
 
 
 def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading() -> None:

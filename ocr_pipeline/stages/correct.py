@@ -494,7 +494,8 @@ def _full_reading(box: TextBox, ctx: _Ctx, value: bool = False) -> str | None:
 
 def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     """A header value with the punctuation of a full-resolution reading of it, when the
-    two readings have the same letters ('Keuangan. Umum' -> 'Keuangan, Umum').
+    two readings have the same letters ('Keuangan. Umum' -> 'Keuangan, Umum'), and a
+    comma between words that either reading shows.
 
     At OCR resolution commas are often read as periods and small marks lost; the
     letters are kept as first read.
@@ -503,7 +504,12 @@ def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     if again is None or _letters(again) != _letters(box.text):
         return box.text
     end = len(box.text) - len(box.text.rstrip(".,;:"))  # the ends as first read ('Utara.' at full size)
-    return again.rstrip(".,;:") + box.text[len(box.text) - end:]
+    again = again.rstrip(".,;:") + box.text[len(box.text) - end:]
+    # between words a comma either reading shows stands ('Perencanaan, Data' read
+    # 'Perencanaan. Data' at full resolution): a period there is the usual misread of a
+    # comma, and doubted (`_header_doubts`)
+    commas = {_letters(box.text[:m.start()]) for m in re.finditer(r",(?=\s)", box.text)}
+    return re.sub(r"\.(?=\s)", lambda m: "," if _letters(again[:m.start()]) in commas else ".", again)
 
 
 def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) -> tuple[str, str, str | None]:
