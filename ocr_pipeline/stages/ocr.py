@@ -436,6 +436,8 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         gone |= members
         taken = np.vstack([taken, [w.bbox for w in again]])
         put.setdefault(at, []).extend(Word(w.text, w.conf, w.bbox, ln, bl) for w, (ln, bl) in zip(again, ids))
+    # a piece of a word left by the first reading under a word read again is that word's
+    gone |= {i for i, w in enumerate(words) if _on_words(w.bbox, taken)}
     out: list[Word] = []
     for i, word in enumerate(words):
         out.extend(put.get(i, ()))
