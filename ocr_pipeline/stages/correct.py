@@ -822,8 +822,8 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
 def _sevens_as_ones(first: str, again: str) -> bool:
     """True when a reading is the first one with a 7 or more read as 1 and no other digit
     changed: `ind` reads a 7 cut out alone as a 1 at every scale, so readings that agree on
-    it are no evidence (on the development corpora every such change was wrong, every
-    change of a 1 to a 7 right)."""
+    it are no evidence (`benchmarks/reread_changes.py` on the development seeds 2323, 2424
+    and 2525: 7 -> 1 twice, wrong both times; 1 -> 7 six times, right)."""
     a, b = re.sub(r"\D", "", _digits_fixed(first)), re.sub(r"\D", "", _digits_fixed(again))
     return (len(a) == len(b) and a != b
             and all(x == y or (x, y) == ("7", "1") for x, y in zip(a, b, strict=True)))
