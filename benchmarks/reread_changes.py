@@ -39,9 +39,9 @@ def changes(run: Path) -> list[tuple[str, str, bool, bool]]:
                 continue
             want = ev.rows_of(t, "targets")[r.truth_row - 1]["target"]["value"]
             row = ev.rows_of(o, "targets")[r.output_row - 1]
-            for c in row.get("corrections", ()):
-                if c["field"] == "target" and c["method"] == "reocr":
-                    out.append((c["from"], c["to"], row["target"]["value"] == want, bool(row["needs_review"])))
+            right, flagged = row["target"]["value"] == want, bool(row["needs_review"])
+            out += [(c["from"], c["to"], right, flagged) for c in row.get("corrections", ())
+                    if c["field"] == "target" and c["method"] == "reocr"]
     return out
 
 
