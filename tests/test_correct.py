@@ -90,7 +90,9 @@ def test_the_comma_after_a_degree_read_as_a_period_is_put_back_and_said() -> Non
                         ("Hasan, S.E.", "Hasan, S.E."), ("H, Ahmad, M.Si", "H. Ahmad, M.Si"),
                         # a speck after a long word inside the name; before a degree it was a comma
                         ("Muhammad Rizal. Fahlevi", "Muhammad Rizal Fahlevi"),
-                        ("Dra. EHA SOLIHAT. M.Hum", "Dra. EHA SOLIHAT. M.Hum")):
+                        ("Dra. EHA SOLIHAT. M.Hum", "Dra. EHA SOLIHAT. M.Hum"),
+                        # the dots of a dotted line after the last degree
+                        ("DODI FIRMANSYAH, S.Kom...", "DODI FIRMANSYAH, S.Kom.")):
         assert run(draft(row("Indeks Reformasi Birokrasi", "85"), name=read))["first_party"]["name"] == meant
     exact = run(draft(row("Indeks Reformasi Birokrasi", "85"), name="A. B..C"), exact=True)
     assert exact["first_party"]["name"] == "A. B..C"  # a text layer is as printed

@@ -452,14 +452,16 @@ def name_punctuation(name: str) -> str:
     """The comma after a degree's period, which OCR reads as a second period.
 
     Names carry degrees as 'NURLELA ST.,MM' or 'SH., MM'; a doubled period inside a
-    name is always that comma ('ST..MM', 'SH.. MM'), never an ellipsis. The titles
-    before a name ('Dr.', 'H.', 'drh.') end with a period, which OCR reads as a comma
-    ('Dr. H, Khairul'). A period after a word of five letters or more before a word of
-    letters alone is a speck ('Rizal. Fahlevi': a title or degree is shorter; before a
+    name is always that comma ('ST..MM', 'SH.. MM'), never an ellipsis, and periods
+    after the last degree's are a dotted line's ('S.Kom...'). The titles before a name
+    ('Dr.', 'H.', 'drh.') end with a period, which OCR reads as a comma ('Dr. H,
+    Khairul'). A period after a word of five letters or more before a word of letters
+    alone is a speck ('Rizal. Fahlevi': a title or degree is shorter; before a
     degree it stands for a comma, 'SOLIHAT. M.Hum', and stays). Only the punctuation
     changes: the letters of a name are never corrected.
     """
     name = re.sub(r"(?<=\w)\.\.(?=\s*\w)", ".,", name)
+    name = re.sub(r"(?<=\w\.)\.+$", "", name)  # 'S.Kom...': a dotted line after the last degree
     name = re.sub(r"(?<=[^\W\d_]{5})\.(?=\s+[^\W\d_]+(?:[\s,]|$))", "", name)
     return _FRONT_TITLES.sub(lambda m: m.group(0).replace(",", "."), name)
 
