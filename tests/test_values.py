@@ -333,6 +333,8 @@ def test_a_place_over_the_signatures_whose_date_is_lost_or_read_in_part_is_the_p
     assert place_date("Bandung, 23 Januari 2017") == ("Bandung", ("2017-01-23", "23 Januari 2017", 2017))
     assert place_date("Bandung,") == ("Bandung", None)
     assert place_date("Tanjung Redeb Januari 201") == ("Tanjung Redeb", (None, "Januari 201", None))
+    # the dots of its blank day and month dropped with the comma: a year alone
+    assert place_date("Bandung 2017") == ("Bandung", (None, "2017", 2017))
     assert place_date("Dalam rangka") is None  # no month: no place
     assert place_date("Mengetahui,") is None
     page = _letter_page(["Bandung Januari 201", "PIHAK KEDUA, | PIHAK KESATL"])  # a label misread

@@ -357,7 +357,7 @@ _NOT_PLACES = frozenset("mengetahui menyetujui disetujui ditetapkan dibuat disah
 # a place over the signatures whose date is lost or read in part ('Bandung,', 'Bandung Januari 201')
 _PLACE_ALONE = re.compile(r"^(?P<place>[A-Z][A-Za-z'.-]+(?:\s+[A-Z][A-Za-z'.-]+){0,2}?)\s*"
                           r"(?:,\s*(?P<date>.*)|\s+(?P<month>(?:\d{1,2}\s*)?"
-                          rf"(?i:{'|'.join(MONTHS)})\b.*))?$")
+                          rf"(?i:{'|'.join(MONTHS)})\b.*|(?:19|20)\d{{2}}))?$")
 
 
 def parse_place_date(view: PageView) -> tuple[TextBox, ParsedDate | None] | None:
