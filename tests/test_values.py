@@ -294,6 +294,10 @@ def test_a_position_under_a_misread_or_lost_label_is_still_the_position() -> Non
         ("Petrus Kalato", "Sekretaris KPU Kabupaten Penajam Paser Utara")]
     page = _letter_page(["Nama J : Oktaviani Rumbiak", "Jabatan : Sekretaris KPU Kota Tarakan"])  # a speck
     assert [n.text for n, _ in documents.parse_parties(documents.view_page(page))] == ["Oktaviani Rumbiak"]
+    # a speck of the page's border before the label, read as a letter
+    page = _letter_page(["Nama : Oktaviani Rumbiak", "E Jabatan: Sekretaris KPU Kota Tarakan"])
+    assert [p.text for _, p in documents.parse_parties(documents.view_page(page))] == [
+        "Sekretaris KPU Kota Tarakan"]
     # a word like the label but not before a colon is no label
     page = _letter_page(["Nama : DODI FIRMANSYAH", "Janaian KEPALA DINAS",
                          "Selanjutnya disebut PIHAK KESATU"])

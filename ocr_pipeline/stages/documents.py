@@ -256,8 +256,10 @@ def _colon_read_into(value: str, words: list, line: Line, colons: list[float], d
 
 def _party_label(line: Line) -> str:
     """A line of the parties' labels with its first word mended when a colon follows it
-    ('Nania : Petrus', 'Janaian : Kepala'); as it is else."""
-    return (mend_label(line.text, ("nama", "jabatan"), 70) if re.match(r"^\S+\s*[:;]", line.text)
+    ('Nania : Petrus', 'Janaian : Kepala'), and a lone mark before that word dropped (a
+    page border's speck read as 'E'); as it is else."""
+    text = re.sub(r"^\s*\S\s+(?=\S+\s*[:;])", "", line.text)
+    return (mend_label(text, ("nama", "jabatan"), 70) if re.match(r"^\S+\s*[:;]", text)
             else clean_text(line.text))
 
 
