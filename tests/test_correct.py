@@ -499,6 +499,16 @@ def test_a_header_word_like_a_misreading_of_the_agreements_own_word_is_flagged_n
     assert "second_party.position" not in doc["needs_review"]
 
 
+def test_a_word_no_list_knows_in_a_position_is_flagged() -> None:
+    # 'Provinsi' read 'nsi', its first letters lost
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85")),
+                first_position=box("Kepala Dinas Tenaga Kerja dan Transmigrasi nsi Jawa Barat"))
+    doc = run(d)
+    assert "first_party.position" in doc["needs_review"]
+    assert any("first_party.position: 'nsi'" in w for w in doc["warnings"])
+    assert "second_party.position" not in doc["needs_review"]  # 'Ketua KPU Kota Bontang'
+
+
 def test_an_office_read_differently_in_its_echo_in_a_position_is_flagged_on_the_misread_side() -> None:
     pos = ("Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia "
            "Sekretariat KPU Provinsi Kalimantan Timur")
