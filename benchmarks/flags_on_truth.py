@@ -4,7 +4,8 @@
 
 Runs `correct.odd_marks`, `correct.non_word` (with the corrections folder's lexicon and
 word lists) and `correct.two_goals` on the goal, indicator, list heading, program and
-activity of every target row, and on the name of every budget line, of the truth files
+activity of every target row, and on the name of every budget line (and `non_word` on
+the organisation, subunit and positions of every agreement), of the truth files
 (`*.truth.json`) under the folders given (default: `benchmarks/realdata_truth`, `scans`
 and every simulated corpus `benchmarks/accuracy.py` wrote under
 `benchmarks/results/accuracy/`). A flag that fires here fires on a right value: a
@@ -35,7 +36,7 @@ def main(argv: list[str]) -> int:
     lexicon = load_lexicon(ROOT / "corrections")
     checks = {"odd_marks": (odd_marks, TEXTS), "non_word": (lambda t: non_word(t, lexicon), TEXTS),
               "two_goals": (two_goals, ("strategic_goal",))}
-    rows, fired = 0, collections.defaultdict(list)
+    rows, offices, fired = 0, 0, collections.defaultdict(list)
     for f in sorted(p for folder in folders for p in folder.rglob("*.truth.json")):
         for agreement in json.loads(f.read_text("utf-8")):
             # a target row's texts, a budget line's name
@@ -45,7 +46,17 @@ def main(argv: list[str]) -> int:
                     why = next((w for w in (check(row.get(k)) for k in fields) if w), None)
                     if why:
                         fired[name].append(why)
-    print(f"{rows} rows of truth")
+            # the header's office names and positions (`correct._header_doubts` runs non_word on them)
+            parties = (agreement.get(p) or {} for p in ("first_party", "second_party"))
+            for text in (agreement.get("organization"), agreement.get("subunit"),
+                         *(party.get("position") for party in parties)):
+                if text:
+                    offices += 1
+                    why = non_word(text, lexicon)
+                    if why:
+                        fired["non_word (office, position)"].append(why)
+    print(f"{rows} rows of truth, {offices} office names and positions")
+    checks["non_word (office, position)"] = checks["non_word"]
     for name in checks:
         print(f"{name}: fires on {len(fired[name])}")
         # by kind of reason: its text with the quoted words taken out

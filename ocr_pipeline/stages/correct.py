@@ -1466,7 +1466,7 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
         out.append(f"{text!r} names no office the lexicon knows")
     if office and re.search(r"\b(?i:provinsi|kabupaten|kota|kab\.?|kecamatan)$", text.strip(" ,.;:")):
         out.append(f"{text!r} ends before the region's name: its last words may be lost")
-    if office:  # a word no list knows ('Transmigrasi nsi Jawa'): none of the truth files' 2,890 has one
+    if office:  # a word no list knows ('Transmigrasi nsi Jawa'): no truth office name has one
         out.append(non_word(text, lexicon))
     if office and _COLON_INSIDE.search(text):  # no truth office name has one
         out.append(f"{text!r} holds a colon: two lines of the header (a label lost) read as one?")
