@@ -94,6 +94,14 @@ def test_a_subordinates_agreement_held_twice_is_counted_once_in_the_sums() -> No
     copy_ = copy.deepcopy(SEED[1])
     copy_["agreement_id"] = "other-scan-01"
     assert flagged(reconcile([*copy.deepcopy(SEED), copy_])) == []
+    # a copy whose amount was misread: the sum counts one copy, the copies disagree
+    misread = copy.deepcopy(SEED[1])
+    misread["agreement_id"] = "other-scan-01"
+    misread["budget"][0]["amount"] += 900
+    out = reconcile([*copy.deepcopy(SEED), misread])
+    flags = [r for d in out for b in d["budget"] for r in b["review_reasons"]]
+    assert len(flags) == 2 and all("a copy of this agreement" in r for r in flags)
+    assert out[-1]["budget"][0]["needs_review"] and out[1]["budget"][0]["needs_review"]
     # a sum both copies break is still flagged
     docs = copy.deepcopy(SEED)
     docs[1]["budget"][0]["amount"] += 1000

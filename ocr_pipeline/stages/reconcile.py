@@ -10,7 +10,8 @@ year. Checked:
   agreements at different levels of an office are not compared row by row);
 * the head's budget per program equals the sum of the subordinates' activity lines
   under that program (each subordinate counted once, however many copies of its
-  agreement the batch holds).
+  agreement the batch holds);
+* copies of one agreement (one office, year and first party) print the same amounts.
 
 A disagreement flags both sides, with both values in the reason; but where one side is
 plainly the misread one (its target already in doubt, unreadable or implausible, and the
@@ -284,6 +285,35 @@ def _reconcile_budget(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> N
                 _flag(line, reason)
 
 
+def _same_party(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two agreements are copies of one: one office, year and first party."""
+    name = _norm((a.get("first_party") or {}).get("name"))
+    return (bool(name) and _norm(a.get("organization")) == _norm(b.get("organization"))
+            and a.get("year") == b.get("year")
+            and fuzz.ratio(_norm((b.get("first_party") or {}).get("name")), name) >= 85)
+
+
+def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
+    """Copies of one agreement print the same budget: a line whose amount differs from
+    the same line of another copy is flagged on both, with both amounts (one of them is
+    misread; a sum counts one copy only, so this is where such a misread shows)."""
+    for i, a in enumerate(docs):
+        for b in docs[i + 1:]:
+            if not _same_party(a, b):
+                continue
+            for line in a.get("budget", ()):
+                other = max(b.get("budget", ()), default=None,
+                            key=lambda o: fuzz.token_set_ratio(_norm(o.get("name")), _norm(line.get("name"))))
+                if (other is None or line.get("amount") is None or other.get("amount") is None
+                        or fuzz.token_set_ratio(_norm(other.get("name")), _norm(line.get("name"))) < 85
+                        or other["amount"] == line["amount"]):
+                    continue
+                _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
+                            f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
+                _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
+                             f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
+
+
 def _distinct(subs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     """One agreement per subordinate: an archive holds copies of one agreement (a re-scan,
     a signed duplicate, the unit's own file beside the office's bundle), and a sum
@@ -292,9 +322,7 @@ def _distinct(subs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     on a tie."""
     kept: list[dict[str, Any]] = []
     for sub in subs:
-        name = _norm((sub.get("first_party") or {}).get("name"))
-        same = next((i for i, k in enumerate(kept) if name
-                     and fuzz.ratio(_norm((k.get("first_party") or {}).get("name")), name) >= 85), None)
+        same = next((i for i, k in enumerate(kept) if _same_party(sub, k)), None)
         if same is None:
             kept.append(sub)
         elif _flagged_lines(sub) < _flagged_lines(kept[same]):
@@ -312,6 +340,7 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for d in out:
         _strip(d)
         _strip_header(d)
+    _reconcile_copies(out)
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
         cascading = [s for s in subs if cascades(head, s)]
