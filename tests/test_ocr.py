@@ -210,7 +210,7 @@ def test_a_lost_line_is_read_back_to_its_broken_end():
     assert max(w.bbox[2] for w in line) > x + 150  # and the year after it
 
 
-def test_a_stretch_read_again_keeps_what_was_read_with_confidence():
+def test_a_stretch_read_again_keeps_what_was_read_with_confidence_and_the_numbers():
     # 'Bandung, ........ 2026' read again over its dotted leader: the leader's dots
     # spoil the words beside them, and read as letters themselves
     old = [Word("Bandung,", 0.9, (100, 10, 260, 40), 1, 1)]
@@ -218,6 +218,13 @@ def test_a_stretch_read_again_keeps_what_was_read_with_confidence():
     again = [Word("BANGUN,", 0.03, (100, 10, 262, 40), 9, 9), Word("voce,", 0.26, (300, 30, 600, 40), 9, 9),
              Word("2026", 0.76, (700, 10, 800, 40), 9, 9)]
     assert [w.text for w in ocr._doubt_dropped(again, old, lost)] == ["Bandung,", "2026"]
+    # a number read before stays, however it was read: the value stage reads it again
+    # at full resolution and weighs its confidence
+    old = [Word("Rp.", 0.9, (100, 10, 140, 40), 1, 1), Word("2.868.", 0.21, (150, 10, 250, 40), 1, 1),
+           Word("200,00", 0.2, (260, 10, 340, 40), 1, 1)]
+    again = [Word("Rp.", 0.9, (100, 10, 140, 40), 9, 9), Word("2.868.900,00", 0.61, (150, 10, 340, 40), 9, 9)]
+    assert [w.text for w in ocr._doubt_dropped(again, old, lost)] == ["Rp.", "2.868.", "200,00"]
+    old = [Word("Bandung,", 0.9, (100, 10, 260, 40), 1, 1)]
     # read with confidence, or over a lost letter, the new reading stands
     sure = [Word("Bandung,", 0.95, (100, 10, 262, 40), 9, 9), Word("2O26", 0.3, (700, 10, 800, 40), 9, 9)]
     assert ocr._doubt_dropped(sure, old, lost) == sure
