@@ -224,6 +224,10 @@ def test_a_stretch_read_again_keeps_what_was_read_with_confidence_and_the_number
            Word("200,00", 0.2, (260, 10, 340, 40), 1, 1)]
     again = [Word("Rp.", 0.9, (100, 10, 140, 40), 9, 9), Word("2.868.900,00", 0.61, (150, 10, 340, 40), 9, 9)]
     assert [w.text for w in ocr._doubt_dropped(again, old, lost)] == ["Rp.", "2.868.", "200,00"]
+    # ... unless it reads back lost digits of its own ('4.105.' and '.000' read, '373' lost)
+    old = [Word("4.105.", 0.9, (150, 10, 230, 40), 1, 1), Word(".000", 0.9, (290, 10, 340, 40), 1, 1)]
+    again = [Word("4.105.373.000", 0.9, (150, 10, 340, 40), 9, 9)]
+    assert ocr._doubt_dropped(again, old, [(240.0, 12.0, 280.0, 40.0)]) == again
     old = [Word("Bandung,", 0.9, (100, 10, 260, 40), 1, 1)]
     # read with confidence, or over a lost letter, the new reading stands
     sure = [Word("Bandung,", 0.95, (100, 10, 262, 40), 9, 9), Word("2O26", 0.3, (700, 10, 800, 40), 9, 9)]

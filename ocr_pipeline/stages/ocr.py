@@ -473,16 +473,19 @@ def _doubt_dropped(again: list[Word], old: Sequence[Word], lost: Sequence[BBox])
     """A stretch's new reading less what it read with little confidence: over a word
     read before with confidence, that word stays ('Bandung.' read again beside a
     dotted leader as 'BANGUN,'); over no old word and no lost letter (the leader's
-    dots read as letters), nothing. And over a number read before, that number stays,
-    however it was read: the value stage reads numbers again at full resolution and
-    weighs their confidence; a second reading at the same resolution is no evidence
-    (`2.868. 200,00`, read with little confidence and so checked, read `2.868.900,00`)."""
+    dots read as letters), nothing. And over a number read before, with no lost letter
+    of its own, that number stays, however it was read: the value stage reads numbers
+    again at full resolution and weighs their confidence; a second reading at the same
+    resolution is no evidence (`2.868. 200,00`, read with little confidence and so
+    checked, read `2.868.900,00`); a number with lost digits read back is taken."""
     out: list[Word] = []
     for w in again:
         under = [o for o in old if min(o.bbox[2], w.bbox[2]) - max(o.bbox[0], w.bbox[0])
                  >= 0.5 * min(o.bbox[2] - o.bbox[0], w.bbox[2] - w.bbox[0])]
-        numbers = [o for o in under if any(ch.isdigit() for ch in o.text)]
-        if numbers and any(ch.isdigit() for ch in w.text):
+        on_lost = any(w.bbox[0] <= (b[0] + b[2]) / 2 <= w.bbox[2]
+                      and w.bbox[1] <= (b[1] + b[3]) / 2 <= w.bbox[3] for b in lost)
+        if (not on_lost and any(ch.isdigit() for ch in w.text)
+                and any(ch.isdigit() for o in under for ch in o.text)):
             out.extend(o for o in under if o not in out)
             continue
         if w.conf >= POOR_READING:
@@ -490,8 +493,7 @@ def _doubt_dropped(again: list[Word], old: Sequence[Word], lost: Sequence[BBox])
             continue
         if under and all(o.conf >= POOR_READING for o in under):
             out.extend(o for o in under if o not in out)
-        elif under or any(w.bbox[0] <= (b[0] + b[2]) / 2 <= w.bbox[2]
-                          and w.bbox[1] <= (b[1] + b[3]) / 2 <= w.bbox[3] for b in lost):
+        elif under or on_lost:
             out.append(w)
     return sorted(out, key=lambda w: w.bbox[0])
 
