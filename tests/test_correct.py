@@ -507,6 +507,10 @@ def test_a_word_no_list_knows_in_a_position_is_flagged() -> None:
     assert "first_party.position" in doc["needs_review"]
     assert any("first_party.position: 'nsi'" in w for w in doc["warnings"])
     assert "second_party.position" not in doc["needs_review"]  # 'Ketua KPU Kota Bontang'
+    # the office's region is no misread word, known to the lists or not ('Toli')
+    d = replace(draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Kabupaten Toli"),
+                first_position=box("Sekretaris KPU Kabupaten Toli"))
+    assert "first_party.position" not in run(d)["needs_review"]
 
 
 def test_an_office_read_differently_in_its_echo_in_a_position_is_flagged_on_the_misread_side() -> None:

@@ -1449,11 +1449,12 @@ def region_misread(text: str, regions: list[str]) -> str | None:
 _COLON_INSIDE = re.compile(r"\w ?: ?\w")  # two header lines read as one, the second's label lost
 
 
-def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, seen: Counter[str]
-                   ) -> list[str]:
+def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, seen: Counter[str],
+                   protected: dict[str, str] | None = None) -> list[str]:
     """What is doubtful about a header value read by OCR (`path`: 'title', 'organization',
     'subunit', a party's 'position', 'signed_place'), checked against itself, the
-    agreement's regions and the words the agreement prints more often."""
+    agreement's regions (and its region's and place's words, `protected`, which no word
+    check doubts) and the words the agreement prints more often."""
     office = path.endswith(".position") or path in ("organization", "subunit")
     out = [odd_marks(text) if path != "signed_place" else None]
     if office and text[:1].islower() and not text.islower():
@@ -1467,7 +1468,7 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     if office and re.search(r"\b(?i:provinsi|kabupaten|kota|kab\.?|kecamatan)$", text.strip(" ,.;:")):
         out.append(f"{text!r} ends before the region's name: its last words may be lost")
     if office:  # a word no list knows ('Transmigrasi nsi Jawa'): no truth office name has one
-        out.append(non_word(text, lexicon))
+        out.append(non_word(text, lexicon, protected))
     if office and _COLON_INSIDE.search(text):  # no truth office name has one
         out.append(f"{text!r} holds a colon: two lines of the header (a label lost) read as one?")
     if path == "title" and not re.search(r"\b(?:19|20)\d\d\b", text):  # every truth title ends in one
@@ -1577,7 +1578,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if cased != fixed:
                 warnings.append(f"{path}: corrected (rule): {fixed!r} -> {cased!r}")
             box = replace(box, text=cased)
-        for why in ([] if exact else _header_doubts(box.text, path, regions, ctx.knowledge.lexicon, seen)):
+        for why in ([] if exact else _header_doubts(box.text, path, regions, ctx.knowledge.lexicon, seen,
+                                                              ctx.protected)):
             needs.append(path)
             warnings.append(f"{path}: {why}")
         return box.text
