@@ -297,21 +297,24 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
     """Copies of one agreement print the same budget: a line whose amount differs from
     the same line of another copy is flagged on both, with both amounts (one of them is
     misread; a sum counts one copy only, so this is where such a misread shows)."""
-    for i, a in enumerate(docs):
-        for b in docs[i + 1:]:
-            if not _same_party(a, b):
+    offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    for d in docs:  # only agreements of one office and year can be copies
+        offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
+    pairs = [(a, b) for group in offices.values() for i, a in enumerate(group) for b in group[i + 1:]]
+    for a, b in pairs:
+        if not _same_party(a, b):
+            continue
+        for line in a.get("budget", ()):
+            other = max(b.get("budget", ()), default=None,
+                        key=lambda o: fuzz.token_set_ratio(_norm(o.get("name")), _norm(line.get("name"))))
+            if (other is None or line.get("amount") is None or other.get("amount") is None
+                    or fuzz.token_set_ratio(_norm(other.get("name")), _norm(line.get("name"))) < 85
+                    or other["amount"] == line["amount"]):
                 continue
-            for line in a.get("budget", ()):
-                other = max(b.get("budget", ()), default=None,
-                            key=lambda o: fuzz.token_set_ratio(_norm(o.get("name")), _norm(line.get("name"))))
-                if (other is None or line.get("amount") is None or other.get("amount") is None
-                        or fuzz.token_set_ratio(_norm(other.get("name")), _norm(line.get("name"))) < 85
-                        or other["amount"] == line["amount"]):
-                    continue
-                _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
-                            f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
-                _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
-                             f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
+            _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
+                        f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
+            _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
+                         f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
 
 
 def _distinct(subs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -344,8 +347,9 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
         cascading = [s for s in subs if cascades(head, s)]
-        whole = complete(head, _distinct(cascading))
+        units = _distinct(cascading)
+        whole = complete(head, units)
         _reconcile_targets(head, cascading, whole)
         if whole:
-            _reconcile_budget(head, _distinct(cascading))
+            _reconcile_budget(head, units)
     return out
