@@ -550,8 +550,8 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                 out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
                            for t, ws in _headings(lines))
             elif r == skip and goal_w and not no_text and not goal_only:
-                # atop the table, a goal's words alone that do not open a goal (in small
-                # letters, or not 'Meningkatnya ...'): the rest of the goal of the row the
+                # atop the table, a goal's words alone that do not open a goal (no
+                # 'Meningkatnya ...', `GOAL_NOUN`): the rest of the goal of the row the
                 # page break cut ('reformasi birokrasi sesuai ketentuan', 'Rasa Aman dan
                 # Nyaman ...', joined to it by `stitch_rows`), or text in no row
                 out.append(RawRow("unread", table.page, box_of(goal_w, table.page), section=text))
