@@ -46,6 +46,7 @@ IDENTITY: Affine = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
 
 COLOURED = 60  # chroma (max - min of R, G, B) of coloured ink; yellowed paper is ~35
+TINGE = 15  # the hue of ink this far from the page's black ink (yellowed or not) is a colour
 
 
 def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
@@ -63,15 +64,37 @@ def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
         return grey
     b, g, r = cv2.split(image)
     chroma = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
-    coloured = (cv2.blur(chroma, (3, 3)) > COLOURED).astype(np.uint8)
+    chroma = cv2.blur(chroma, (3, 3))
+    coloured = chroma > COLOURED
     if not coloured.any():
         return grey
-    coloured = cv2.dilate(coloured, np.ones((3, 3), np.uint8)) > 0  # and the strokes' soft edges
     # paper level from the brightest part of the page
     paper = np.uint8(np.percentile(grey[::4, ::4], 95))
+    # and the duller ink of the same strokes (a navy signature's dark core): dark
+    # pixels not of the hue of the page's black ink, joined to coloured ones
+    dark = grey < paper * 0.7
+    away = dark & (cv2.dilate(coloured.astype(np.uint8), np.ones((9, 9), np.uint8)) == 0)
+    hued = coloured | (dark & ~_ink_hued(image, away if away.any() else dark))
+    n, labels = cv2.connectedComponents(hued.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    keep[labels[coloured]] = True
+    keep[0] = False
+    coloured = keep[labels]
+    coloured = cv2.dilate(coloured.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # and the soft edges
     out = grey.copy()
     out[coloured] = paper
     return out
+
+
+def _ink_hued(image: np.ndarray, ink: np.ndarray) -> np.ndarray:
+    """Pixels of the hue of most of `ink` (the page's black text, grey or tinted by a
+    yellowed scan: judged by hue, not chroma, which is as high on a tinted page as on a
+    navy pen's dark strokes), within `TINGE` in both opponent colours."""
+    b, g, r = (cv2.blur(c, (3, 3)).astype(np.int16) for c in cv2.split(image))
+    near = np.ones(ink.shape, bool)
+    for opponent in (b - r, (2 * g - b - r) // 2):  # blue-yellow, green-magenta
+        near &= np.abs(opponent - np.median(opponent[ink])) <= TINGE
+    return near
 
 
 def _scale_to(image: np.ndarray, dpi: int, target_dpi: int) -> tuple[np.ndarray, float]:
