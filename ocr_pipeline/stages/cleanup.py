@@ -46,6 +46,7 @@ IDENTITY: Affine = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
 
 
 COLOURED = 60  # chroma (max - min of R, G, B) of coloured ink; yellowed paper is ~35
+STRAY_NEUTRAL = 0.02  # a coloured stroke's pixels of the black ink's hue (JPEG's noise): it touches no letter
 TINGE = 15  # the hue of ink this far from the page's black ink (yellowed or not) is a colour
 
 
@@ -70,16 +71,20 @@ def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
         return grey
     # paper level from the brightest part of the page
     paper = np.uint8(np.percentile(grey[::4, ::4], 95))
-    # and the duller ink of the same strokes (a navy signature's dark core): dark
-    # pixels not of the hue of the page's black ink, joined to coloured ones
+    # and the rest of strokes that are coloured ink alone (a navy signature, its dark
+    # core duller than COLOURED): dark specks holding coloured pixels and next to none
+    # of the hue of the page's black ink. A stroke across black letters keeps all but
+    # its coloured pixels: JPEG bleeds its colour into the letters it crosses
     dark = grey < paper * 0.7
-    away = dark & (cv2.dilate(coloured.astype(np.uint8), np.ones((9, 9), np.uint8)) == 0)
-    hued = coloured | (dark & ~_ink_hued(image, away if away.any() else dark))
-    n, labels = cv2.connectedComponents(hued.astype(np.uint8), connectivity=8)
-    keep = np.zeros(n, bool)
-    keep[labels[coloured]] = True
-    keep[0] = False
-    coloured = keep[labels]
+    n, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
+    if n > 1:
+        away = dark & (cv2.dilate(coloured.astype(np.uint8), np.ones((9, 9), np.uint8)) == 0)
+        neutral = _ink_hued(image, away if away.any() else dark)
+        touched = np.bincount(labels[coloured & dark], minlength=n) > 0
+        plain = np.bincount(labels[dark & neutral], minlength=n)
+        stroke = touched & (plain <= STRAY_NEUTRAL * np.bincount(labels[dark], minlength=n))
+        stroke[0] = False
+        coloured |= stroke[labels]
     coloured = cv2.dilate(coloured.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # and the soft edges
     out = grey.copy()
     out[coloured] = paper
