@@ -78,27 +78,30 @@ def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
     dark = grey < paper * 0.7
     n, labels = cv2.connectedComponents(dark.astype(np.uint8), connectivity=8)
     if n > 1:
-        away = dark & (cv2.dilate(coloured.astype(np.uint8), np.ones((9, 9), np.uint8)) == 0)
-        neutral = _ink_hued(image, away if away.any() else dark)
-        touched = np.bincount(labels[coloured & dark], minlength=n) > 0
-        plain = np.bincount(labels[dark & neutral], minlength=n)
-        stroke = touched & (plain <= STRAY_NEUTRAL * np.bincount(labels[dark], minlength=n))
+        at = np.flatnonzero(dark)  # a few % of the page: only these are looked at
+        label = labels.ravel()[at]
+        near = cv2.dilate(coloured.astype(np.uint8), np.ones((9, 9), np.uint8)).ravel()[at] > 0
+        neutral = _ink_hued([cv2.blur(c, (3, 3)).ravel()[at] for c in (b, g, r)], ~near if not near.all() else None)
+        touched = np.bincount(label[coloured.ravel()[at]], minlength=n) > 0
+        plain = np.bincount(label[neutral], minlength=n)
+        stroke = touched & (plain <= STRAY_NEUTRAL * np.bincount(label, minlength=n))
         stroke[0] = False
-        coloured |= stroke[labels]
+        coloured.ravel()[at[stroke[label]]] = True
     coloured = cv2.dilate(coloured.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0  # and the soft edges
     out = grey.copy()
     out[coloured] = paper
     return out
 
 
-def _ink_hued(image: np.ndarray, ink: np.ndarray) -> np.ndarray:
-    """Pixels of the hue of most of `ink` (the page's black text, grey or tinted by a
-    yellowed scan: judged by hue, not chroma, which is as high on a tinted page as on a
-    navy pen's dark strokes), within `TINGE` in both opponent colours."""
-    b, g, r = (cv2.blur(c, (3, 3)).astype(np.int16) for c in cv2.split(image))
-    near = np.ones(ink.shape, bool)
+def _ink_hued(bgr: list[np.ndarray], ink: np.ndarray | None) -> np.ndarray:
+    """Which of these pixels (their blue, green and red) are of the hue of most of
+    the `ink` ones (all when None): the page's black text, grey or tinted by a yellowed
+    scan, judged by hue, not chroma, which is as high on a tinted page as on a navy
+    pen's dark strokes; within `TINGE` in both opponent colours."""
+    b, g, r = (c.astype(np.int16) for c in bgr)
+    near = np.ones(b.shape, bool)
     for opponent in (b - r, (2 * g - b - r) // 2):  # blue-yellow, green-magenta
-        near &= np.abs(opponent - np.median(opponent[ink])) <= TINGE
+        near &= np.abs(opponent - np.median(opponent if ink is None else opponent[ink])) <= TINGE
     return near
 
 
