@@ -1118,3 +1118,22 @@ def test_a_target_boxed_in_part_is_read_again_as_tall_as_its_rows_text() -> None
     t = run(draft(replace(row("Jumlah Dokumen Evaluasi yang Disusun", ""), target=foot)), reader)["targets"][0]
     assert t["target"]["value"] == 1
     assert all(b[3] - b[1] >= 8 for kind, b in asked if kind != "line")
+
+
+def test_a_period_between_small_words_is_read_again_dropped_when_not_printed_doubted_when_unclear() -> None:
+    goal = "Meningkatnya minat masyarakat. dalam berolahraga"  # OCR's mark in a justified line's gap
+
+    def target(reader):
+        return run(draft(row("Persentase Arsip Digital yang Terkelola dengan Baik", "75%", goal=goal)),
+                   reader=reader)["targets"][0]
+
+    t = target(line_reader("minat masyarakat dalam"))
+    assert t["strategic_goal"] == "Meningkatnya minat masyarakat dalam berolahraga"
+    assert [c["method"] for c in t["corrections"] if c["field"] == "strategic_goal"] == ["reocr"]
+    assert not t["needs_review"]
+    t = target(line_reader("masyarakat, dalam"))  # a comma read as a period
+    assert t["strategic_goal"] == "Meningkatnya minat masyarakat, dalam berolahraga"
+    assert not t["needs_review"]
+    t = target(lambda page, bbox, kind: [])  # no second reading: a comma, for a person to check
+    assert t["strategic_goal"] == "Meningkatnya minat masyarakat, dalam berolahraga"
+    assert any("'masyarakat. dalam'" in r for r in t["review_reasons"])

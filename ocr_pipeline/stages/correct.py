@@ -605,6 +605,34 @@ SAME_WORD = 50.0  # ... and the second reading's word must be this like it to re
 SAME_TEXT = 80.0  # a second reading this like the first (whole text) is evidence on its words
 
 
+def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
+    """A period between two words in small letters ('cepat. tepat', which `lexicon_fix`
+    makes a comma) read again at full resolution, the two words with it: a mark the
+    second reading does not show is OCR's, read into a justified line's wide gap
+    ('masyarakat. dalam'), and goes; one it shows as neither a comma nor nothing is a
+    doubt. Of the text, the box, its corrections and doubts."""
+    if ctx.exact or ctx.reader is None or box.page is None:
+        return box, [], []
+    fixes: list[Correction] = []
+    doubts: list[str] = []
+    for w, nxt in zip(box.words, box.words[1:]):
+        if not (re.search(r"[a-z]\.$", w.text) and nxt.text[:1].islower() and nxt.line == w.line):
+            continue
+        below = (w.bbox[3] - w.bbox[1]) / 4  # a comma's tail
+        region = (w.bbox[0], min(w.bbox[1], nxt.bbox[1]), nxt.bbox[2], max(w.bbox[3], nxt.bbox[3]) + below)
+        again = " ".join(next(iter(ctx.reader(box.page, region, "line")), "").split())
+        word, after = w.text[:-1], nxt.text.strip(".,;:()")
+        m = re.search(rf"\b{re.escape(word)}\s*([^\w\s]*)\s+{re.escape(after)}\b", again, re.I)
+        pair = f"{w.text} {nxt.text}"
+        if m and not m.group(1) and pair in box.text:
+            text = box.text.replace(pair, f"{word} {nxt.text}", 1)
+            fixes.append(Correction(field, box.text, text, "reocr"))
+            box = replace(box, text=text)
+        elif not (m and m.group(1) == ","):
+            doubts.append(f"{field}: {pair!r} read again as {again!r}: a comma, a speck or nothing?")
+    return box, fixes, doubts
+
+
 def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
     """Words of free text that look misread, as a reading at full resolution gives them,
     and the doubts that reading leaves.
@@ -716,9 +744,11 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
     if m is not None and m.score >= s.accept and m.margin >= s.margin:
         fixes = rule + ([] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)])
         return m.text, m.entry, fixes, []
-    box, again, doubts = words_read_again(box, field, ctx)
+    box, periods, doubts = periods_read_again(box, field, ctx)
+    box, again, more = words_read_again(box, field, ctx)
     text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact, ctx.protected)
-    fixes = rule + again + fixes
+    fixes = rule + periods + again + fixes
+    doubts += more
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
         doubts.append(f"{field} is close to {what} ({m.score:.0f}) but not clearly it: check the text")
