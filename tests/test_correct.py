@@ -1137,3 +1137,18 @@ def test_a_period_between_small_words_is_read_again_dropped_when_not_printed_dou
     t = target(lambda page, bbox, kind: [])  # no second reading: a comma, for a person to check
     assert t["strategic_goal"] == "Meningkatnya minat masyarakat, dalam berolahraga"
     assert any("'masyarakat. dalam'" in r for r in t["review_reasons"])
+
+
+def test_a_period_at_the_end_is_read_again_dropped_when_not_printed_kept_when_printed() -> None:
+    indicator = "Jumlah Publikasi Ringkasan Anggaran pada Laman Resmi KPU Kota Bontang."
+
+    def target(reader):
+        return run(draft(row(indicator, "7 publikasi")), reader=reader)["targets"][0]
+
+    t = target(line_reader("Bontang"))  # a speck read as a period
+    assert t["indicator"] == indicator[:-1] and not t["needs_review"]
+    assert [c["method"] for c in t["corrections"] if c["field"] == "indicator"] == ["reocr"]
+    t = target(line_reader("Bontang."))  # printed so: the office ends its texts with one
+    assert t["indicator"] == indicator and not t["needs_review"]
+    t = target(lambda page, bbox, kind: [])  # no second reading: for a person to check
+    assert t["indicator"] == indicator and any("'Bontang.' read again" in r for r in t["review_reasons"])

@@ -606,30 +606,40 @@ SAME_TEXT = 80.0  # a second reading this like the first (whole text) is evidenc
 
 
 def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
-    """A period between two words in small letters ('cepat. tepat', which `lexicon_fix`
-    makes a comma) read again at full resolution, the two words with it: a mark the
-    second reading does not show is OCR's, read into a justified line's wide gap
-    ('masyarakat. dalam'), and goes; one it shows as neither a comma nor nothing is a
-    doubt. Of the text, the box, its corrections and doubts."""
-    if ctx.exact or ctx.reader is None or box.page is None:
+    """A period after a word, between two words in small letters ('cepat. tepat', which
+    `lexicon_fix` makes a comma) or at the end, read again at full resolution with its
+    words: a period the second reading does not show is OCR's, read into a justified
+    line's wide gap ('masyarakat. dalam') or off a speck ('... KPU Kota Samarinda.'), and
+    goes; one it shows stays (some offices end their goals with a period); one between
+    words it shows as neither a comma nor nothing, or that it cannot read, is a doubt.
+    Of the text, the box, its corrections and doubts."""
+    if ctx.exact or ctx.reader is None or box.page is None or not box.words:
         return box, [], []
     fixes: list[Correction] = []
     doubts: list[str] = []
-    for w, nxt in zip(box.words, box.words[1:]):
-        if not (re.search(r"[a-z]\.$", w.text) and nxt.text[:1].islower() and nxt.line == w.line):
+    for w, nxt in zip(box.words, [*box.words[1:], None]):
+        end = nxt is None
+        if not (re.search(r"[^\W\d_]\.$", w.text) if end else
+                re.search(r"[a-z]\.$", w.text) and nxt.text[:1].islower() and nxt.line == w.line):
             continue
+        span = [w] if end else [w, nxt]
         below = (w.bbox[3] - w.bbox[1]) / 4  # a comma's tail
-        region = (w.bbox[0], min(w.bbox[1], nxt.bbox[1]), nxt.bbox[2], max(w.bbox[3], nxt.bbox[3]) + below)
+        region = (w.bbox[0], min(v.bbox[1] for v in span), span[-1].bbox[2] + below,
+                  max(v.bbox[3] for v in span) + below)
         again = " ".join(next(iter(ctx.reader(box.page, region, "line")), "").split())
-        word, after = w.text[:-1], nxt.text.strip(".,;:()")
-        m = re.search(rf"\b{re.escape(word)}\s*([^\w\s]*)\s+{re.escape(after)}\b", again, re.I)
-        pair = f"{w.text} {nxt.text}"
-        if m and not m.group(1) and pair in box.text:
-            text = box.text.replace(pair, f"{word} {nxt.text}", 1)
+        word = w.text[:-1]
+        then = r"\s*$" if end else rf"\s+{re.escape(nxt.text.strip('.,;:()'))}\b"
+        m = re.search(rf"\b{re.escape(word)}\s*([^\w\s]*){then}", again, re.I)
+        mark = m.group(1) if m else None
+        pair = " ".join(v.text for v in span)
+        at = box.text.rfind(pair) if end else box.text.find(pair)
+        if mark == "" and at >= 0:
+            text = box.text[:at] + word + box.text[at + len(w.text):]
             fixes.append(Correction(field, box.text, text, "reocr"))
             box = replace(box, text=text)
-        elif not (m and m.group(1) == ","):
-            doubts.append(f"{field}: {pair!r} read again as {again!r}: a comma, a speck or nothing?")
+        elif mark != ("." if end else ","):
+            doubts.append(f"{field}: {pair!r} read again as {again!r}: "
+                          + ("a period as printed, or a speck?" if end else "a comma, a speck or nothing?"))
     return box, fixes, doubts
 
 
@@ -1268,9 +1278,11 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
     for b in (b for b in draft.budget if not b.total):
-        box, again, doubts = words_read_again(b.name, "name", ctx)
+        box, periods, doubts = periods_read_again(b.name, "name", ctx)
+        box, again, more = words_read_again(box, "name", ctx)
         name, fixes = lexicon_fix(box, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
-        audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
+        audit = _audit(b.amount_text, b.name).corrected(*periods, *again, *fixes)
+        doubts += more
         reasons = doubts + [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                             if c.method == "lexicon"]
         if not ctx.exact:
