@@ -1152,3 +1152,12 @@ def test_a_period_at_the_end_is_read_again_dropped_when_not_printed_kept_when_pr
     assert t["indicator"] == indicator and not t["needs_review"]
     t = target(lambda page, bbox, kind: [])  # no second reading: for a person to check
     assert t["indicator"] == indicator and any("'Bontang.' read again" in r for r in t["review_reasons"])
+
+
+def test_a_period_of_a_word_not_beside_the_next_in_the_text_is_not_read_again() -> None:
+    # a list's number among the words of its line, not in the text (`1.1.` read `ll.`)
+    indicator = box("Jumlah pelaku usaha yang bisa")
+    words = (Word("ll.", 0.9, (0.0, 100.0, 8.0, 110.0)), *indicator.words[3:])
+    t = run(draft(replace(row("x", "7 orang"), indicator=replace(indicator, words=words))),
+            reader=lambda page, bbox, kind: [])["targets"][0]
+    assert not any("read again as" in r for r in t["review_reasons"])

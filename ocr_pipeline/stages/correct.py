@@ -612,7 +612,7 @@ def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, li
     line's wide gap ('masyarakat. dalam') or off a speck ('... KPU Kota Samarinda.'), and
     goes; one it shows stays (some offices end their goals with a period); one between
     words it shows as neither a comma nor nothing, or that it cannot read, is a doubt.
-    Of the text, the box, its corrections and doubts."""
+    Not a list's letter ('a. perencanaan'). Of the text, the box, its corrections and doubts."""
     if ctx.exact or ctx.reader is None or box.page is None or not box.words:
         return box, [], []
     fixes: list[Correction] = []
@@ -620,9 +620,13 @@ def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, li
     for w, nxt in zip(box.words, [*box.words[1:], None]):
         end = nxt is None
         if not (re.search(r"[^\W\d_]\.$", w.text) if end else
-                re.search(r"[a-z]\.$", w.text) and nxt.text[:1].islower() and nxt.line == w.line):
+                re.search(r"[a-z]{2}\.$", w.text) and nxt.text[:1].islower() and nxt.line == w.line):
             continue
         span = [w] if end else [w, nxt]
+        pair = " ".join(v.text for v in span)
+        at = box.text.rfind(pair) if end else box.text.find(pair)
+        if at < 0 or (end and at + len(pair) != len(box.text)):  # not side by side in the text
+            continue
         below = (w.bbox[3] - w.bbox[1]) / 4  # a comma's tail
         region = (w.bbox[0], min(v.bbox[1] for v in span), span[-1].bbox[2] + below,
                   max(v.bbox[3] for v in span) + below)
@@ -631,9 +635,7 @@ def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, li
         then = r"\s*$" if end else rf"\s+{re.escape(nxt.text.strip('.,;:()'))}\b"
         m = re.search(rf"\b{re.escape(word)}\s*([^\w\s]*){then}", again, re.I)
         mark = m.group(1) if m else None
-        pair = " ".join(v.text for v in span)
-        at = box.text.rfind(pair) if end else box.text.find(pair)
-        if mark == "" and at >= 0:
+        if mark == "":
             text = box.text[:at] + word + box.text[at + len(w.text):]
             fixes.append(Correction(field, box.text, text, "reocr"))
             box = replace(box, text=text)
