@@ -171,3 +171,16 @@ def test_a_list_item_is_matched_under_its_own_heading_only() -> None:
     out = reconcile(docs)
     daging = [r for r in out[0]["targets"] if r["indicator"] == "Daging"]
     assert [r["target"]["raw"] for r in daging if r["needs_review"]] == ["72"]
+
+
+def test_lines_of_two_copies_are_compared_only_when_their_names_are_one_name() -> None:
+    # the words of one name inside another's are two lines, not one line read twice
+    a, b = copy.deepcopy(SEED[1]), copy.deepcopy(SEED[1])
+    b["agreement_id"] = "other-scan-01"
+    a["budget"] = [dict(a["budget"][0], name="Program Peningkatan Pemasaran Hasil Produksi Peternakan",
+                        amount=7_319_893_000)]
+    b["budget"] = [dict(b["budget"][0], name="Program Peningkatan Produksi Hasil Peternakan",
+                        amount=9_903_401_000)]
+    assert flagged(reconcile([a, b])) == []
+    b["budget"][0]["name"] = "Program Peningkatan Pemasaran Hasil Produksi Petemakan"  # one line, misread
+    assert len(flagged(reconcile([a, b]))) == 2

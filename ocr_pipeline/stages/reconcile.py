@@ -293,6 +293,9 @@ def _same_party(a: dict[str, Any], b: dict[str, Any]) -> bool:
             and fuzz.ratio(_norm((b.get("first_party") or {}).get("name")), name) >= 85)
 
 
+SAME_LINE = 90  # two copies' budget lines this alike (letters, in order) are one line
+
+
 def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
     """Copies of one agreement print the same budget: a line whose amount differs from
     the same line of another copy is flagged on both, with both amounts (one of them is
@@ -305,10 +308,11 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
         if not _same_party(a, b):
             continue
         for line in a.get("budget", ()):
+            # one name, its letters misread (not the words of one inside another's: two lines)
             other = max(b.get("budget", ()), default=None,
-                        key=lambda o: fuzz.token_set_ratio(_norm(o.get("name")), _norm(line.get("name"))))
+                        key=lambda o: fuzz.ratio(_norm(o.get("name")), _norm(line.get("name"))))
             if (other is None or line.get("amount") is None or other.get("amount") is None
-                    or fuzz.token_set_ratio(_norm(other.get("name")), _norm(line.get("name"))) < 85
+                    or fuzz.ratio(_norm(other.get("name")), _norm(line.get("name"))) < SAME_LINE
                     or other["amount"] == line["amount"]):
                 continue
             _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
