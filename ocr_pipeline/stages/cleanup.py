@@ -87,7 +87,8 @@ def to_grey(image: np.ndarray, *, suppress_colour: bool) -> np.ndarray:
         at = np.flatnonzero(dark)  # a few % of the page: only these are looked at
         label = labels.ravel()[at]
         near = cv2.dilate(coloured.astype(np.uint8), np.ones((9, 9), np.uint8)).ravel()[at] > 0
-        neutral = _ink_hued([cv2.blur(c, (3, 3)).ravel()[at] for c in (b, g, r)], ~near if not near.all() else None)
+        bgr = [cv2.blur(c, (3, 3)).ravel()[at] for c in (b, g, r)]
+        neutral = _ink_hued(bgr, ~near if not near.all() else None)
         touched = np.bincount(label[coloured.ravel()[at]], minlength=n) > 0
         plain = np.bincount(label[neutral], minlength=n)
         stroke = touched & (plain <= STRAY_NEUTRAL * np.bincount(label, minlength=n))

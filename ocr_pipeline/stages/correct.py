@@ -617,7 +617,7 @@ def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, li
         return box, [], []
     fixes: list[Correction] = []
     doubts: list[str] = []
-    for w, nxt in zip(box.words, [*box.words[1:], None]):
+    for w, nxt in zip(box.words, [*box.words[1:], None], strict=True):
         end = nxt is None
         if not (re.search(r"[^\W\d_]\.$", w.text) if end else
                 re.search(r"[a-z]{2}\.$", w.text) and nxt.text[:1].islower() and nxt.line == w.line):
