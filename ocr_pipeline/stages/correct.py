@@ -645,6 +645,15 @@ def periods_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, li
     return box, fixes, doubts
 
 
+def text_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
+    """A row's free text (a goal, an indicator, a budget line's name) with its periods
+    and its misread-looking words read again (`periods_read_again`, `words_read_again`):
+    the box, the corrections, the doubts."""
+    box, periods, doubts = periods_read_again(box, field, ctx)
+    box, words, more = words_read_again(box, field, ctx)
+    return box, periods + words, doubts + more
+
+
 def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list[Correction], list[str]]:
     """Words of free text that look misread, as a reading at full resolution gives them,
     and the doubts that reading leaves.
@@ -756,11 +765,9 @@ def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | 
     if m is not None and m.score >= s.accept and m.margin >= s.margin:
         fixes = rule + ([] if m.text == box.text else [Correction(field, box.text, m.text, "catalogue", m.score)])
         return m.text, m.entry, fixes, []
-    box, periods, doubts = periods_read_again(box, field, ctx)
-    box, again, more = words_read_again(box, field, ctx)
+    box, again, doubts = text_read_again(box, field, ctx)
     text, fixes = lexicon_fix(box, ctx.knowledge.lexicon, field, ctx.exact, ctx.protected)
-    fixes = rule + periods + again + fixes
-    doubts += more
+    fixes = rule + again + fixes
     if m is not None and m.score >= s.doubt:
         what = f"catalogue entry {m.entry.id}" if m.entry.id else "a catalogue entry"
         doubts.append(f"{field} is close to {what} ({m.score:.0f}) but not clearly it: check the text")
@@ -1280,11 +1287,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
     s = ctx.settings
     out = []
     for b in (b for b in draft.budget if not b.total):
-        box, periods, doubts = periods_read_again(b.name, "name", ctx)
-        box, again, more = words_read_again(box, "name", ctx)
+        box, again, doubts = text_read_again(b.name, "name", ctx)
         name, fixes = lexicon_fix(box, ctx.knowledge.lexicon, "name", ctx.exact, ctx.protected)
-        audit = _audit(b.amount_text, b.name).corrected(*periods, *again, *fixes)
-        doubts += more
+        audit = _audit(b.amount_text, b.name).corrected(*again, *fixes)
         reasons = doubts + [f"words corrected from the lexicon ({_diff(c)}): check them" for c in fixes
                             if c.method == "lexicon"]
         if not ctx.exact:

@@ -309,11 +309,11 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
             continue
         for line in a.get("budget", ()):
             # one name, its letters misread (not the words of one inside another's: two lines)
-            other = max(b.get("budget", ()), default=None,
-                        key=lambda o: fuzz.ratio(_norm(o.get("name")), _norm(line.get("name"))))
-            if (other is None or line.get("amount") is None or other.get("amount") is None
-                    or fuzz.ratio(_norm(other.get("name")), _norm(line.get("name"))) < SAME_LINE
-                    or other["amount"] == line["amount"]):
+            name = _norm(line.get("name"))
+            score, other = max(((fuzz.ratio(_norm(o.get("name")), name), o) for o in b.get("budget", ())),
+                               key=lambda t: t[0], default=(0.0, None))
+            if (other is None or score < SAME_LINE or line.get("amount") is None
+                    or other.get("amount") is None or other["amount"] == line["amount"]):
                 continue
             _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
                         f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
