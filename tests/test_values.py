@@ -968,6 +968,15 @@ def test_a_one_read_as_a_letter_is_a_target_and_wrapped_items_stay_whole() -> No
                                  800.0, 300.0) is None
 
 
+def test_a_cell_of_targets_beside_an_empty_indicator_cell_is_split_and_flagged() -> None:
+    # a hard scan's indicator cell read as nothing beside two targets: two rows, each a guess
+    # (a crash that failed the whole file once)
+    tgt = _cell_words([("444.820", 160.0), ("127.679", 220.0)], 2000.0)
+    got = rows.split_by_targets([], tgt, [], 1, 800.0, 300.0)
+    assert [(i.text, t.text) for i, t, *_ in got] == [("", "444.820"), ("", "127.679")]
+    assert all(guessed for *_, guessed in got)
+
+
 def _data(text: str, x: float, y: float, target: str = "", page: int = 1, goal: str = "", no: str = ""
           ) -> rows.RawRow:
     words = tuple(Word(t, 0.9, (x + 60.0 * i, y, x + 60.0 * i + 50, y + 30))

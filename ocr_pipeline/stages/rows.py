@@ -477,9 +477,9 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
         # under a heading, one short line level with each target (none wrapped: each ends
         # well inside the cell) leaves no doubt where an item begins
-        left = min(ln.left for ln in i_lines)
         guessed = not (parent is not None and ind_width > 0 and all(len(t) == 1 for t in taken)
-                       and all(t[0].right - left <= SHORT_LINE * ind_width for t in taken)
+                       and all(t[0].right - min(ln.left for ln in i_lines) <= SHORT_LINE * ind_width
+                               for t in taken)
                        and _aligned(item_words, groups))
     u_lines = list(words_to_lines(unit_words))
     out = []
