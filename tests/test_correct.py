@@ -1083,6 +1083,26 @@ def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
     assert "text" not in calls and not t["targets"][0]["needs_review"]
 
 
+def test_a_number_that_lost_its_digits_or_holds_a_bracket_is_read_again_or_flagged() -> None:
+    indicator = "Nilai Survei Persepsi Anti Korupsi"
+    # '3,3' read '3.': the mark with no digit after it is a doubt; read the same again, flagged
+    t = run(draft(row(indicator, "3.")), lambda page, bbox, kind: ["3."])["targets"][0]
+    assert t["target"]["value"] == 3 and t["needs_review"]
+    assert any("a digit may be lost" in why for why in t["review_reasons"])
+    # read otherwise by the readings that agree: taken, with the correction recorded
+    t = run(draft(row(indicator, "3.")), lambda page, bbox, kind: ["3,3"])["targets"][0]
+    assert t["target"]["value"] == 3.3 and not t["needs_review"]
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+    # a '1' read as a bracket ('11' read '1]') is a digit, not a mark after the number
+    bracket = draft(row("Jumlah Lembaga yang Terjalin Kerjasama", "1] lembaga"))
+    t = run(bracket, lambda page, bbox, kind: ["11" if kind == "digits" else "1] lembaga"])["targets"][0]
+    assert t["target"]["value"] == 11 and not t["needs_review"]
+    assert ("1] lembaga", "11 lembaga") in {(c["from"], c["to"]) for c in t["corrections"]}
+    # the digits-only reading (another model) saying otherwise: flagged
+    t = run(bracket, lambda page, bbox, kind: ["1" if kind == "digits" else "1] lembaga"])["targets"][0]
+    assert t["target"]["value"] == 11 and t["needs_review"]
+
+
 def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() -> None:
     from ocr_pipeline.stages.correct import confusion_fix
 
@@ -1104,6 +1124,24 @@ def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() 
     t = run(draft(row("Jumlah unit usaha yang bersertitikat Nomor Kontrol Veteriner", "69 unit")))["targets"][0]
     assert t["indicator"] == "Jumlah unit usaha yang bersertifikat Nomor Kontrol Veteriner"
     assert ("indicator", "rule") in {(c["field"], c["method"]) for c in t["corrections"]}
+
+
+def test_a_digit_or_a_quote_read_inside_a_word_is_its_letter_or_a_doubt() -> None:
+    from ocr_pipeline.stages.correct import marks_in_word
+
+    lexicon = KNOWLEDGE.lexicon
+    assert marks_in_word("z00nosa", lexicon) == "zoonosa"
+    assert marks_in_word("Organ'sasi", lexicon) == "Organisasi"
+    assert marks_in_word("ke1ompok", lexicon) == "kelompok"
+    assert marks_in_word("Jum'at", lexicon) is None  # no word to make of it
+    assert marks_in_word("2016", lexicon) is None and marks_in_word("SPIP", lexicon) is None
+    goal = "Terkendalinya penyakit hewan menular strategis dan z00nosa"
+    t = run(draft(row("Jumlah kasus Anthrax", "0 kasus", goal=goal)))["targets"][0]
+    assert t["strategic_goal"] == "Terkendalinya penyakit hewan menular strategis dan zoonosa"
+    assert ("strategic_goal", "rule") in {(c["field"], c["method"]) for c in t["corrections"]}
+    # one no dictionary puts right is flagged
+    t = run(draft(row("Jumlah kasus Anthrax", "0 kasus", goal=goal.replace("z00nosa", "zo0nqsa"))))
+    assert any("inside a word" in why for why in t["targets"][0]["review_reasons"])
 
 
 def test_a_target_boxed_in_part_is_read_again_as_tall_as_its_rows_text() -> None:

@@ -113,6 +113,7 @@ def test_dates(raw: str, iso: str | None, kept: str) -> None:
         (". Sapi potong", ".", "Sapi potong"),  # a small bullet read as a period or a comma
         (", Kerbau", ",", "Kerbau"),
         ("-. Telur", "-.", "Telur"),  # a dash with a speck after it
+        ("~ Avian Influenza", "~", "Avian Influenza"),  # a dash read as a tilde
         ("oKe", "", "oKe"),
         ("Ll. Persentase arsip", "Ll.", "Persentase arsip"),  # "1." read "Ll."
         ("ll Jumlah", "", "ll Jumlah"),
@@ -494,6 +495,19 @@ def test_the_rest_of_a_goal_atop_the_next_pages_table_joins_the_row_the_page_cut
         ("Terlaksananya program reformasi birokrasi", "Indeks Kepuasan"),
         ("Terlaksananya program reformasi birokrasi", "Indeks Reformasi Birokrasi"),
         ("Terlaksananya program reformasi birokrasi", "Nilai Evaluasi")]
+    assert not any(r.continued for r in got)  # no doubt: it opens in small letters
+    # a capitalised rest that opens as no goal does, after a goal that opens as goals do: joined,
+    # a guess flagged on every row it joins
+    title = replace(merged, cells=(merged.cells[0], cell(0, 1, 0.0, "Akuntansi Pemerintahan"),
+                                   *merged.cells[2:]))
+    got = rows.stitch_rows([above, cut, *rows.table_rows(title, cols, 0)])
+    assert [(r.goal.text, r.continued) for r in got] == [
+        ("Terlaksananya program Akuntansi Pemerintahan", True)] * 3
+    # a capitalised goal that opens as goals do ('Mewujudkan ...') is a goal of its own
+    verb = replace(merged, cells=(merged.cells[0], cell(0, 1, 0.0, "Mewujudkan pelayanan prima"),
+                                  *merged.cells[2:]))
+    got = rows.stitch_rows([above, cut, *rows.table_rows(verb, cols, 0)])
+    assert [r.goal.text for r in got] == ["Terlaksananya program"] * 2 + ["Mewujudkan pelayanan prima"]
     # a goal of its own whose capital was read small is not the rest of the one above
     own = replace(merged, cells=(merged.cells[0], cell(0, 1, 0.0, "meningkatnya akuntabilitas"),
                                  *merged.cells[2:]))

@@ -23,6 +23,7 @@ Thresholds are calibrated on simulated scans (benchmarks/calibrate_catalogue.py)
 from __future__ import annotations
 
 import difflib
+import itertools
 import logging
 import re
 from collections import Counter
@@ -176,6 +177,28 @@ def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
     return _match_case(found.pop(), word) if len(found) == 1 else None
 
 
+_AS_LETTERS = {"0": "o", "1": "li", "'": "il", "\u2019": "il", "`": "il"}  # read inside a word of letters
+
+
+def marks_in_word(word: str, lexicon: Lexicon) -> str | None:
+    """The one word the lexicon or the language's dictionary knows that a word of letters
+    with a digit or a quote inside it becomes when each is taken for the letter OCR
+    misread ('z00nosa' -> 'zoonosa', "Organ'sasi" -> 'Organisasi', 'ke1ompok' ->
+    'kelompok'); None when there is none or more than one, or nothing to take."""
+    spots = [i for m in re.finditer(r"(?<=[A-Za-z])[01'\u2019`]+(?=[a-z])", word) for i in range(*m.span())]
+    if not spots or len(spots) > 3 or not re.fullmatch(r"[A-Za-z01'\u2019`]+", word):
+        return None
+    found = set()
+    for letters in itertools.product(*(_AS_LETTERS[word[i]] for i in spots)):
+        chars = list(word)
+        for i, ch in zip(spots, letters, strict=True):
+            chars[i] = ch
+        cand = "".join(chars)
+        if lexicon.knows(cand.lower(), _NYA):
+            found.add(cand)
+    return found.pop() if len(found) == 1 else None
+
+
 def _confused_into(low: str, known: Callable[[str], bool]) -> set[str]:
     found = set()
     for a, b in _CONFUSED:
@@ -227,6 +250,8 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
             continue
         p = re.sub(r"(?<=[a-z])!(?=[a-z]|[^\w!]*$)", "l", p)  # 'operasiona!', 'Marjina!'
         p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
+        now = p.strip(".,;:()")
+        p = p.replace(now, marks_in_word(now, lexicon) or now)  # 'z00nosa', "Organ'sasi"
         now = p.strip(".,;:()")
         # each word of 'kelompok/organisasl', 'e-Govemment' on its own
         meant = "".join(confusion_fix(part, lexicon) or part for part in re.split(r"([/-])", now))
@@ -331,7 +356,7 @@ def odd_marks(text: str | None) -> str | None:
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), one or two digits in brackets or after a
     slash before one ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)': a '%'), a quote before
-    small letters ("'ayanan"), a space before a slash between words ('kelompok /organisasi'),
+    small letters ("'ayanan"), a digit or a quote inside a word ('z00nosa'), a space before a slash between words ('kelompok /organisasi'),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
@@ -365,6 +390,9 @@ def odd_marks(text: str | None) -> str | None:
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
+    inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
+    if inside:  # nor a digit or a quote inside a word ('z00nosa', "Organ'sasi") no dictionary put right
+        return f"{inside.group(0)!r}: a digit or a mark inside a word: a misread letter?"
     twin = _REDUPLICATED.search(text)
     if twin:  # a word said twice, its second time with affixes, is hyphenated: 'Perundang-undangan'
         return f"{twin.group(0)!r}: the dash between the two forms of one word may be lost"
@@ -839,6 +867,14 @@ def _unknown_unit(unit: str | None, lexicon: Lexicon) -> str | None:
     return None
 
 
+def dangling_mark(raw: str) -> str | None:
+    """Why a target's number may have lost digits: a decimal mark after it with no digit
+    after the mark ('3.' for '3,3', '6.unit' for '6 unit'; no target of the truth files
+    has one). None if not."""
+    m = re.search(r"\d[.,](?!\d)", raw)
+    return f"{raw!r}: a mark after the number with no digit after it: a digit may be lost" if m else None
+
+
 def _digits_fixed(raw: str) -> str:
     return fix_percent(" ".join(fix_digits(t) for t in raw.split(" ")))
 
@@ -1040,7 +1076,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
             unit = again
         parsed = replace(parsed, unit=unit_word(unit))
     low = min((w.conf for w in r.target.words), default=1.0)
-    doubt = ((parsed.value is None and not parsed.qualitative)
+    cut = dangling_mark(raw)
+    doubt = (cut is not None or (parsed.value is None and not parsed.qualitative)
              or _plausible(parsed, entry, indicator) is not None
              or (not ctx.exact and _unknown_unit(parsed.unit, ctx.knowledge.lexicon) is not None)
              or (r.target.words and low < s.min_conf) or guessed)
@@ -1062,6 +1099,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                 raw, parsed = new_raw, new
             low = max(low, s.min_conf)  # the readings agree: the confidence doubt is settled
             log.debug("reread %r -> %r (%s)", r.target.text, new_raw, how)
+    if cut and dangling_mark(raw):  # not read otherwise
+        reasons.append(cut)
     if parsed.value is None and not parsed.qualitative and (raw or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
         reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")

@@ -283,6 +283,7 @@ _SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.),]\s*\S|^\s*\d{1,2}\s*[.),
 
 _TARGET_IN_TEXT = re.compile(r"\d\s?%")
 GOAL_NOUN = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}nya")  # a goal opens so: 'Meningkatnya', 'Terkendalinya'
+GOAL_OPENS = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}")  # ... or with a verb: 'Mewujudkan', 'Memenuhi'
 
 
 def section_kind(text: str) -> str:
@@ -665,12 +666,15 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
         elif (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
-              and not prev.goal.empty and row.goal.text[:1].islower()
-              and not GOAL_NOUN.match(row.goal.text[:1].upper() + row.goal.text[1:])):
+              and not prev.goal.empty and (_goal_rest(row.goal.text) or _goal_rest_maybe(row.goal, prev.goal))):
             # the rest of a goal cell merged over rows on both sides of the page break (no
             # goal opens in small letters, nor is it a goal's first word read small): the
-            # whole goal is each of those rows'
-            row = replace(row, goal=_whole_goal(joined, prev.goal, _cat(prev.goal, row.goal)))
+            # whole goal is each of those rows'. Capitalised ('Akuntansi Pemerintahan (SAP)'
+            # atop the page after '... berdasarkan Sistem'), it is joined when it opens as no
+            # goal does and the goal before it as goals do: a guess, flagged on those rows
+            guess = not _goal_rest(row.goal.text)
+            row = replace(row, goal=_whole_goal(joined, prev.goal, _cat(prev.goal, row.goal), guess),
+                          continued=row.continued or guess)
         joined.append(row)
     out: list[RawRow] = []
     parent: TextBox | None = None
@@ -742,14 +746,29 @@ def _indented(text: TextBox, heading: TextBox) -> bool:
             >= word_height(heading.words))
 
 
-def _whole_goal(rows: list[RawRow], part: TextBox, whole: TextBox) -> TextBox:
+def _whole_goal(rows: list[RawRow], part: TextBox, whole: TextBox, guess: bool = False) -> TextBox:
     """The goal `whole` on the last rows of `rows` whose goal is `part` (a goal cell merged
-    over them, which a page break cut); `whole` returned."""
+    over them, which a page break cut), marked `continued` when the join is a `guess`;
+    `whole` returned."""
     for k in range(len(rows) - 1, -1, -1):
         if rows[k].kind != "data" or rows[k].goal.text != part.text:
             break
-        rows[k] = replace(rows[k], goal=whole)
+        rows[k] = replace(rows[k], goal=whole, continued=rows[k].continued or guess)
     return whole
+
+
+def _goal_rest(text: str) -> bool:
+    """A goal's text atop a page that opens in small letters, and not with a goal's first
+    word read small: the rest of the goal above."""
+    return text[:1].islower() and not GOAL_NOUN.match(text[:1].upper() + text[1:])
+
+
+def _goal_rest_maybe(goal: TextBox, before: TextBox) -> bool:
+    """A capitalised goal atop a page that opens as no goal does, after one that opens as
+    goals do: perhaps the rest of it (the truth files' goals all open with 'Me-', 'Ter-',
+    'Ber-' where the goals beside them do)."""
+    return (goal.text[:1].isupper() and not GOAL_OPENS.match(goal.text) and bool(GOAL_OPENS.match(before.text))
+            and fuzz.ratio(goal.text, before.text) < 90)
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:

@@ -22,7 +22,7 @@ MONTHS = {
 
 # digits as OCR misreads them, inside something that is clearly a number
 _DIGIT_LIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1",
-                             "|": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
+                             "|": "1", "!": "1", "]": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
                              "G": "6", "b": "6", "g": "9", "q": "9", "A": "4", "T": "7", "?": "7"})
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
@@ -228,7 +228,7 @@ def parse_date(raw: str) -> ParsedDate:
     return ParsedDate(None, text, int(y.group(0)) if y else None)
 
 
-BULLET_MARKS = "•·*▪●+«»“”„°>"  # what OCR reads a printed bullet as (a dash aside)
+BULLET_MARKS = "•·*▪●+«»“”„°>~"  # what OCR reads a printed bullet as (a dash aside; "~" a dash too)
 
 _ENUM = re.compile(
     r"^\s*(?:(?P<letter>[A-Za-z])[.)]|(?P<roman>[IVX]{1,4})[.)]|(?P<num>\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:,\d{1,2})+(?=\.)|[lL|][l1|](?=[.)]))[.)]?"
