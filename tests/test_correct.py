@@ -620,6 +620,10 @@ def test_a_long_word_no_dictionary_knows_is_flagged() -> None:
     goal = "Meningkatnya kualitas sumber daya badan acthoc"  # 'adhoc', two letters misread
     t = run(draft(row("Jumlah Anggota Badan Adhoc yang Dilatih", "143 orang", goal=goal)))["targets"][0]
     assert t["needs_review"] and any("'acthoc'" in why for why in t["review_reasons"])
+    # capitalised, like a lexicon word: a misread ('Meningkatnya' read 'Meningkamya'); a name is like none
+    goal = "Meningkamya prestasi pemuda di tingkat nasional"
+    t = run(draft(row("Jumlah pemuda Jawa Barat berprestasi tingkat nasional", "12 orang", goal=goal)))
+    assert any("'Meningkamya' is a long word" in why for why in t["targets"][0]["review_reasons"])
     # known long words, with an ending, of the domain, of English, or capitalised (a name): not
     for goal in ("Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjutan",
                  "Terselenggaranya pendidikan kepemiluan yang berkelanjutannya",
