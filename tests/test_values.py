@@ -917,6 +917,19 @@ def test_list_items_are_paired_with_the_targets_level_with_them() -> None:
         ("- Domba", "2.483.772", "1,2. Jumlah populasi ternak (ekor) :")]
 
 
+def test_two_numbers_that_each_fill_a_narrow_target_cell_are_two_targets() -> None:
+    # '29.710.536' fills the cell: the line under it is another number, not its rest, when
+    # joined they would be no number
+    ind = _cell_words([("1,2. Jumlah populasi ternak (ekor) :", 100.0), ("- Ayam buras", 160.0),
+                       ("- Itik", 220.0)], 1000.0)
+    tgt = _cell_words([("29.710.536", 160.0), ("9.765.438", 220.0)], 2000.0)
+    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 200.0)
+    assert [(i.text, t.text) for i, t, *_ in got] == [("- Ayam buras", "29.710.536"), ("- Itik", "9.765.438")]
+    # a number cut at the cell's edge is one: its halves joined are a number
+    tgt = _cell_words([("1.273.000.", 160.0), ("000", 220.0)], 2000.0)
+    assert rows.split_by_targets(ind, tgt, [], 1, 800.0, 200.0) is None
+
+
 def test_items_not_level_with_their_targets_are_not_paired_in_order() -> None:
     # a heading without its colon or marker, then two items OCR read as one line: as many
     # "items" as targets, but pairing them in order would shift every target by one row

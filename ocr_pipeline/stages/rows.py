@@ -30,7 +30,7 @@ from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
-from .values import enumerator_kind, find_amount, split_enumerator, split_heading, starts_value
+from .values import enumerator_kind, find_amount, parse_number, split_enumerator, split_heading, starts_value
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
 _HEADER_WORDS = {
@@ -331,6 +331,15 @@ def _wrapped(line: Line, width: float) -> bool:
     return width > 0 and (line.right - line.left) >= 0.8 * width
 
 
+def _two_numbers(line: str, after: str) -> bool:
+    """Whether a line that fills its cell and the line after it are two numbers, not one
+    cut at the edge: each a number alone, one no longer when joined ('29.710.536' over
+    '9.765.438')."""
+    a, b = clean_text(line).split(), clean_text(after).split()
+    return (len(a) == 1 and bool(b) and parse_number(a[0]) is not None and parse_number(b[0]) is not None
+            and parse_number(a[0] + b[0]) is None)
+
+
 def join_cell_text(lines: Sequence[Line], width: float) -> str:
     """Join a cell's lines; a number cut at the cell edge is joined without a space."""
     out = ""
@@ -365,7 +374,8 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
             t = w.text
             # a '1' read as a letter or a bar, alone on its line, is a number too
             numeric = bool(re.match(r"^\d", t)) or (t in _ONE_READ and len(ln.words) == 1)
-            list_line = new_line and li > 0 and not _wrapped(lines[li - 1], width)
+            list_line = new_line and li > 0 and (not _wrapped(lines[li - 1], width)
+                                                 or _two_numbers(lines[li - 1].text, ln.text))
             after_value = bool(prev_text) and not re.match(r"^[\d(]", prev_text) and (
                 prev_text.lower() not in _CONNECTORS and not prev_text.endswith((",", "/", "-")))
             if not groups:
