@@ -351,7 +351,7 @@ def odd_marks(text: str | None) -> str | None:
     't5.1. Jumlah': the speck of a bullet or a stamp, a list number left or misread), a
     first word in small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
-    ('Partisipasi,.'), a period after a word of six letters or more with text after it
+    ('Partisipasi,.'), a mark after a goal's first word ('Meningkatnya, prestasi'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), one or two digits in brackets or after a
@@ -375,6 +375,9 @@ def odd_marks(text: str | None) -> str | None:
         return f"{m.group(1)!r} before {text[m.end():].split()[0]!r} may be a mark read as letters"
     if re.match(r"^[a-z]+ [A-Z][a-z]", text) and text.split()[0] not in JOINING_WORDS:  # 'dan X': text lost
         return f"{text.split()[0]!r} in small letters before capitalised words: its capital may be misread"
+    opener = re.match(r"(?:Me|Ter|Ber)[a-z]{3,}nya[.,;:](?=\s)", text)
+    if opener:  # 'Meningkatnya, prestasi': no goal's first word has a mark after it
+        return f"{opener.group(0)!r}: a mark after the first word: a speck?"
     marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)|\w [.,;] \w", text)
     if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok', 'Manusia . Sekretariat': a speck
         return f"{marks.group(0).strip()!r}: two marks in a row, or a lone one between words: a speck?"
