@@ -1098,6 +1098,9 @@ def test_a_number_that_lost_its_digits_or_holds_a_bracket_is_read_again_or_flagg
     t = run(draft(row(indicator, "3.")), lambda page, bbox, kind: ["3,3"])["targets"][0]
     assert t["target"]["value"] == 3.3 and not t["needs_review"]
     assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+    # nor is a mark the readings that changed the target left ('3,3' read '33', then '3.')
+    t = run(draft(row(indicator, "33")), lambda page, bbox, kind: ["3."])["targets"][0]
+    assert t["needs_review"] and any("a digit may be lost" in why for why in t["review_reasons"])
     # a '1' read as a bracket ('11' read '1]') is a digit, not a mark after the number
     bracket = draft(row("Jumlah Lembaga yang Terjalin Kerjasama", "1] lembaga"))
     t = run(bracket, lambda page, bbox, kind: ["11" if kind == "digits" else "1] lembaga"])["targets"][0]

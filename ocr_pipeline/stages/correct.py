@@ -1084,8 +1084,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
             unit = again
         parsed = replace(parsed, unit=unit_word(unit))
     low = min((w.conf for w in r.target.words), default=1.0)
-    cut = dangling_mark(raw)
-    doubt = (cut is not None or (parsed.value is None and not parsed.qualitative)
+    doubt = (dangling_mark(raw) is not None or (parsed.value is None and not parsed.qualitative)
              or _plausible(parsed, entry, indicator) is not None
              or (not ctx.exact and _unknown_unit(parsed.unit, ctx.knowledge.lexicon) is not None)
              or (r.target.words and low < s.min_conf) or guessed)
@@ -1107,7 +1106,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                 raw, parsed = new_raw, new
             low = max(low, s.min_conf)  # the readings agree: the confidence doubt is settled
             log.debug("reread %r -> %r (%s)", r.target.text, new_raw, how)
-    if cut and dangling_mark(raw):  # not read otherwise
+    cut = dangling_mark(raw)  # as first read, or as read again ('33' read '3.')
+    if cut:
         reasons.append(cut)
     if parsed.value is None and not parsed.qualitative and (raw or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
