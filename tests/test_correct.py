@@ -1120,6 +1120,8 @@ def test_a_letter_ocr_confuses_is_put_right_from_the_languages_dictionary_too() 
     assert confusion_fix("bersertitikat", lexicon) == "bersertifikat"
     assert confusion_fix("integntas", lexicon) == "integritas"  # 'ri' read as 'n'
     assert confusion_fix("Tersebamya", lexicon) == "Tersebarnya"  # a word of the dictionary and '-nya'
+    assert confusion_fix("Peterriakari", lexicon) == "Peternakan"  # a long word, two letters confused
+    assert confusion_fix("Ciptagelar", lexicon) is None  # a place's name: no word two confusions away
     assert confusion_fix("menulai", lexicon) is None  # 'manula' + 'i' is no word to make of it
     # a word of the language read with low confidence is not taken for a lexicon word two edits off
     goal = "Meningkatnya ketepatan penyusunan laporan kinerja"

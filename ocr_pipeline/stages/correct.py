@@ -154,7 +154,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
              ("e", "a"), ("a", "e"), ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"),
-             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"))
+             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"), ("ri", "n"))
 
 
 _NYA = ("nya",)  # a word of the dictionary with it is a word ('Tersebamya' -> 'Tersebarnya'); other
@@ -166,15 +166,21 @@ def confusion_fix(word: str, lexicon: Lexicon) -> str | None:
     taken for the letter OCR confuses it with (`_CONFUSED`: 'Jumiah' -> 'Jumlah',
     'kelampok' -> 'kelompok', 'temak' -> 'ternak', though 'tamak' is Indonesian too); else,
     for a word the language's dictionary does not know either, the one word of either
-    ('Intemet' -> 'Internet'). None when there is none or more than one. Words of five
-    letters or more, with small letters (capitals are confused otherwise)."""
+    ('Intemet' -> 'Internet'); for a word of `TWICE_CONFUSED` letters or more, the one
+    lexicon word two confusions make. None when there is none or more than one. Words of
+    five letters or more, with small letters (capitals are confused otherwise)."""
     low = word.lower()
     if len(low) < 5 or not word.isalpha() or word.isupper() or low in lexicon:
         return None
     found = _confused_into(low, lexicon.__contains__)
     if not found and not lexicon.knows(low, _NYA):
         found = _confused_into(low, lambda w: lexicon.knows(w, _NYA))
+    if not found and len(low) >= TWICE_CONFUSED and not lexicon.knows(low, _NYA):
+        found = _twice_confused_into(low, lexicon.__contains__)
     return _match_case(found.pop(), word) if len(found) == 1 else None
+
+
+TWICE_CONFUSED = 9  # a word this long may have two letters confused ('Peterriakari': 'Peternakan')
 
 
 _AS_LETTERS = {"0": "o", "1": "li", "'": "il", "\u2019": "il", "`": "il"}  # read inside a word of letters
@@ -197,6 +203,18 @@ def marks_in_word(word: str, lexicon: Lexicon) -> str | None:
         if lexicon.knows(cand.lower(), _NYA):
             found.add(cand)
     return found.pop() if len(found) == 1 else None
+
+
+def _twice_confused_into(low: str, known: Callable[[str], bool]) -> set[str]:
+    """The known words that confusions at two places of `low`, apart, make."""
+    spots = sorted((at, a, b) for a, b in _CONFUSED for at in range(len(low)) if low.startswith(a, at))
+    found = set()
+    for (p, a, b), (q, c, d) in itertools.combinations(spots, 2):
+        if q >= p + len(a):
+            cand = low[:p] + b + low[p + len(a):q] + d + low[q + len(c):]
+            if known(cand):
+                found.add(cand)
+    return found
 
 
 def _confused_into(low: str, known: Callable[[str], bool]) -> set[str]:
