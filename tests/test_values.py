@@ -829,6 +829,9 @@ def test_text_between_pieces_of_a_table_is_reported() -> None:
     # a speck read as a quote between the office's words
     (["Sekretariat KPU Kabupaten Penajam Paser \" Utara", "Keuangan, Umum dan Logistik"],
      "Sekretariat KPU Kabupaten Penajam Paser Utara", "Keuangan, Umum dan Logistik"),
+    # a label's colon read with a stroke before the unit ('1 :')
+    (["Sekretariat KPU Kabupaten Berau", "1 : Perencanaan, Data dan Informasi"],
+     "Sekretariat KPU Kabupaten Berau", "Perencanaan, Data dan Informasi"),
 ])
 def test_the_office_heading_under_the_title(under: list[str], heading: str | None, unit: str | None) -> None:
     top = _grid(700.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])

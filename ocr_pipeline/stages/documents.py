@@ -639,7 +639,8 @@ def _region_alone(text: str) -> bool:
 
 
 # a symbol before a heading that its font could not print, read as strokes ('II RUMAH SAKIT')
-_GLYPH_BEFORE = re.compile(r"^[Il|1\[\]]{1,3}\s+(?=[A-Z]{2})")
+# a symbol read as strokes before a heading ('| BADAN'), or a label's colon with a stroke ('1 : Perencanaan')
+_GLYPH_BEFORE = re.compile(r"^[Il|1\[\]]{1,3}(?:\s+(?=[A-Z]{2})|\s*[:;]\s*(?=[A-Z]))")
 
 
 def _strip_junk(text: str) -> str:
