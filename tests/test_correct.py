@@ -330,6 +330,14 @@ def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
     assert "signed_date" not in december["needs_review"]  # signed before the year it is for: usual
     for cut in ("PERJANJIAN KINERJA TAHUN", "PERJANJIAN KINERJA TAI"):  # its end lost: no year
         assert "title" in run(replace(d, title=box(cut)))["needs_review"], cut
+    # no year at all, one digit off the agreement's ('2626': a '0' read '6'): that year, recorded
+    misread = run(replace(d, title=box("PERJANJIAN KINERJA TAHUN 2626"),
+                          date=ParsedDate("2626-01-15", "15 Januari 2626", 2626)))
+    assert misread["title"] == "PERJANJIAN KINERJA TAHUN 2026" and misread["signed_date"] == "2026-01-15"
+    assert misread["signed_date_raw"] == "15 Januari 2026"
+    assert not {"title", "signed_date", "year"} & set(misread["needs_review"])
+    assert any(w.startswith("title: corrected (rule: 2626 is no year") for w in misread["warnings"])
+    assert any(w.startswith("signed_date: corrected (rule") for w in misread["warnings"])
 
 
 def test_a_place_like_the_offices_region_but_not_it_is_flagged() -> None:

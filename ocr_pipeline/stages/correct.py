@@ -1605,6 +1605,15 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     return [why for why in out if why]
 
 
+def year_misread(printed: str, year: int | None) -> bool:
+    """Whether a year as printed is no year of an agreement (not 19xx nor 20xx) and one
+    digit off the agreement's `year` (from the table, 'Tahun Anggaran 2017'): that year
+    with a digit misread ('2617': a '0' read '6')."""
+    if year is None or not re.fullmatch(r"\d{4}", printed) or re.fullmatch(r"(19|20)\d{2}", printed):
+        return False
+    return sum(a != b for a, b in zip(printed, str(year), strict=True)) == 1
+
+
 def _year_doubts(title: str | None, draft: Draft) -> list[tuple[str, str]]:
     """Doubts about the year a title prints and the date of signing, against the
     agreement's year (the table's, else the title's): a year in the title must be it;
@@ -1698,7 +1707,14 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             warnings.append(f"{path}: {why}")
         return box.text
 
-    title = text(draft.title, "title")
+    title_box = draft.title
+    m = re.search(r"\btahun\W*(\d{4})\b", title_box.text if title_box else "", re.I)
+    if title_box is not None and m and not exact and year_misread(m.group(1), draft.year):
+        mended = title_box.text[:m.start(1)] + str(draft.year) + title_box.text[m.end(1):]
+        warnings.append(f"title: corrected (rule: {m.group(1)} is no year, the agreement's is {draft.year}): "
+                        f"{title_box.text!r} -> {mended!r}")
+        title_box = replace(title_box, text=mended)
+    title = text(title_box, "title")
     organization = text(draft.organization, "organization")
     subunit = text(draft.subunit, "subunit")
     if subunit is None and organization and _COLON_INSIDE.search(organization) and not exact:
@@ -1724,7 +1740,14 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         warnings.append(f"signed_date: {draft.date.raw!r} has no year: the date is read in part")
     if draft.year is None:
         needs.append("year")
-    for path, doubt in _year_doubts(title, draft):
+    if signed_date and signed_raw and not exact and year_misread(signed_date[:4], draft.year):
+        mended = f"{draft.year}{signed_date[4:]}"
+        warnings.append(f"signed_date: corrected (rule: {signed_date[:4]} is no year, the agreement's is "
+                        f"{draft.year}): {signed_date!r} -> {mended!r}")
+        signed_date, signed_raw = mended, signed_raw.replace(signed_date[:4], str(draft.year))
+    dated = replace(draft, date=replace(draft.date, iso=signed_date, raw=signed_raw, year=int(signed_date[:4]))
+                    ) if signed_date and signed_raw and draft.date else draft
+    for path, doubt in _year_doubts(title, dated):
         needs.append(path)
         warnings.append(f"{path}: {doubt}")
     rows = target_rows(draft, ctx)
