@@ -994,7 +994,10 @@ def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
     merged = "Meningkatnya kualitas dan keamanan produk hewan Terkendalinya penyakit hewan menular strategis"
     doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=merged)))
     assert any("'Terkendalinya' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
-    for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah",
+    merged = "Terwujudnya Pengelolaan Persentase KPU Kota Samarinda Patuh dan Tertib Barang Milik Negara"
+    doc = run(draft(row("Persentase Data Ganda Pemilih", "59%", goal=merged)))  # an indicator's words in it
+    assert any("'Persentase' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
+    for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah", "Meningkatnya Jumlah kunjungan wisatawan",
                 "Terwujudnya Keamanan dan Ketertiban yang Memberikan Rasa Aman",
                 "Terwujudnya Koordinasi yang Efektif, serta Terwujudnya Dukungan yang Optimal"):
         doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=one)))

@@ -322,7 +322,8 @@ def two_goals(goal: str | None) -> str | None:
     """Why a goal may be two goals read as one: a second word that opens a goal
     ('Meningkatnya', 'Terwujudnya', 'Terkendalinya': me-, ter-, ber- and -nya; 'Mewujudkan',
     'Meningkatkan'), capitalised, not joined to the first by 'dan', 'serta', 'atau' or a
-    comma. None when not."""
+    comma; or a word that opens an indicator, capitalised, inside it ('Persentase', 'Indeks':
+    an indicator read into the goal's cell). None when not."""
     words = (goal or "").split()
     for prev, word in zip(words, words[1:]):
         w = word.strip(".,;:()")
@@ -330,7 +331,13 @@ def two_goals(goal: str | None) -> str | None:
         if (w[:1].isupper() and opens
                 and prev.lower() not in ("dan", "serta", "atau") and not prev.endswith(",")):
             return f"{w!r} inside the goal may open a second goal read into it"
+    inside = _INDICATOR_INSIDE.search(goal or "")
+    if inside:  # no truth goal has one: an indicator's text read into the goal's cell
+        return f"{inside.group(1)!r} inside the goal opens an indicator: an indicator's text read into it?"
     return None
+
+
+_INDICATOR_INSIDE = re.compile(r"\s(Persentase|Prosentase|Presentase|Indeks|Rasio|Ratio|Rata-rata)\b")
 
 
 def small_start(text: str | None) -> str | None:
