@@ -230,8 +230,10 @@ class Lexicon:
     known as printed but never a correction's target."""
 
     def __init__(self, words: Iterable[str], dictionary: frozenset[str] = frozenset(),
-                 foreign: frozenset[str] = frozenset()) -> None:
+                 foreign: frozenset[str] = frozenset(), spelled: Iterable[str] = ()) -> None:
         self.words = frozenset(w.lower() for w in words if w)
+        # terms with capitals of their own ('SiRUP'), by their letters in lower case
+        self.spelled = {w.lower(): w for w in spelled if w != w.lower()}
         self.dictionary = dictionary
         self.foreign = foreign
         self._list = sorted(self.words)
@@ -288,20 +290,23 @@ def load_lexicon(folder: Path, catalogue: Catalogue | None = None) -> Lexicon:
     if catalogue is not None:
         for e in catalogue.entries:
             words.update(tokens(e.text.replace(SLOT, " ")))
-    return Lexicon(words, _word_file(p / "dictionary.txt"), _word_file(p / "english.txt.gz"))
+    spelled = _word_file(p / "lexicon.txt", lower=False)
+    return Lexicon(words, _word_file(p / "dictionary.txt"), _word_file(p / "english.txt.gz"), spelled)
 
 
-def _word_file(f: Path) -> frozenset[str]:
-    """The words of a list, one a line, lower case; '#' starts a comment line (read once
-    a process while the file is unchanged: every agreement loads its knowledge)."""
-    return _words(str(f), f.stat().st_mtime_ns) if f.exists() else frozenset()
+def _word_file(f: Path, lower: bool = True) -> frozenset[str]:
+    """The words of a list, one a line, in lower case (or as written); '#' starts a comment
+    line (read once a process while the file is unchanged: every agreement loads its
+    knowledge)."""
+    return _words(str(f), f.stat().st_mtime_ns, lower) if f.exists() else frozenset()
 
 
 @cache
-def _words(path: str, _mtime: int) -> frozenset[str]:
+def _words(path: str, _mtime: int, lower: bool) -> frozenset[str]:
     data = Path(path).read_bytes()
     text = (gzip.decompress(data) if path.endswith(".gz") else data).decode("utf-8")
-    return frozenset(ln.strip().lower() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    lines = (ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#"))
+    return frozenset(ln.lower() for ln in lines) if lower else frozenset(lines)
 
 
 def tokens(text: str) -> list[str]:

@@ -785,6 +785,12 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
     # one small letter between capitals is a name's ('SiRUP')
     assert not run(draft(row("Persentase Paket Pengadaan yang Diumumkan dalam SiRUP", "94%")))["targets"][0][
         "needs_review"]
+    # ... and a term the lexicon spells so takes its capitals where OCR read them all big
+    t = run(draft(row("Persentase Paket Pengadaan yang Diumumkan dalam SIRUP", "94%")))["targets"][0]
+    assert t["indicator"] == "Persentase Paket Pengadaan yang Diumumkan dalam SiRUP"
+    assert ("indicator", "rule") in {(c["field"], c["method"]) for c in t["corrections"]}
+    assert run(draft(row("PAKET YANG DIUMUMKAN DALAM SIRUP", "94%")))["targets"][0]["indicator"] == \
+        "PAKET YANG DIUMUMKAN DALAM SIRUP"  # a text in capitals writes every term so
     # and so do the program and activity headings over a row
     over = run(draft(RawRow("activity", 1, section="2. Pemeriksaan Internal KPU Kabupaten Paser ~* : . ."),
                      row("Jumlah laporan", "2 laporan")))["targets"][0]

@@ -237,8 +237,10 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
     exact text too. Then, never in exact text (a born-digital text layer) and never in
     a word of the office's region or place (`protected`: 'Paser' is not 'pasar'):
 
-    * by rule (method "rule"): a '!' inside a word is an 'l', an 'I' in capitals; a
-      word one confused letter away from a lexicon word is that word (`confusion_fix`);
+    * by rule (method "rule"): a term the lexicon spells with capitals of its own takes
+      them ('SIRUP' -> 'SiRUP', not in a text in capitals); a '!' inside a word is an
+      'l', an 'I' in capitals; a word one confused letter away from a lexicon word is
+      that word (`confusion_fix`);
     * from the lexicon (method "lexicon", for a person to check): a word OCR was unsure
       of (confidence below LEXICON_MAX_CONF), not an acronym nor a word of the language
       ('ketepatan' is not 'kesehatan'), becomes the one lexicon word close to it.
@@ -266,6 +268,9 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
             ruled.append(p)
             guessed.append(p)
             continue
+        spelled = lexicon.spelled.get(core.lower())
+        if spelled and core != spelled and not text.isupper():  # 'SIRUP' for the lexicon's 'SiRUP'
+            p = p.replace(core, spelled)
         p = re.sub(r"(?<=[a-z])!(?=[a-z]|[^\w!]*$)", "l", p)  # 'operasiona!', 'Marjina!'
         p = re.sub(r"(?<=[A-Z])!(?=[A-Z]|[^\w!]*$)", "I", p)  # 'PROVINS!', 'PERJANJ!AN'
         now = p.strip(".,;:()")
