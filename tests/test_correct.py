@@ -1003,7 +1003,8 @@ def test_a_goal_that_may_be_two_goals_read_as_one_is_flagged() -> None:
     merged = "Terwujudnya Pengelolaan Persentase KPU Kota Samarinda Patuh dan Tertib Barang Milik Negara"
     doc = run(draft(row("Persentase Data Ganda Pemilih", "59%", goal=merged)))  # an indicator's words in it
     assert any("'Persentase' inside the goal" in why for why in doc["targets"][0]["review_reasons"])
-    for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah", "Meningkatnya Jumlah kunjungan wisatawan",
+    for one in ("Tersusunnya dan Terpenuhinya Kebutuhan Aset Daerah",
+                "Meningkatnya Jumlah kunjungan wisatawan",
                 "Terwujudnya Keamanan dan Ketertiban yang Memberikan Rasa Aman",
                 "Terwujudnya Koordinasi yang Efektif, serta Terwujudnya Dukungan yang Optimal"):
         doc = run(draft(row("Jumlah kelompok pemuda", "151 Kelompok", goal=one)))

@@ -154,7 +154,8 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 # letters OCR takes for one another (at 150 dpi, on a faint or noisy scan)
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
              ("e", "a"), ("a", "e"), ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"),
-             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"), ("ri", "n"))
+             ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"),
+             ("ri", "n"))
 
 
 _NYA = ("nya",)  # a word of the dictionary with it is a word ('Tersebamya' -> 'Tersebarnya'); other
@@ -381,12 +382,14 @@ def odd_marks(text: str | None) -> str | None:
     't5.1. Jumlah': the speck of a bullet or a stamp, a list number left or misread), a
     first word in small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
-    ('Partisipasi,.'), a mark after a goal's first word ('Meningkatnya, prestasi'), a period after a word of six letters or more with text after it
+    ('Partisipasi,.'), a mark after a goal's first word ('Meningkatnya, prestasi'), a
+    period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), one or two digits in brackets or after a
     slash before one ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)': a '%'), a quote before
-    small letters ("'ayanan"), a digit or a quote inside a word ('z00nosa'), a space before a slash between words ('kelompok /organisasi'),
+    small letters ("'ayanan"), a digit or a quote inside a word ('z00nosa'), a space
+    before a slash between words ('kelompok /organisasi'),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
@@ -1757,8 +1760,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         warnings.append(f"signed_date: corrected (rule: {signed_date[:4]} is no year, the agreement's is "
                         f"{draft.year}): {signed_date!r} -> {mended!r}")
         signed_date, signed_raw = mended, signed_raw.replace(signed_date[:4], str(draft.year))
-    dated = replace(draft, date=replace(draft.date, iso=signed_date, raw=signed_raw, year=int(signed_date[:4]))
-                    ) if signed_date and signed_raw and draft.date else draft
+    dated = draft
+    if signed_date and signed_raw and draft.date:
+        date = replace(draft.date, iso=signed_date, raw=signed_raw, year=int(signed_date[:4]))
+        dated = replace(draft, date=date)
     for path, doubt in _year_doubts(title, dated):
         needs.append(path)
         warnings.append(f"{path}: {doubt}")

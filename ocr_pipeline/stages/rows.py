@@ -676,7 +676,8 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         if row.kind == "data" and row.goal.empty and prev is not None and prev.kind == "data":
             row = replace(row, goal=prev.goal)
         elif (row.kind == "data" and prev is not None and prev.kind == "data" and prev.page != row.page
-              and not prev.goal.empty and (_goal_rest(row.goal.text) or _goal_rest_maybe(row.goal, prev.goal))):
+              and not prev.goal.empty
+              and (_goal_rest(row.goal.text) or _goal_rest_maybe(row.goal, prev.goal))):
             # the rest of a goal cell merged over rows on both sides of the page break (no
             # goal opens in small letters, nor is it a goal's first word read small): the
             # whole goal is each of those rows'. Capitalised ('Akuntansi Pemerintahan (SAP)'
@@ -777,8 +778,8 @@ def _goal_rest_maybe(goal: TextBox, before: TextBox) -> bool:
     """A capitalised goal atop a page that opens as no goal does, after one that opens as
     goals do: perhaps the rest of it (the truth files' goals all open with 'Me-', 'Ter-',
     'Ber-' where the goals beside them do)."""
-    return (goal.text[:1].isupper() and not GOAL_OPENS.match(goal.text) and bool(GOAL_OPENS.match(before.text))
-            and fuzz.ratio(goal.text, before.text) < 90)
+    return (goal.text[:1].isupper() and not GOAL_OPENS.match(goal.text)
+            and bool(GOAL_OPENS.match(before.text)) and fuzz.ratio(goal.text, before.text) < 90)
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:
