@@ -778,10 +778,12 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Brucellosis (prevalensi/ 90)", "Persentase 'ayanan publik", "Jumlah Organisasi: Kepemudaan",
                  "Jumlah Peraturan Perundang Undangan", "Terwujudnya zona ___integritas",
                  "Jumlah kasus penyakit hewan menular dan ZooNOSA :", "Jumlah Laporan KPU. Provinsi",
-                 "Meningkatnya, prestasi pemuda"):
+                 "Meningkatnya, prestasi pemuda", "Meningkatnya peran Organisasi kepemudaan"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # an acronym shortened in a text in capitals ('BP.' for 'Balai Pengelolaan') is no speck
     assert odd_marks("KEPALA BP. TAMAN BUDAYA") is None
+    # capitalised words among capitalised ones are no misread case
+    assert odd_marks("Meningkatnya Kualitas Layanan Organisasi Kepemudaan") is None
     # one small letter between capitals is a name's ('SiRUP')
     assert not run(draft(row("Persentase Paket Pengadaan yang Diumumkan dalam SiRUP", "94%")))["targets"][0][
         "needs_review"]
@@ -827,7 +829,9 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                          "Ketersediaan Jaringan Internet Kantor (Uptime)"),
                         ("Jumlah sarana – pemasaran peternakan", "Jumlah sarana pemasaran peternakan"),
                         ("Terwujudnya Perundang – Undangan", "Terwujudnya Perundang – Undangan"),
-                        ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan")):
+                        ("Opini BPK – WTP atas laporan", "Opini BPK – WTP atas laporan"),
+                        ("kontribusi masyarakat melek TIK – terhadap pembangunan",
+                         "kontribusi masyarakat melek TIK terhadap pembangunan")):
         assert run(draft(row("Jumlah kasus penyakit", "2 kasus", goal=read)))["targets"][0][
             "strategic_goal"] == meant
     goal = run(draft(row("Jumlah kasus penyakit", "2 kasus", goal="Terkendalinya penyakit hewan Q)")))

@@ -409,6 +409,9 @@ def test_a_mark_under_a_name_in_the_signatures_is_not_the_name() -> None:
     assert correct.odd_in_name("Prof. Dr. H. YUDHA MUNAJAT SAPUTRA, M.")
     assert not correct.odd_in_name("Dra. Hj. NURDIALIS M, M.Si")
     assert not correct.odd_in_name("Agus Setiawan, S.E., M.M.")
+    # a title before the name without its period: lost to OCR, or so printed
+    assert correct.odd_in_name("Ir Laode Muhammad Salim, M.M.") and correct.odd_in_name("Drs H. Asep")
+    assert not correct.odd_in_name("Ir. Laode Muhammad Salim, M.M.") and not correct.odd_in_name("Hidayat")
 
 
 def test_the_one_party_a_letter_names_is_put_where_the_signatures_place_it() -> None:

@@ -295,13 +295,15 @@ def lexicon_fix(box: TextBox, lexicon: Lexicon, field: str, exact: bool,
         if after != before:
             fixes.append(Correction(field, before, after, how))
     fixed = steps[-1][0]
-    # a lone dash after a word in small letters or a comma is noise read off a justified line
-    # or a rule ('Meningkatnya – Kapasitas', 'masyarakat, – pendidikan'), but between two
+    # a lone dash after a word in small letters or a comma, or before one, is noise read off a
+    # justified line or a rule ('Meningkatnya – Kapasitas', 'masyarakat, – pendidikan', 'TIK –
+    # terhadap'; no truth text has a lone dash before a small word), but between two
     # forms of one stem ('Perundang – Undangan'); a lone period between lower-case words, a
     # lone '=' or '~' between words, a lone period, dash or bullet at the end, specks; a period
     # between lower-case words is a comma ('cepat. tepat'); a bracket has a space before it
     new = re.sub(r"(?<=[a-z]) \. (?=[a-z])", " ", fixed)
-    new = re.sub(r"(\S+) [-–—] (?=(\w+))", lambda m: m.group(0) if not re.search(r"[a-z,]$", m.group(1))
+    new = re.sub(r"(\S+) [-–—] (?=(\w+))", lambda m: m.group(0) if not (re.search(r"[a-z,]$", m.group(1))
+                                                                       or m.group(2)[:1].islower())
                  or _one_stem(m.group(1), m.group(2)) else m.group(1) + " ", new)
     new = re.sub(r"(?<=[a-z])\. (?=[a-z])", ", ", new)
     new = re.sub(r"(?<=\w) [=~^|_»«+]+ (?=\w)", " ", new)
@@ -426,6 +428,11 @@ def odd_marks(text: str | None) -> str | None:
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
+    words = text.split()
+    for i, w in enumerate(words[1:], 1):  # 'peran Organisasi kepemudaan': c o s v w x z look alike in both cases
+        rest = [x for j, x in enumerate(words[1:], 1) if j != i and x[:1].isalpha()]
+        if re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", w) and len(rest) >= 2 and all(x[:1].islower() for x in rest):
+            return f"{w.strip('.,;:')!r} capitalised among small words: its case may be misread"
     inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
     if inside:  # nor a digit or a quote inside a word ('z00nosa', "Organ'sasi") no dictionary put right
         return f"{inside.group(0)!r}: a digit or a mark inside a word: a misread letter?"
@@ -628,7 +635,8 @@ def odd_in_name(name: str) -> str | None:
     letters, spaces, periods, commas, apostrophes and dashes: 'AND!' for 'ANDI', a digit
     for a letter), under three letters in all (a mark or a scrawl read as a name: 'Ed.'),
     or a last degree of one letter ('SAPUTRA, M.': no degree is, the rest of 'M. Ed.'
-    went on to the next line). None if none."""
+    went on to the next line), or a title before it without its period ('Ir Laode').
+    None if none."""
     odd = sorted(set(re.sub(r"[^\W\d_]|[\s.,'`’-]", "", name)))
     if odd:
         return f"{''.join(odd)!r} in a name: a letter misread?"
@@ -636,6 +644,9 @@ def odd_in_name(name: str) -> str | None:
         return f"{name!r} is too short for a person's name: a mark read as one?"
     if re.search(r",\s*[^\W\d_]\.$", name.strip()):
         return f"{name!r} ends in a degree cut short: its rest may be on the next line"
+    bare = re.match(rf"^{_TITLE}(?=\s+[A-Z])", name.strip())
+    if bare:  # 'Ir Laode': its period lost (one name of the truth files' 224 with a title prints none)
+        return f"{bare.group(0)!r} before the name without its period: lost, or as printed?"
     return None
 
 
