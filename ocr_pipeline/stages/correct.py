@@ -429,9 +429,10 @@ def odd_marks(text: str | None) -> str | None:
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
     words = text.split()
-    for i, w in enumerate(words[1:], 1):  # 'peran Organisasi kepemudaan': c o s v w x z look alike in both cases
+    for i, w in enumerate(words[1:], 1):  # 'peran Organisasi kepemudaan': c o s v w x z, alike in both cases
         rest = [x for j, x in enumerate(words[1:], 1) if j != i and x[:1].isalpha()]
-        if re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", w) and len(rest) >= 2 and all(x[:1].islower() for x in rest):
+        if (re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", w) and len(rest) >= 2
+                and all(x[:1].islower() for x in rest)):
             return f"{w.strip('.,;:')!r} capitalised among small words: its case may be misread"
     inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
     if inside:  # nor a digit or a quote inside a word ('z00nosa', "Organ'sasi") no dictionary put right
