@@ -803,6 +803,23 @@ def test_a_page_whose_table_was_not_found_is_reported() -> None:
     assert not warned(body)  # text after the last table (a budget in free text, signatures)
 
 
+def test_a_table_after_the_targets_read_as_neither_targets_nor_budget_is_reported() -> None:
+    # the table goes on over a faded page: no header row there, and a rule lost in pieces (three
+    # columns found where the table before it has four): its columns are not known
+    first = _table_page([_grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])])
+    body = [[str(i), f"Meningkatnya layanan {i}", f"Persentase layanan publik nomor {i}", "90%"]
+            for i in range(2, 9)]
+    rules, words = _grid(300.0, body)
+
+    def warned(rules: list[Rule]) -> list[str]:
+        pages = [first, replace(_table_page([(rules, words)]), page=2)]
+        draft = documents.draft_agreement([documents.view_page(p) for p in pages])
+        return [w for w in draft.warnings if "a table on page 2 was read as neither" in w]
+
+    assert warned([r for r in rules if not (r.x0 == r.x1 == _COLS[2])])
+    assert not warned(rules)  # four columns: the table before it goes on
+
+
 def test_text_between_pieces_of_a_table_is_reported() -> None:
     top = _grid(300.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
     bottom = _grid(1400.0, [["3", "Meningkatnya mutu", "Indeks mutu", "75"]])

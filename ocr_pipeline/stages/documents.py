@@ -774,7 +774,9 @@ def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
 def _pages_without_table(views: Sequence[PageView], read: Sequence[tuple[Table, Columns, int]]) -> list[str]:
     """Warnings for the pages whose target table was not read at all (its rules too faint
     or broken to be found): a page that prints a target table's header line, or a page of
-    text between two pages whose target tables were read. Their rows are missing."""
+    text between two pages whose target tables were read; and for a table found on a page
+    of targets, or after them, that is read as neither (columns unknown). Their rows are
+    missing."""
     tables = {t.page for t, cols, _ in read if cols.kind in ("targets", "budget")}
     targets = sorted(t.page for t, cols, _ in read if cols.kind == "targets")
     out = []
@@ -788,7 +790,19 @@ def _pages_without_table(views: Sequence[PageView], read: Sequence[tuple[Table, 
             out.append(f"targets: no table was read on page {v.number}, which "
                        f"{'prints a target table' if header else 'lies between pages of targets'} "
                        "(its rules too faint or broken to be found): its rows are missing")
+    # a table found whose columns were not known (its header row lost, and not as many
+    # columns found as the table before it has: a faded page's rules in pieces)
+    known = {id(t) for t, _, _ in read}
+    for v in views:
+        lost = [t for t, _, _ in v.tables if id(t) not in known
+                and sum(len(c.words) for c in t.cells) >= UNKNOWN_TABLE_WORDS]
+        if lost and targets and not is_letter(v) and v.number >= targets[0]:
+            out.append(f"targets: a table on page {v.number} was read as neither targets nor a budget "
+                       "(no header row, and columns unlike the table before it): its rows may be missing")
     return out
+
+
+UNKNOWN_TABLE_WORDS = 20  # words in a table of unknown columns that make it a table of rows lost
 
 
 ORPHAN_WORDS = 4  # words in a page's target-table area but in no table read that make a warning
