@@ -1767,15 +1767,13 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         warnings.append(f"signed_date: {draft.date.raw!r} has no year: the date is read in part")
     if draft.year is None:
         needs.append("year")
-    if signed_date and signed_raw and not exact and year_misread(signed_date[:4], draft.year):
+    dated = draft
+    if draft.date and signed_date and signed_raw and not exact and year_misread(signed_date[:4], draft.year):
         mended = f"{draft.year}{signed_date[4:]}"
         warnings.append(f"signed_date: corrected (rule: {signed_date[:4]} is no year, the agreement's is "
                         f"{draft.year}): {signed_date!r} -> {mended!r}")
         signed_date, signed_raw = mended, signed_raw.replace(signed_date[:4], str(draft.year))
-    dated = draft
-    if signed_date and signed_raw and draft.date:
-        date = replace(draft.date, iso=signed_date, raw=signed_raw, year=int(signed_date[:4]))
-        dated = replace(draft, date=date)
+        dated = replace(draft, date=replace(draft.date, iso=signed_date, raw=signed_raw, year=draft.year))
     for path, doubt in _year_doubts(title, dated):
         needs.append(path)
         warnings.append(f"{path}: {doubt}")

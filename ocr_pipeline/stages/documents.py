@@ -638,8 +638,8 @@ def _region_alone(text: str) -> bool:
     return any(r.lower() == text.strip(" ,.").lower() for r in regions_in(text))
 
 
-# a symbol before a heading that its font could not print, read as strokes ('II RUMAH SAKIT')
-# a symbol read as strokes before a heading ('| BADAN'), or a label's colon with a stroke ('1 : Perencanaan')
+# a symbol before a heading that its font could not print, read as strokes ('II RUMAH SAKIT'),
+# or a label's colon read with a stroke ('1 : Perencanaan')
 _GLYPH_BEFORE = re.compile(r"^[Il|1\[\]]{1,3}(?:\s+(?=[A-Z]{2})|\s*[:;]\s*(?=[A-Z]))")
 
 
