@@ -74,12 +74,17 @@ def word_height(words: Iterable[Word]) -> float:
     return _median([w.bbox[3] - w.bbox[1] for w in words])
 
 
+LINE_APART = 0.75  # word heights between the middles of two words that are on two lines
+
+
 def words_to_lines(words: Iterable[Word], *, max_gap: float | None = None) -> tuple[Line, ...]:
     """Group words into lines, top to bottom.
 
     Two words share a line when their vertical extents overlap by half the smaller
-    height. With `max_gap` (pixels), a horizontal gap wider than that starts a new line
-    (separates columns of a page that has no rules).
+    height and their middles are less than `LINE_APART` of a word's height apart (a box
+    OCR drew tall over two lines, 'Meningkatnya' over 'masyarakat', overlaps both). With
+    `max_gap` (pixels), a horizontal gap wider than that starts a new line (separates
+    columns of a page that has no rules).
     """
     ws = sorted(words, key=lambda w: (w.cy, w.bbox[0]))
     if not ws:
@@ -94,7 +99,8 @@ def words_to_lines(words: Iterable[Word], *, max_gap: float | None = None) -> tu
             wt, wb = w.bbox[1], w.bbox[3]
             ov = min(bot, wb) - max(top, wt)
             small = min(bot - top, wb - wt, h_med * 1.5)
-            if small > 0 and ov >= 0.5 * small:
+            near = abs(w.cy - _median([x.cy for x in row])) <= LINE_APART * h_med
+            if small > 0 and ov >= 0.5 * small and near:
                 row.append(w)
                 placed = True
                 break
