@@ -296,13 +296,6 @@ def split_file(pages: Sequence[OcrPage]) -> list[list[OcrPage]]:
     return [[v.page for v in group] for group in groups if not all(_blank(v.page) for v in group)]
 
 
-def exact_text(pages: Sequence[OcrPage]) -> bool:
-    """Whether an agreement's text is exact: every page read from a text layer, but pages
-    on which OCR found no word (a blank page after the signatures adds no text to doubt)."""
-    return (any(p.method == "text-layer" for p in pages)
-            and all(p.method == "text-layer" or _blank(p) for p in pages))
-
-
 def _blank(page: OcrPage) -> bool:
     """A page read (not failed) on which no word was found."""
     return not page.words and page.method != "failed"
@@ -321,7 +314,7 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     knowledge = correct.load_knowledge(config.corrections, config.catalogue)
     failed = [w for p in pages for w in p.warnings if "OCR failed" in w]
     draft = documents.draft_agreement(views)
-    exact = exact_text(pages)
+    exact = all(v.page.method == "text-layer" for v in views)
     # Correction runs again while it wants regions read again (doubtful values, names,
     # words that look misread): a run names them, they are read together (a Tesseract
     # call costs the loading of its language data), the next run gets their readings.

@@ -200,19 +200,6 @@ def test_result_key_covers_what_changes_results_and_nothing_else(tmp_path: Path)
     assert replace(base, catalogue=other).result_key(engine="5.3.0") != base.result_key(engine="5.3.0")
 
 
-def test_an_agreement_read_from_a_text_layer_stays_exact_beside_a_blank_scanned_page() -> None:
-    from ocr_pipeline.records import OcrPage, Word
-
-    word = Word("Jumlah", 1.0, (10.0, 10.0, 60.0, 30.0))
-    text = OcrPage("a.pdf", 1, 300, 2480, 3508, (word,), method="text-layer")
-    blank = OcrPage("a.pdf", 2, 300, 2480, 3508, (), method="ocr")  # OCR found no word on it
-    read = OcrPage("a.pdf", 2, 300, 2480, 3508, (word,), method="ocr")
-    failed = OcrPage("a.pdf", 2, 300, 2480, 3508, (), method="failed")
-    assert pipeline.exact_text([text, blank])  # its text is all the text layer's
-    assert not pipeline.exact_text([text, read]) and not pipeline.exact_text([text, failed])
-    assert not pipeline.exact_text([blank])
-
-
 def test_ledger_keeps_one_row_per_input(tmp_path: Path) -> None:
     ledger = Ledger(tmp_path / "ledger.sqlite")
     ledger.record("s1", "k1", "v", "a.pdf", ["pk-1"], 1.0, {"ocr": [1]}, 0)
