@@ -428,12 +428,10 @@ def odd_marks(text: str | None) -> str | None:
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
-    words = text.split()
-    for i, w in enumerate(words[1:], 1):  # 'peran Organisasi kepemudaan': c o s v w x z, alike in both cases
-        rest = [x for j, x in enumerate(words[1:], 1) if j != i and x[:1].isalpha()]
-        if (re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", w) and len(rest) >= 2
-                and all(x[:1].islower() for x in rest)):
-            return f"{w.strip('.,;:')!r} capitalised among small words: its case may be misread"
+    later = [w for w in text.split()[1:] if w[:1].isalpha()]
+    big = [w for w in later if not w[:1].islower()]  # 'peran Organisasi kepemudaan': c o s v w x z, alike
+    if len(big) == 1 and len(later) >= 3 and re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", big[0]):
+        return f"{big[0].strip('.,;:')!r} capitalised among small words: its case may be misread"
     inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
     if inside:  # nor a digit or a quote inside a word ('z00nosa', "Organ'sasi") no dictionary put right
         return f"{inside.group(0)!r}: a digit or a mark inside a word: a misread letter?"

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .values import parse_target
 
@@ -309,11 +309,12 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
             continue
         for line in a.get("budget", ()):
             # one name, its letters misread (not the words of one inside another's: two lines)
-            name = _norm(line.get("name"))
-            score, other = max(((fuzz.ratio(_norm(o.get("name")), name), o) for o in b.get("budget", ())),
-                               key=lambda t: t[0], default=(0.0, None))
-            if (other is None or score < SAME_LINE or line.get("amount") is None
-                    or other.get("amount") is None or other["amount"] == line["amount"]):
+            lines = b.get("budget", ())
+            best = process.extractOne(_norm(line.get("name")), [_norm(o.get("name")) for o in lines],
+                                      scorer=fuzz.ratio, score_cutoff=SAME_LINE)
+            other = lines[best[2]] if best else None
+            if (other is None or line.get("amount") is None or other.get("amount") is None
+                    or other["amount"] == line["amount"]):
                 continue
             _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
                         f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")

@@ -284,6 +284,7 @@ _SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.),]\s*\S|^\s*\d{1,2}\s*[.),
 _TARGET_IN_TEXT = re.compile(r"\d\s?%")
 GOAL_NOUN = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}nya")  # a goal opens so: 'Meningkatnya', 'Terkendalinya'
 GOAL_OPENS = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}")  # ... or with a verb: 'Mewujudkan', 'Memenuhi'
+SAME_GOAL = 90  # a goal atop a page this like (fuzz.ratio) the goal before it is that goal printed again
 
 
 def section_kind(text: str) -> str:
@@ -488,9 +489,9 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
         # under a heading, one short line level with each target (none wrapped: each ends
         # well inside the cell) leaves no doubt where an item begins
+        left = min((ln.left for ln in i_lines), default=0.0)  # no line: no heading either
         guessed = not (parent is not None and ind_width > 0 and all(len(t) == 1 for t in taken)
-                       and all(t[0].right - min(ln.left for ln in i_lines) <= SHORT_LINE * ind_width
-                               for t in taken)
+                       and all(t[0].right - left <= SHORT_LINE * ind_width for t in taken)
                        and _aligned(item_words, groups))
     u_lines = list(words_to_lines(unit_words))
     out = []
@@ -669,7 +670,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
                 and not _heads_list(row, rows[i + 1] if i + 1 < len(rows) else None)):
             # the rest of the row the page cut, under its target: a row of its own would have one
             # (its target may be lost by OCR: a text that opens as indicators do is a row)
-            same_goal = fuzz.ratio(row.goal.text, prev.goal.text) >= 90  # a merged goal printed again
+            same_goal = fuzz.ratio(row.goal.text, prev.goal.text) >= SAME_GOAL  # a merged goal printed again
             joined[-1] = replace(prev, goal=prev.goal if same_goal else _cat(prev.goal, row.goal),
                                  indicator=_cat(prev.indicator, row.indicator), continued=True)
             continue
@@ -779,7 +780,7 @@ def _goal_rest_maybe(goal: TextBox, before: TextBox) -> bool:
     goals do: perhaps the rest of it (the truth files' goals all open with 'Me-', 'Ter-',
     'Ber-' where the goals beside them do)."""
     return (goal.text[:1].isupper() and not GOAL_OPENS.match(goal.text)
-            and bool(GOAL_OPENS.match(before.text)) and fuzz.ratio(goal.text, before.text) < 90)
+            and bool(GOAL_OPENS.match(before.text)) and fuzz.ratio(goal.text, before.text) < SAME_GOAL)
 
 
 def _cat(a: TextBox, b: TextBox) -> TextBox:
