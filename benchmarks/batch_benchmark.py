@@ -202,6 +202,8 @@ class MemoryWatch:
             return "gone"
         if comm == "tesseract":
             return "tesseract"
+        if "tesseract_server" in cmd:  # a worker's Tesseract, kept loaded: never waited for
+            return "tesseract server"
         if "resource_tracker" in cmd:
             return "tracker"
         if parents.get(pid) == self.root and "forkserver" in cmd:
@@ -281,8 +283,10 @@ def pipeline_batch(files: list[Path], workers: int, out: Path, *, fresh: bool = 
 
 
 def cpu_now() -> float:
-    """CPU seconds of this process and of the children it waited for (Tesseract's processes)."""
-    return time.process_time() + children_cpu()
+    """CPU seconds of this process, of the children it waited for, and of its Tesseract
+    servers' reading (they run as long as the process: never waited for)."""
+    tesseract = sys.modules.get("ocr_pipeline._exec.tesseract")
+    return time.process_time() + children_cpu() + (tesseract.server_cpu() if tesseract else 0.0)
 
 
 def profile_run(files: list[Path], jobs: int) -> dict[str, Any]:

@@ -4,6 +4,8 @@ repeatable unless run with `--hypothesis-profile=explore`."""
 from __future__ import annotations
 
 import shutil
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -27,6 +29,33 @@ def copy_corrections(d: Path) -> Path:
         if (ROOT / "corrections" / name).exists():
             shutil.copy(ROOT / "corrections" / name, d / name)
     return d
+
+
+def fake_server(folder: Path, before: str) -> Path:
+    """A Tesseract server that runs `before` (Python: `request` is the request, `images` its
+    images' shapes, `n` its number among this folder's requests that read images) on every
+    request, then answers as the real one: a Tesseract that crashes, hangs or fails on cue."""
+    real = ROOT / "ocr_pipeline" / "_exec"
+    path = folder / "tesseract_server"
+    path.write_text(f"""#!{sys.executable} -I
+import os, signal, sys, time
+sys.path.insert(0, {str(real)!r})
+import tesseract_server as real
+
+def reply(engine, request, pixels):
+    images = request["images"]
+    n = 0
+    if images:
+        count = {str(folder / "requests")!r}
+        n = int(open(count).read()) + 1 if os.path.exists(count) else 1
+        open(count, "w").write(str(n))
+{textwrap.indent(textwrap.dedent(before), "    ")}
+    return real.answer(engine, request, pixels)
+
+real.serve(reply)
+""", "utf-8")
+    path.chmod(0o755)
+    return path
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import math
 import os
-import stat
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pdfplumber
-import pytesseract
 import pytest
+from conftest import fake_server
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr_pipeline._exec import tesseract
@@ -312,34 +311,39 @@ def test_missing_ind_reported_clearly(monkeypatch):
     assert err.value.exit_code == 3
 
 
-def _fake_tesseract(tmp_path: Path, body: str) -> str:
-    script = tmp_path / "tesseract"
-    script.write_text("#!/bin/sh\n"
-                      'if [ "$1" = "--version" ]; then echo "tesseract 5.3.0"; exit 0; fi\n'
-                      + body + "\n")
-    script.chmod(script.stat().st_mode | stat.S_IXUSR)
-    return str(script)
-
-
+@pytest.mark.tesseract
 def test_a_tesseract_that_hangs_times_out(tmp_path, monkeypatch):
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd",
-                        _fake_tesseract(tmp_path, "exec sleep 30"))
+    monkeypatch.setenv(tesseract.SERVER_ENV, str(fake_server(tmp_path, "if images: time.sleep(30)")))
     image = np.full((60, 200), 255, np.uint8)
     with pytest.raises(OcrTimeoutError, match="longer than 0.5 s"):
         tesseract.read_words(image, lang="ind", timeout=0.5)
+    monkeypatch.delenv(tesseract.SERVER_ENV)
+    assert tesseract.read_words(image, lang="ind", timeout=10) == ()  # the next read: another server
 
 
+@pytest.mark.tesseract
 def test_a_tesseract_that_fails_keeps_its_stderr(tmp_path, monkeypatch):
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd",
-                        _fake_tesseract(tmp_path, 'echo "Error: out of paper" >&2; exit 1'))
-    with pytest.raises(OcrEngineError, match="out of paper"):
+    monkeypatch.setenv(tesseract.SERVER_ENV, str(fake_server(tmp_path, """
+        if images:
+            print("Error: out of paper", file=sys.stderr)
+            sys.exit(1)""")))
+    with pytest.raises(OcrEngineError, match=r"\(exit 1\): Error: out of paper"):
         tesseract.read_words(np.full((60, 200), 255, np.uint8), lang="ind", timeout=10)
 
 
-def test_no_tesseract_is_a_missing_dependency(tmp_path, monkeypatch):
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", str(tmp_path / "nowhere"))
-    with pytest.raises(MissingDependencyError, match="apt-get install tesseract-ocr"):
+@pytest.mark.tesseract
+def test_no_tesseract_library_is_a_missing_dependency(tmp_path, monkeypatch):
+    monkeypatch.setenv(tesseract.SERVER_ENV, str(fake_server(tmp_path, "")))
+    server = tmp_path / "tesseract_server"
+    server.write_text(server.read_text().replace("real.serve(", "real.LIBRARY = 'libtesseract.so.0'\nreal.serve("))
+    with pytest.raises(MissingDependencyError, match="libtesseract.so.0.*apt-get install tesseract-ocr"):
         tesseract.read_words(np.full((60, 200), 255, np.uint8), lang="ind", timeout=10)
+
+
+@pytest.mark.tesseract
+def test_a_language_tesseract_cannot_load_is_an_engine_error_naming_it():
+    with pytest.raises(OcrEngineError, match="language data of 'xyz'"):
+        tesseract.read_words(np.full((60, 200), 255, np.uint8), lang="xyz", timeout=10)
 
 
 def test_ocr_settings_reject_a_bad_language():

@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pikepdf
 import pytest
+from conftest import fake_server
 from PIL import Image
 
 from ocr_pipeline import cli, pipeline
@@ -620,17 +621,17 @@ def test_tesseract_runs_with_an_argument_list_never_a_shell(monkeypatch: pytest.
             calls.append((args, kw))
             raise FileNotFoundError(errno.ENOENT, "not run")
 
-    tesseract.version()  # pytesseract asks the version once a process: before the recording
     monkeypatch.setattr(subprocess, "Popen", Recording)
-    monkeypatch.setenv(tesseract.ENV_COMMAND, "/opt/tess; rm -rf ~")
-    with pytest.raises(PipelineError):
+    monkeypatch.setenv(tesseract.SERVER_ENV, "/opt/tess; rm -rf ~")
+    with pytest.raises(PipelineError, match="could not start /opt/tess; rm -rf ~"):
         tesseract.read_words(np.full((20, 20), 255, np.uint8), lang="ind", psm=6, timeout=5,
                              whitelist="0123456789%")
     ((args, kw),) = calls
-    assert isinstance(args, list | tuple) and args[0] == "/opt/tess; rm -rf ~" and not kw.get("shell")
-    assert "tessedit_char_whitelist=0123456789%" in args
-    source = "\n".join(p.read_text("utf-8") for p in (ROOT / "ocr_pipeline").rglob("*.py"))
-    assert not re.search(r"shell\s*=\s*True|os\.system|os\.popen|subprocess\.(call|run|Popen)", source)
+    assert args == ["/opt/tess; rm -rf ~"] and not kw.get("shell")
+    wrapper = ROOT / "ocr_pipeline" / "_exec" / "tesseract.py"
+    others = "\n".join(p.read_text("utf-8") for p in (ROOT / "ocr_pipeline").rglob("*.py") if p != wrapper)
+    assert not re.search(r"shell\s*=\s*True|os\.system|os\.popen|subprocess\.(call|run|Popen)", others)
+    assert not re.search(r"shell\s*=|os\.system|os\.popen", wrapper.read_text("utf-8"))
 
 
 def test_tesseract_command_from_the_environment_and_back(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -648,18 +649,20 @@ def test_tesseract_crashing_or_timing_out_on_a_page_flags_that_page_only(
         tmp_path: Path, corrections: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Page 1: Tesseract crashes (SIGSEGV); page 2: it hangs past --seconds-per-page; page 3 is read.
 
-    The fake counts the calls that read a whole page (`--psm 3`); with one worker the pages
+    The fake counts the requests that read a whole page (`psm 3`); with one worker the pages
     are read in order. Every temporary file is removed, also those of the failed calls.
     """
     scan = pages_of(SCAN, [0, 2, 1], tmp_path / "letter, signatures, table.pdf")
-    psm = f"--psm {OcrSettings().psm}"
-    fake = fake_tesseract(tmp_path, f"""
-case " $* " in *" {psm} "*)
-  n=$(cat "{tmp_path}/calls" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "{tmp_path}/calls"
-  if [ $n = 1 ]; then echo 'simulated crash' >&2; kill -SEGV $$; fi
-  if [ $n = 2 ]; then exec sleep 60; fi;;
-esac""")
-    monkeypatch.setenv(tesseract.ENV_COMMAND, str(fake))
+    fake = fake_server(tmp_path, f"""
+        if images and request["psm"] == {OcrSettings().psm}:
+            pages = int(open("{tmp_path}/pages").read()) + 1 if os.path.exists("{tmp_path}/pages") else 1
+            open("{tmp_path}/pages", "w").write(str(pages))
+            if pages == 1:
+                print("simulated crash", file=sys.stderr, flush=True)
+                os.kill(os.getpid(), signal.SIGSEGV)
+            if pages == 2:
+                time.sleep(60)""")
+    monkeypatch.setenv(tesseract.SERVER_ENV, str(fake))
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(temp))
@@ -689,14 +692,17 @@ esac""")
 
 @pytest.mark.tesseract
 def test_worker_processes_run_the_tesseract_of_the_environment(tmp_path: Path, corrections: Path) -> None:
-    """OCR_PIPELINE_TESSERACT reaches the worker processes: a fake that fails every page read."""
+    """OCR_PIPELINE_TESSERACT_SERVER reaches the worker processes: a fake that fails every read."""
     import subprocess
     import sys
 
-    fake = fake_tesseract(tmp_path, 'case " $* " in *" --psm "*) echo "fake engine" >&2; exit 3;; esac')
+    fake = fake_server(tmp_path, """
+        if images:
+            print("fake engine", file=sys.stderr)
+            sys.exit(3)""")
     scan = pages_of(SCAN, [1, 2], tmp_path / "two.pdf")
     out = tmp_path / "out"
-    env = {**os.environ, tesseract.ENV_COMMAND: str(fake)}
+    env = {**os.environ, tesseract.SERVER_ENV: str(fake)}
     proc = subprocess.run([sys.executable, "-m", "ocr_pipeline", "run", str(scan), "--out", str(out),
                            "--workers", "2", "--corrections", str(corrections), "-q"],
                           env=env, capture_output=True, text=True, timeout=300, check=False)

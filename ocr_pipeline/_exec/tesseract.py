@@ -1,27 +1,39 @@
-"""The one wrapper around Tesseract (through pytesseract).
+"""The one wrapper around Tesseract.
 
-Every call passes a timeout and runs Tesseract with one OCR thread
-(`OMP_THREAD_LIMIT=1`), so that pages run in parallel across processes instead.
-Errors are mapped to the pipeline's own: a missing program or language to
-`MissingDependencyError`, a timeout to `OcrTimeoutError`, any other failure to
-`OcrEngineError` with Tesseract's stderr in the message. Images are handed to
-Tesseract as uncompressed BMP temporary files (several at once as a list of files,
-read in one process: `read_many`): no PNG encoding on the hot path,
-and Leptonica reads a BMP by rows where it reads a PNM pixel by pixel (measured:
-7% of a call on a page at 150 dpi).
+Images are read by Tesseract's library kept loaded: `tesseract_server.py`, one process
+per thread that reads, started on first use, initialises each language once and reads
+every image sent to it after that (each `tesseract` program run loads its language
+data again: 0.2 CPU s for `ind+eng`, a sixth of a page's reading). It reads as the
+`tesseract` program reads (the same library, the same settings; the words are the same).
+The `tesseract` program is asked, through pytesseract, for its version and its
+languages (`check`): a missing program or language is a `MissingDependencyError`
+before any work.
+
+Every request has a timeout and Tesseract runs with one OCR thread (`OMP_THREAD_LIMIT=1`),
+so that pages run in parallel across processes instead. Errors are mapped to the
+pipeline's own: a missing program, library or language to `MissingDependencyError`, a
+timeout to `OcrTimeoutError` (the server is stopped), a server that dies (Tesseract
+crashes on some specks) or fails to `OcrEngineError` with Tesseract's messages; the next
+request starts another server.
 
 The program is `tesseract` on PATH, or `$OCR_PIPELINE_TESSERACT` when that is set (a
-Tesseract installed elsewhere; the tests' fake one that crashes or hangs): it is read
-at every call, and worker processes inherit it with the run's environment. Tesseract is
-run with an argument list, never through a shell.
+Tesseract installed elsewhere; the tests' fake one): it is read at every call, and worker
+processes inherit it with the run's environment. `$OCR_PIPELINE_TESSERACT_SERVER` names a
+program to run instead of the server (the tests' fakes that crash, hang or fail).
+Programs are run with an argument list, never through a shell.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import logging
 import os
+import select
 import subprocess
+import sys
 import tempfile
+import threading
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -101,41 +113,143 @@ def check(lang: str) -> None:
         )
 
 
-def _config(psm: int, whitelist: str | None, extra: str, dpi: int | None = None) -> str:
-    parts = [f"--psm {psm}", "-c tessedit_do_invert=0"]
-    if dpi:
-        parts.append(f"--dpi {int(dpi)}")
-    if whitelist:
-        # pytesseract splits the config with shlex: quote the set
-        parts.append(f"-c tessedit_char_whitelist={whitelist}")
-    if extra:
-        parts.append(extra)
-    return " ".join(parts)
+SERVER_ENV = "OCR_PIPELINE_TESSERACT_SERVER"
+"""Environment variable: a program to run instead of `tesseract_server.py` (the tests' fakes)."""
+
+SERVER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tesseract_server.py")
+LOAD_SECONDS = 60.0  # allowed for starting the server and loading a language
 
 
-def _run(images: Sequence[np.ndarray], fn, *, lang: str, config: str, timeout: float):
-    """`fn(path, ...)` on the images: one image's own file, or a list of several files
-    (Tesseract reads them all in one process, loading its language data once)."""
-    command()
-    with tempfile.TemporaryDirectory(prefix="ocrp_") as tmp:
-        paths = [os.path.join(tmp, f"{i}.bmp") for i in range(len(images))]
-        for path, image in zip(paths, images):
-            if not cv2.imwrite(path, image):
-                raise OcrEngineError(f"could not write a temporary image for tesseract at {path}")
-        if len(paths) > 1:
-            with open(os.path.join(tmp, "images.txt"), "w") as f:
-                f.write("\n".join(paths) + "\n")
-        target = paths[0] if len(paths) == 1 else os.path.join(tmp, "images.txt")
+_CHATTER = ("Estimating resolution", "ObjectCache(")  # what Tesseract says on every page, and at exit
+
+
+class _Server:
+    """The `tesseract_server.py` process of this thread: Tesseract with its languages loaded."""
+
+    def __init__(self, args: list[str]) -> None:
+        self.args = args
+        self.errors = tempfile.TemporaryFile()  # its stderr: Tesseract's messages, read on failure
         try:
-            return fn(target, lang=lang, config=config, timeout=timeout)
-        except pytesseract.TesseractNotFoundError as exc:
-            raise MissingDependencyError(f"tesseract is not installed or not on PATH; {INSTALL_HINT}") from exc
-        except pytesseract.TesseractError as exc:  # a RuntimeError too: catch it first
-            raise OcrEngineError(f"tesseract failed (exit {exc.status}): {exc.message}") from exc
-        except RuntimeError as exc:
-            if "timeout" in str(exc).lower():
-                raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s") from exc
-            raise
+            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
+        except OSError as exc:
+            self.errors.close()
+            raise MissingDependencyError(f"could not start {args[-1]}: {exc}") from exc
+        self.pid = os.getpid()
+        self.loaded: set[str] = set()
+
+    def ask(self, request: dict[str, Any], pixels: Sequence[np.ndarray], timeout: float) -> dict[str, Any]:
+        """The server's answer to a request, or the error of a server that died or hung
+        (it is stopped, and the next request starts another). A language the server has
+        not read with yet is loaded first, in a request of its own (`LOAD_SECONDS`)."""
+        if request["lang"] not in self.loaded:
+            self._ask({**request, "images": []}, [], LOAD_SECONDS)
+            self.loaded.add(request["lang"])
+        return self._ask(request, pixels, timeout)
+
+    def _ask(self, request: dict[str, Any], pixels: Sequence[np.ndarray], timeout: float) -> dict[str, Any]:
+        self.errors.seek(0)
+        self.errors.truncate()
+        proc = self.proc
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(json.dumps(request).encode() + b"\n")
+            for image in pixels:
+                proc.stdin.write(memoryview(image).cast("B"))
+            proc.stdin.flush()
+            if not select.select([proc.stdout], [], [], timeout)[0]:
+                self.stop()
+                raise OcrTimeoutError(f"tesseract took longer than {timeout:g} s")
+            line = proc.stdout.readline()
+        except BrokenPipeError:
+            line = b""
+        if not line:  # it died: let it end, for its exit status
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            code = self.stop()
+            raise OcrEngineError(f"tesseract failed (exit {code}): {self._said()}")
+        answer = json.loads(line)
+        if "error" in answer:
+            said = self._said()
+            message = f"{answer['error']}" + (f": {said}" if said else "")
+            if answer.get("missing"):
+                raise MissingDependencyError(f"{message}; {INSTALL_HINT}")
+            raise OcrEngineError(f"tesseract failed: {message}")
+        return answer
+
+    def _said(self) -> str:
+        self.errors.seek(0)
+        lines = [line for line in self.errors.read().decode(errors="replace").splitlines()
+                 if line.strip() and not line.startswith(_CHATTER)]
+        return " ".join(" ".join(lines[-5:]).split())[:500]
+
+    def stop(self) -> int:
+        """End the server (at once) and return its exit status."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        code = self.proc.wait()
+        for f in (self.proc.stdin, self.proc.stdout):
+            if f is not None:
+                f.close()
+        return code
+
+    def close(self) -> None:
+        """End the server as it ends itself: at the end of its input."""
+        if self.proc.poll() is None and self.proc.stdin is not None:
+            self.proc.stdin.close()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+        self.stop()
+        self.errors.close()
+
+
+_servers = threading.local()
+_server_cpu = 0.0
+
+
+def _server() -> _Server:
+    """This thread's server, started on first use, and again in a forked process, after
+    one ended, or when `$OCR_PIPELINE_TESSERACT_SERVER` has changed."""
+    args = [os.environ[SERVER_ENV]] if os.environ.get(SERVER_ENV) else [sys.executable, "-I", SERVER]
+    server = getattr(_servers, "server", None)
+    if server is not None and server.pid == os.getpid() and (server.args != args or server.proc.poll() is not None):
+        atexit.unregister(server.close)
+        server.close()
+    if server is None or server.pid != os.getpid() or server.proc.returncode is not None:
+        server = _servers.server = _Server(args)
+        atexit.register(server.close)
+    return server
+
+
+def server_cpu() -> float:
+    """CPU seconds this process's servers spent reading (for the benchmarks)."""
+    return _server_cpu
+
+
+def _run(images: Sequence[np.ndarray], *, lang: str, psm: int, variables: dict[str, str],
+         timeout: float) -> list[str]:
+    """The TSV text of each image, read by this thread's server in one request."""
+    global _server_cpu
+    pixels = [_rgb(image) for image in images]
+    request = {"lang": lang, "psm": psm, "vars": variables,
+               "images": [[p.shape[0], p.shape[1], 1 if p.ndim == 2 else p.shape[2]] for p in pixels]}
+    answer = _server().ask(request, pixels, timeout)
+    _server_cpu += float(answer.get("cpu", 0.0))
+    return list(answer["tsv"])
+
+
+def _rgb(image: np.ndarray) -> np.ndarray:
+    """A grey or RGB copy of a grey, BGR or BGRA image, its rows contiguous (as Tesseract takes it)."""
+    if image.dtype != np.uint8:
+        raise OcrEngineError(f"tesseract reads 8-bit images, not {image.dtype}")
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    elif image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2RGB if image.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+    return np.ascontiguousarray(image)
 
 
 def read_words(image: np.ndarray, **settings) -> tuple[Word, ...]:
@@ -150,38 +264,35 @@ def read_many(
     psm: int = 3,
     timeout: float = 120.0,
     whitelist: str | None = None,
-    extra_config: str = "",
     dpi: int | None = None,
 ) -> list[tuple[Word, ...]]:
     """OCR each image (grey or BGR uint8): its words with boxes and confidences, all
-    images read in one Tesseract call with one setting.
+    images read in one request with one setting.
 
     Boxes are pixels of the image; `conf` is Tesseract's word confidence scaled to 0..1;
-    `line` is unique per text line of an image, `block` per text block. Each call costs
-    the loading of the language data (0.15 s for `ind+eng`, more than reading a small
-    crop), so regions read the same way are read together; each image is its own page
-    to Tesseract, read exactly as alone. `timeout` is for the call.
+    `line` is unique per text line of an image, `block` per text block. Each image is
+    read exactly as `tesseract IMAGE - --psm PSM [--dpi DPI] -c tessedit_do_invert=0
+    [-c tessedit_char_whitelist=...] tsv` reads it alone. `timeout` is for the request.
     """
     if not images:
         return []
-    data = _run(
-        images,
-        lambda p, **kw: pytesseract.image_to_data(p, output_type=pytesseract.Output.DICT, **kw),
-        lang=lang, config=_config(psm, whitelist, extra_config, dpi), timeout=timeout,
-    )
-    out: list[list[Word]] = [[] for _ in images]
-    for i in range(len(data["text"])):
-        text = (data["text"][i] or "").strip()
-        conf = float(data["conf"][i])
-        if not text or conf < 0:
-            continue
-        x, y, w, h = data["left"][i], data["top"][i], data["width"][i], data["height"][i]
-        block = int(data["block_num"][i])
-        line = block * 10_000 + int(data["par_num"][i]) * 100 + int(data["line_num"][i])
-        out[int(data["page_num"][i]) - 1].append(
-            Word(text, min(1.0, conf / 100.0), (float(x), float(y), float(x + w), float(y + h)),
-                 line=line, block=block))
-    return [tuple(words) for words in out]
+    variables = {"tessedit_do_invert": "0", "user_defined_dpi": str(int(dpi or 0)),
+                 "tessedit_char_whitelist": whitelist or ""}
+    out: list[tuple[Word, ...]] = []
+    for tsv in _run(images, lang=lang, psm=psm, variables=variables, timeout=timeout):
+        words = []
+        for row in tsv.splitlines():
+            f = row.split("\t", 11)
+            conf = int(float(f[10])) if len(f) == 12 else -1  # whole percents, as pytesseract gave them
+            if conf < 0 or not f[11].strip():
+                continue
+            x, y, w, h = (int(v) for v in f[6:10])
+            block = int(f[2])
+            words.append(Word(f[11].strip(), min(1.0, conf / 100.0),
+                              (float(x), float(y), float(x + w), float(y + h)),
+                              line=block * 10_000 + int(f[3]) * 100 + int(f[4]), block=block))
+        out.append(tuple(words))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,17 +369,3 @@ def read_each(images: Sequence[np.ndarray], *, timeout: float = 120.0, **setting
         log.info("tesseract failed on %d images read together (%s); reading them one by one",
                  len(images), exc)
     return [read_each([image], timeout=timeout, **settings)[0] for image in images]
-
-
-def orientation(image: np.ndarray, *, timeout: float = 30.0) -> tuple[int, float]:
-    """Tesseract's orientation detection: (degrees to rotate clockwise to be upright, confidence)."""
-    try:
-        out = _run(
-            [image],
-            lambda p, **kw: pytesseract.image_to_osd(p, output_type=pytesseract.Output.DICT, **kw),
-            lang="osd", config="--psm 0", timeout=timeout,
-        )
-    except OcrEngineError as exc:
-        log.debug("orientation detection failed: %s", exc)
-        return 0, 0.0
-    return int(out.get("rotate", 0)) % 360, float(out.get("orientation_conf", 0.0))
