@@ -101,13 +101,14 @@ def _limit_threads() -> None:
         _threads_limited = True
 
 
-PAGES_PER_TASK = 4  # at most; pages read side by side share Tesseract's calls
+PAGES_PER_TASK = 4  # at most; pages read side by side share Tesseract's requests
 
 
 def pages_per_task(pages: int, workers: int) -> int:
     """How many pages of a file a task reads: up to `PAGES_PER_TASK`, fewer when the
-    batch is small, so that every worker gets four tasks or more (one call of
-    Tesseract costs 0.13 s of loading, a quarter of what a page's two calls read)."""
+    batch is small, so that every worker gets four tasks or more. (Grouping paid when
+    each Tesseract call loaded its language data; with it kept loaded, tasks of 1, 2
+    and 3 pages ran the sample batch alike, docs/batch.md.)"""
     return max(1, min(PAGES_PER_TASK, pages // (4 * max(1, workers))))
 
 
@@ -236,9 +237,8 @@ class _Pages:
     def reread(self, wanted: Sequence[correct.ReadKey]) -> dict[correct.ReadKey, list[str]]:
         """Readings of regions `(page, bbox, kind)` of the cleaned pages, read again.
 
-        A call to Tesseract for each set of settings, however many regions (the
-        language data is loaded once a call): text and header lines in one, digits
-        in the other. A region of a page whose image is gone gets no readings.
+        A request to Tesseract for each set of settings, however many regions: text
+        and header lines in one, digits in the other. A region of a page whose image is gone gets no readings.
         """
         got: dict[correct.ReadKey, list[str]] = {key: [] for key in wanted}
         calls: dict[tuple, list[tuple[correct.ReadKey, tuple]]] = {}
@@ -316,8 +316,8 @@ def agreement_task(path: str, sha256: str, index: int, pages: Sequence[OcrPage],
     draft = documents.draft_agreement(views)
     exact = all(v.page.method == "text-layer" for v in views)
     # Correction runs again while it wants regions read again (doubtful values, names,
-    # words that look misread): a run names them, they are read together (a Tesseract
-    # call costs the loading of its language data), the next run gets their readings.
+    # words that look misread): a run names them, they are read together (one request
+    # to Tesseract), the next run gets their readings.
     # Each value asks for its own regions whatever others read, so a run asks for the
     # regions the one before it asked for, and for more only where a reading raised a
     # doubt (an amount read otherwise at full resolution is read three more ways).

@@ -41,7 +41,6 @@ from typing import Any, TypeVar
 
 import cv2
 import numpy as np
-import pytesseract
 
 from ..errors import MissingDependencyError, OcrEngineError, OcrError, OcrTimeoutError
 from ..records import Word
@@ -65,6 +64,10 @@ def command() -> str:
     run the same program as the run's own checks.
     """
     global _from_env
+    # imported here: it imports pandas (0.2 s), and the worker processes, which read
+    # through the server, never ask the program anything
+    import pytesseract
+
     cmd = os.environ.get(ENV_COMMAND) or None
     if cmd != _from_env:
         if cmd:
@@ -78,6 +81,8 @@ def command() -> str:
 @cache
 def version() -> str:
     """Tesseract's version, e.g. '5.3.0'."""
+    import pytesseract
+
     cmd = command()
     which = "tesseract" if cmd == "tesseract" else f"tesseract ({cmd})"
     try:
@@ -94,6 +99,8 @@ def version() -> str:
 @cache
 def languages() -> frozenset[str]:
     """The language packs Tesseract has."""
+    import pytesseract
+
     version()
     try:
         return frozenset(pytesseract.get_languages(config=""))
@@ -194,6 +201,12 @@ class _Server:
                 f.close()
         return code
 
+    def leave(self) -> None:
+        """At this process's exit: end the server's input, and so the server (not waited
+        for: a process's exit is not held up by it)."""
+        if self.proc.stdin is not None and not self.proc.stdin.closed:
+            self.proc.stdin.close()
+
     def close(self) -> None:
         """End the server as it ends itself: at the end of its input."""
         if self.proc.poll() is None and self.proc.stdin is not None:
@@ -216,11 +229,11 @@ def _server() -> _Server:
     args = [os.environ[SERVER_ENV]] if os.environ.get(SERVER_ENV) else [sys.executable, "-I", SERVER]
     server = getattr(_servers, "server", None)
     if server is not None and server.pid == os.getpid() and (server.args != args or server.proc.poll() is not None):
-        atexit.unregister(server.close)
+        atexit.unregister(server.leave)
         server.close()
     if server is None or server.pid != os.getpid() or server.proc.returncode is not None:
         server = _servers.server = _Server(args)
-        atexit.register(server.close)
+        atexit.register(server.leave)
     return server
 
 

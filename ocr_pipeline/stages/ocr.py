@@ -554,8 +554,8 @@ def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, tim
                  dpi: int | None) -> tesseract.Reader[list[list[Word]]]:
     """Crops `(x, y, image)` of a page stacked with white gaps and read in one call (psm 6).
 
-    Returns the words of each crop in the page's pixels; one Tesseract call however
-    many crops (each call costs the loading of the language data).
+    Returns the words of each crop in the page's pixels; one Tesseract reading however
+    many crops.
     """
     if not crops:
         return []
