@@ -22,10 +22,10 @@ of as many processes as cores (jobs interleaved, so both sides share the machine
 
 * ``bare ind`` / ``bare ind+eng``: ``tesseract PAGE.png - -l LANG`` on the raw page,
   one process per page, ``OMP_THREAD_LIMIT=1``;
-* ``pipeline``: ``cleanup.clean_page`` + ``ocr.read_pages`` with the default settings,
-  pages of a group read side by side in jobs of up to ``pipeline.PAGES_PER_TASK``, as
-  a batch's tasks read them (reading the PNGs included; each page is charged its
-  job's time divided by its pages);
+* ``pipeline``: ``cleanup.clean_page`` + ``ocr.read_page`` with the default settings,
+  pages of a group in jobs of up to ``pipeline.PAGES_PER_TASK``, as a batch's tasks
+  read them (reading the PNGs included; each page is charged its job's time divided
+  by its pages);
 * ablation: the pipeline with each `CleanupSettings` step switched off in turn.
 
 Word accuracy is the bag-of-words F1 of normalised words against the truth text,
@@ -355,15 +355,13 @@ def run_job(pages: tuple[Page, ...], method: str) -> list[dict[str, Any]]:
         t0 = time.perf_counter()
         cleans = [cleanup.clean_page(PageImage(page.png, 1, page.dpi, cv2.imread(page.png, cv2.IMREAD_UNCHANGED),
                                                None, "ocr: image file"), settings) for page in pages]
-        reads = ocr.read_pages(cleans, OcrSettings(), timeout=300)
+        reads = [ocr.read_page(clean, OcrSettings(), timeout=300) for clean in cleans]
         secs = (time.perf_counter() - t0) / len(pages)
     finally:
         cleanup.OCR_DPI = saved
     cpu = (_cpu() - cpu0) / len(pages)
     out = []
     for page, read in zip(pages, reads, strict=True):
-        if isinstance(read, Exception):
-            raise read
         lines: dict[int, list[Any]] = collections.defaultdict(list)
         for w in read.words:
             lines[w.line].append(w)

@@ -101,14 +101,13 @@ def _limit_threads() -> None:
         _threads_limited = True
 
 
-PAGES_PER_TASK = 4  # at most; pages read side by side share Tesseract's requests
+PAGES_PER_TASK = 4  # at most
 
 
 def pages_per_task(pages: int, workers: int) -> int:
     """How many pages of a file a task reads: up to `PAGES_PER_TASK`, fewer when the
-    batch is small, so that every worker gets four tasks or more. (Grouping paid when
-    each Tesseract call loaded its language data; with it kept loaded, tasks of 1, 2
-    and 3 pages ran the sample batch alike, docs/batch.md.)"""
+    batch is small, so that every worker gets four tasks or more. (With Tesseract kept
+    loaded, tasks of 1, 2 and 3 pages ran the sample batch alike, docs/batch.md.)"""
     return max(1, min(PAGES_PER_TASK, pages // (4 * max(1, workers))))
 
 
@@ -120,9 +119,8 @@ def page_chunks(pages: int, size: int) -> list[tuple[int, ...]]:
 
 
 def pages_task(info: ingest.InputFile, page_nos: Sequence[int], config: RunConfig) -> list[OcrPage]:
-    """Ingest, clean and read pages of one file, read side by side (`ocr.read_pages`:
-    what they ask Tesseract alike is one call). A page that cannot be cleaned or read
-    becomes a page without words and a warning; the others are read.
+    """Ingest, clean and read pages of one file, page after page. A page that cannot be
+    cleaned or read becomes a page without words and a warning; the others are read.
 
     The cleaned grey pages are kept in the work folder: the correction stage re-reads
     doubtful cells from them and the review crops are cut from them.
@@ -130,7 +128,6 @@ def pages_task(info: ingest.InputFile, page_nos: Sequence[int], config: RunConfi
     _limit_threads()
     path, sha256 = ingest.display_name(info.path), info.sha256
     out: dict[int, OcrPage] = {}
-    cleans = []
     for page in ingest.iter_pages(info, config.dpi, config.limits, page_nos):
         try:
             clean = cleanup.clean_page(page, config.cleanup)
@@ -142,17 +139,17 @@ def pages_task(info: ingest.InputFile, page_nos: Sequence[int], config: RunConfi
                                      warnings=(f"page {page.page}: OCR failed: {why}",))
             continue
         _write_work_image(work_image_path(config.out_dir, sha256, page.page), clean.gray)
-        cleans.append(clean)
-    for clean, read in zip(cleans, ocr.read_pages(cleans, config.ocr, timeout=config.limits.seconds_per_page),
-                           strict=True):
-        if isinstance(read, OcrError):
+        try:
+            read = ocr.read_page(clean, config.ocr, timeout=config.limits.seconds_per_page)
+        except OcrError as exc:
             h, w = clean.gray.shape[:2]
-            log.warning("%s: page %d: %s", path, clean.page, read)
+            log.warning("%s: page %d: %s", path, clean.page, exc)
             read = OcrPage(path, clean.page, clean.dpi, w, h, (), clean.rules, "failed", clean.rotation,
-                           clean.skew, clean.to_original, (f"page {clean.page}: OCR failed: {read}",))
-        elif config.keep_work:  # the words too: later stages can be rerun without OCR
-            work = work_image_path(config.out_dir, sha256, clean.page)
-            export.atomic_write(work.with_suffix(".ocr.json"), export.dumps(read.to_json()))
+                           clean.skew, clean.to_original, (f"page {clean.page}: OCR failed: {exc}",))
+        else:
+            if config.keep_work:  # the words too: later stages can be rerun without OCR
+                work = work_image_path(config.out_dir, sha256, clean.page)
+                export.atomic_write(work.with_suffix(".ocr.json"), export.dumps(read.to_json()))
         out[clean.page] = read
     missing = [n for n in page_nos if n not in out]
     if missing:

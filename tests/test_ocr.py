@@ -185,7 +185,7 @@ def test_letters_the_layout_analysis_lost_are_read_back():
         Word("PERJ", per.conf, (x0, y0, x0 + 0.38 * (x1 - x0), y1), per.line, per.block),
         Word("JIAN", per.conf, (x0 + 0.62 * (x1 - x0), y0, x1, y1), per.line, per.block)]
     cut = [w for w in cut if w.cy <= 120]  # and the second line lost whole
-    got, _ = tesseract.drive([ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)])[0]
+    got, _ = ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)
     texts = [w.text for w in got]
     assert "PERJANJIAN" in texts and "PERJ" not in texts and "JIAN" not in texts
     assert {"Sekretariat", "Komisi", "Pemilihan", "Umum"} <= set(texts)
@@ -203,7 +203,7 @@ def test_a_lost_line_is_read_back_to_its_broken_end():
     image[::4, x:] = 255  # a thin type's strokes broken into specks too small to be letters
     assert max(b[2] for b in ocr._uncovered_letters(image, [], DPI)) < x
     others = [Word("x", 0.9, (900, 100, 930, 130), 1, 1)]  # the page's one word read, elsewhere
-    got, _ = tesseract.drive([ocr._recover_dropped(image, others, lang="ind", timeout=60, dpi=DPI)])[0]
+    got, _ = ocr._recover_dropped(image, others, lang="ind", timeout=60, dpi=DPI)
     line = [w for w in got if w.cy < 90]
     assert [w.text for w in line][:3] == ["PERJANJIAN", "KINERJA", "TAHUN"]
     assert max(w.bbox[2] for w in line) > x + 150  # and the year after it
@@ -250,7 +250,7 @@ def test_letters_read_back_over_several_lines_are_not_read_twice():
     tall = Word("um", 0.7, (first.bbox[0], first.bbox[1], first.bbox[0] + 12, lost.bbox[3]),
                 first.line, first.block)
     cut = [w for w in words if w is not lost and w is not first] + [tall]
-    got, _ = tesseract.drive([ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)])[0]
+    got, _ = ocr._recover_dropped(image, cut, lang="ind", timeout=60, dpi=DPI)
     texts = [w.text for w in got]
     assert texts.count("Program") == 2 and "um" not in texts
     for w in got:  # each word in its own line
@@ -272,7 +272,7 @@ def test_a_column_of_item_numbers_read_as_one_tall_word_is_read_back_line_by_lin
     x0, y0 = min(w.bbox[0] for w in numbers), min(w.bbox[1] for w in numbers)
     x1, y1 = max(w.bbox[2] for w in numbers), max(w.bbox[3] for w in numbers)
     stacked = [w for w in words if w not in numbers] + [Word("Ni", 0.14, (x0, y0, x1, y1), 1, 1)]
-    got, _ = tesseract.drive([ocr._recover_dropped(image, stacked, lang="ind", timeout=60, dpi=DPI)])[0]
+    got, _ = ocr._recover_dropped(image, stacked, lang="ind", timeout=60, dpi=DPI)
     texts = [w.text for w in got]
     assert "Ni" not in texts and texts.count("Program") == 2
     assert [w.text for w in sorted(got, key=lambda w: w.cy) if w.text[0].isdigit()] == ["1.", "2."]
@@ -288,7 +288,7 @@ def test_a_logo_on_a_line_of_its_own_is_not_read_as_words():
     image = np.asarray(img)
     words = list(tesseract.read_words(image, lang="ind", psm=3, timeout=60, dpi=DPI))
     words = [w for w in words if w.cy < 150]  # as if the layout analysis left the marks out
-    got, _ = tesseract.drive([ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)])[0]
+    got, _ = ocr._recover_dropped(image, words, lang="ind", timeout=60, dpi=DPI)
     assert [w.text for w in got] == [w.text for w in words]
 
 
@@ -335,7 +335,8 @@ def test_a_tesseract_that_fails_keeps_its_stderr(tmp_path, monkeypatch):
 def test_no_tesseract_library_is_a_missing_dependency(tmp_path, monkeypatch):
     monkeypatch.setenv(tesseract.SERVER_ENV, str(fake_server(tmp_path, "")))
     server = tmp_path / "tesseract_server"
-    server.write_text(server.read_text().replace("real.serve(", "real.LIBRARY = 'libtesseract.so.0'\nreal.serve("))
+    server.write_text(server.read_text().replace("real.serve(",
+                                                 "real.LIBRARY = 'libtesseract.so.0'\nreal.serve("))
     with pytest.raises(MissingDependencyError, match="libtesseract.so.0.*apt-get install tesseract-ocr"):
         tesseract.read_words(np.full((60, 200), 255, np.uint8), lang="ind", timeout=10)
 
@@ -364,32 +365,7 @@ def test_read_page_maps_words_of_a_reduced_view_back(monkeypatch):
     assert os.environ.get("OMP_THREAD_LIMIT") == "1"
 
 
-# --------------------------------------------------------------------------- pages side by side
-
-
-@pytest.mark.tesseract
-def test_pages_read_side_by_side_give_the_words_each_gives_alone(monkeypatch):
-    upside_down, _ = _scan(180, 0.0)
-    big = cv2.resize(_page(), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-    pages = [cleanup.clean_page(PageImage("synthetic", 1, DPI, _page(), None, "ocr: image file")),
-             cleanup.clean_page(PageImage("synthetic", 2, DPI, upside_down.image, None, "ocr: image file")),
-             cleanup.clean_page(PageImage("big", 3, 400, big, None, "ocr: image file"))]
-    calls = []
-    read_many = tesseract.read_many
-
-    def counted(images, **kw):
-        calls.append(len(images))
-        return read_many(images, **kw)
-
-    monkeypatch.setattr(tesseract, "read_many", counted)
-    alone = [ocr.read_page(p, timeout=60) for p in pages]
-    calls_alone = len(calls)
-    calls.clear()
-    together = ocr.read_pages(pages, timeout=60)
-    assert [p.words for p in together] == [p.words for p in alone]
-    assert [p.rotation for p in together] == [p.rotation for p in alone]
-    assert "KUNCI" in _words(together[1])  # the page upside down, read upright
-    assert len(calls) < calls_alone and max(calls) > 1
+# --------------------------------------------------------------------------- several images at once
 
 
 def test_a_call_of_several_images_that_fails_is_tried_image_by_image(monkeypatch):
@@ -399,18 +375,12 @@ def test_a_call_of_several_images_that_fails_is_tried_image_by_image(monkeypatch
         return [(Word(f"w{int(im[0, 1])}", 0.9, (0, 0, 1, 1)),) for im in images]
 
     monkeypatch.setattr(tesseract, "read_many", read_many)
-
-    def reader(n):
-        image = np.full((4, 4), 255, np.uint8)
+    images = [np.full((4, 4), 255, np.uint8) for _ in range(3)]
+    for n, image in enumerate(images, 1):
         image[0, 1] = n
-        if n == 2:
-            image[0, 0] = 0
-        first = yield tesseract.ask(image, lang="ind", psm=6, timeout=5)
-        second = yield tesseract.ask(image, lang="ind", psm=3, timeout=5)
-        return first[0].text + second[0].text
-
-    got = tesseract.drive([reader(1), reader(2), reader(3)])
-    assert got[0] == "w1w1" and got[2] == "w3w3"
+    images[1][0, 0] = 0
+    got = tesseract.read_each(images, lang="ind", psm=6, timeout=5)
+    assert got[0][0].text == "w1" and got[2][0].text == "w3"
     assert isinstance(got[1], OcrEngineError) and "bad image" in str(got[1])
 
 

@@ -34,10 +34,9 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Generator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 import cv2
 import numpy as np
@@ -137,7 +136,8 @@ class _Server:
         self.args = args
         self.errors = tempfile.TemporaryFile()  # its stderr: Tesseract's messages, read on failure
         try:
-            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
+            self.proc = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                         stderr=self.errors)
         except OSError as exc:
             self.errors.close()
             raise MissingDependencyError(f"could not start {args[-1]}: {exc}") from exc
@@ -228,7 +228,8 @@ def _server() -> _Server:
     one ended, or when `$OCR_PIPELINE_TESSERACT_SERVER` has changed."""
     args = [os.environ[SERVER_ENV]] if os.environ.get(SERVER_ENV) else [sys.executable, "-I", SERVER]
     server = getattr(_servers, "server", None)
-    if server is not None and server.pid == os.getpid() and (server.args != args or server.proc.poll() is not None):
+    if server is not None and server.pid == os.getpid() and (server.args != args
+                                                              or server.proc.poll() is not None):
         atexit.unregister(server.leave)
         server.close()
     if server is None or server.pid != os.getpid() or server.proc.returncode is not None:
@@ -306,67 +307,6 @@ def read_many(
                               line=block * 10_000 + int(f[3]) * 100 + int(f[4]), block=block))
         out.append(tuple(words))
     return out
-
-
-@dataclass(frozen=True, slots=True)
-class Ask:
-    """What a reading coroutine yields: read `image` with `settings` (`read_many`'s keywords;
-    `timeout` is for this image). The coroutine is sent the image's words."""
-
-    image: np.ndarray
-    settings: tuple[tuple[str, Any], ...]
-
-
-def ask(image: np.ndarray, **settings: Any) -> Ask:
-    return Ask(image, tuple(sorted(settings.items())))
-
-
-T = TypeVar("T")
-Reader = Generator[Ask, tuple[Word, ...], T]
-
-
-def drive(readers: Sequence[Reader[T]]) -> list[T | OcrError]:
-    """Run reading coroutines side by side, reading together what they ask to be read alike.
-
-    Each coroutine yields `Ask`s and gets back the words of each; what several ask
-    with the same settings is read in one Tesseract call (`read_many`: the language
-    data is loaded once, each image read as alone), so pages read together cost fewer
-    calls than pages read one by one, with the same words. Of the waiting asks, the
-    earliest step of any coroutine goes first (the fewest asks on a tie), with every
-    ask of its settings. A call of several images that fails is tried image by
-    image (`read_each`); a failure is thrown into its coroutine, and what a coroutine returns or
-    raises (an `OcrError`) is its result. A missing Tesseract is raised at once.
-    """
-    results: list[Any] = [None] * len(readers)
-    waiting: dict[int, tuple[Ask, int]] = {}  # coroutine -> its ask and how many it has made
-
-    def step(i: int, send: Any = None, error: OcrError | None = None) -> None:
-        try:
-            got = readers[i].throw(error) if error is not None else readers[i].send(send)
-        except StopIteration as done:
-            results[i] = done.value
-            waiting.pop(i, None)
-        except OcrError as exc:
-            results[i] = exc
-            waiting.pop(i, None)
-        else:
-            waiting[i] = (got, waiting[i][1] + 1 if i in waiting else 1)
-
-    for i in range(len(readers)):
-        step(i)
-    while waiting:
-        first = min(waiting.values(), key=lambda a: (a[1], sum(b[0].settings == a[0].settings
-                                                                for b in waiting.values())))[0].settings
-        group = [i for i, (a, _) in waiting.items() if a.settings == first]
-        settings = dict(first)
-        timeout = float(settings.pop("timeout", 120.0))
-        for i, got in zip(group, read_each([waiting[i][0].image for i in group], timeout=timeout, **settings),
-                          strict=True):
-            if isinstance(got, OcrError):
-                step(i, error=got)
-            else:
-                step(i, got)
-    return results
 
 
 def read_each(images: Sequence[np.ndarray], *, timeout: float = 120.0, **settings: Any

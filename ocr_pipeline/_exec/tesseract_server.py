@@ -88,7 +88,7 @@ def answer(engine: Engine, request: dict, pixels: list[bytes]) -> dict:
         engine.api(request["lang"])
         tsv = [engine.read(request["lang"], int(request["psm"]), request.get("vars", {}), data,
                            tuple(shape), page)
-               for page, (shape, data) in enumerate(zip(request["images"], pixels))]
+               for page, (shape, data) in enumerate(zip(request["images"], pixels, strict=True))]
     except RuntimeError as exc:
         return {"error": str(exc)}
     return {"tsv": tsv, "cpu": time.process_time() - start}

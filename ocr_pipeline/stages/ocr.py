@@ -38,33 +38,12 @@ log = logging.getLogger(__name__)
 
 def read_page(clean: CleanPage, settings: OcrSettings | None = None, *,
               timeout: float = 180.0, tables: TableSettings | None = None) -> OcrPage:
-    """Words of one cleaned page: `read_pages` of one page (its `OcrError` raised)."""
-    got = read_pages([clean], settings, timeout=timeout, tables=tables)[0]
-    if isinstance(got, OcrError):
-        raise got
-    return got
-
-
-def read_pages(cleans: Sequence[CleanPage], settings: OcrSettings | None = None, *,
-               timeout: float = 180.0, tables: TableSettings | None = None) -> list[OcrPage | OcrError]:
-    """Words of cleaned pages (text layer, or Tesseract region by region), or the error
-    that stopped the reading of a page.
-
-    The pages are read side by side: what they ask of Tesseract with the same settings
-    (the text outside the tables of every page, then every page's mosaic of cells) is
-    read in one call (`tesseract.drive`), each image as alone. `timeout` is per page
-    and call.
-    """
-    s = settings or OcrSettings()
-    return tesseract.drive([_page_reader(clean, s, timeout, tables) for clean in cleans])
-
-
-def _page_reader(clean: CleanPage, s: OcrSettings, timeout: float, tables: TableSettings | None
-                 ) -> tesseract.Reader[OcrPage]:
+    """Words of one cleaned page: its text layer, or Tesseract's reading region by region.
+    `timeout` is per Tesseract request; an `OcrError` is raised."""
     if clean.text_layer is not None:
         words, method = clean.text_layer, "text-layer"
     else:
-        clean, words = yield from _read_upright(clean, s, timeout, tables)
+        clean, words = _read_upright(clean, settings or OcrSettings(), timeout, tables)
         method = "ocr"
     h, w = clean.gray.shape[:2]
     return OcrPage(
@@ -80,7 +59,7 @@ BETTER_BY = 0.1  # the turned reading must be this much better to be kept
 
 
 def _read_upright(clean: CleanPage, s: OcrSettings, timeout: float, tables: TableSettings | None
-                  ) -> tesseract.Reader[tuple[CleanPage, tuple[Word, ...]]]:
+                  ) -> tuple[CleanPage, tuple[Word, ...]]:
     """Read a page, turned around when it reads much better upside down.
 
     Cleanup turns sideways pages a quarter but leaves up and down to OCR. Before the
@@ -94,27 +73,27 @@ def _read_upright(clean: CleanPage, s: OcrSettings, timeout: float, tables: Tabl
     """
     view = _view(clean, tables)
     may_turn = clean.rotation in (0, 90)  # 180 and 270 were turned around by the caller
-    if may_turn and (yield from _glance_upside_down(view, s, timeout)):
+    if may_turn and _glance_upside_down(view, s, timeout):
         log.info("%s p%d: upside down at a glance, turned", clean.source, clean.page)
         clean = turn_around(clean)
         view = _view(clean, tables)
-    rest = yield from _read_rest(view, s, timeout)
+    rest = _read_rest(view, s, timeout)
     q = _quality(rest[0])
     if may_turn and q is not None and q < POOR_READING:
         turned = turn_around(clean)
         view2 = _view(turned, tables)
-        rest2 = yield from _read_rest(view2, s, timeout)
+        rest2 = _read_rest(view2, s, timeout)
         q2 = _quality(rest2[0])
         if q2 is not None and q2 > q + BETTER_BY:
             log.info("%s p%d: read upside down, turned", clean.source, clean.page)
             clean, view, rest = turned, view2, rest2
         may_turn = False
-    words = _to_page(view, (yield from _with_cells(view, *rest, s, timeout)))
+    words = _to_page(view, _with_cells(view, *rest, s, timeout))
     if may_turn and q is None and reading_quality(words) < POOR_READING:
         turned = turn_around(clean)
         view2 = _view(turned, tables)
-        rest2 = yield from _read_rest(view2, s, timeout)
-        words2 = _to_page(view2, (yield from _with_cells(view2, *rest2, s, timeout)))
+        rest2 = _read_rest(view2, s, timeout)
+        words2 = _to_page(view2, _with_cells(view2, *rest2, s, timeout))
         if reading_quality(words2) > reading_quality(words) + BETTER_BY:
             log.info("%s p%d: read upside down, turned", clean.source, clean.page)
             clean, words = turned, words2
@@ -152,7 +131,7 @@ def upright_evidence(image: np.ndarray, dpi: int) -> float:
     return (above - below) / (above + below) if above + below else 0.0
 
 
-def _glance_upside_down(view: _View, s: OcrSettings, timeout: float) -> tesseract.Reader[bool]:
+def _glance_upside_down(view: _View, s: OcrSettings, timeout: float) -> bool:
     """True when a band of the page's text reads much better upside down (one small call).
 
     Only pages without plain upright evidence are glanced at; the band (about five
@@ -168,7 +147,7 @@ def _glance_upside_down(view: _View, s: OcrSettings, timeout: float) -> tesserac
     pair = np.full((2 * band.shape[0] + gap, band.shape[1]), 255, np.uint8)
     pair[:band.shape[0]] = band
     pair[band.shape[0] + gap:] = cv2.rotate(band, cv2.ROTATE_180)
-    words = yield tesseract.ask(pair, lang=s.lang.split("+")[0], psm=6, timeout=timeout, dpi=view.dpi)
+    words = tesseract.read_words(pair, lang=s.lang.split("+")[0], psm=6, timeout=timeout, dpi=view.dpi)
     split = band.shape[0] + gap / 2
     up = _quality([w for w in words if w.cy < split])
     down = _quality([w for w in words if w.cy >= split])
@@ -237,18 +216,17 @@ def _to_page(view: _View, words: Sequence[Word]) -> tuple[Word, ...]:
 
 
 def _read_rest(view: _View, s: OcrSettings, timeout: float
-               ) -> tesseract.Reader[tuple[list[Word], np.ndarray]]:
-    return (yield from _rest_words(view.image, view.grids, lang=s.lang, psm=s.psm, timeout=timeout,
-                                   dpi=view.dpi))
+               ) -> tuple[list[Word], np.ndarray]:
+    return _rest_words(view.image, view.grids, lang=s.lang, psm=s.psm, timeout=timeout, dpi=view.dpi)
 
 
 def _with_cells(view: _View, rest: list[Word], rest_image: np.ndarray, s: OcrSettings, timeout: float
-                ) -> tesseract.Reader[list[Word]]:
+                ) -> list[Word]:
     """The words outside the tables with what the layout analysis lost read back, and the
     words of the table cells: both read in one mosaic (one call)."""
     cells = _cell_crops(view.image, view.grids, view.dpi)
-    rest, readings = yield from _recover_dropped(rest_image, rest, lang=s.lang, timeout=timeout,
-                                                 dpi=view.dpi, also=cells)
+    rest, readings = _recover_dropped(rest_image, rest, lang=s.lang, timeout=timeout, dpi=view.dpi,
+                                      also=cells)
     return rest + [replace(w, line=CELL_LINE_BASE + w.line) for cell in readings for w in cell]
 
 
@@ -294,7 +272,7 @@ def _ink_crop(image: np.ndarray, box: BBox, inset: int = 3) -> tuple[int, int, n
 
 
 def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int,
-                timeout: float, dpi: int | None) -> tesseract.Reader[tuple[list[Word], np.ndarray]]:
+                timeout: float, dpi: int | None) -> tuple[list[Word], np.ndarray]:
     """Words of the page with its tables blanked out (one Tesseract call, `psm`), and
     that page.
 
@@ -314,7 +292,7 @@ def _rest_words(image: np.ndarray, grids: Sequence[Grid], *, lang: str, psm: int
     pad = round((dpi or 300) * _GAP)
     y0, x0 = max(0, int(rows[0]) - pad), max(0, int(cols[0]) - pad)
     y1, x1 = min(rest.shape[0], int(rows[-1]) + pad + 1), min(rest.shape[1], int(cols[-1]) + pad + 1)
-    words = yield tesseract.ask(rest[y0:y1, x0:x1], lang=lang, psm=psm, timeout=timeout, dpi=dpi)
+    words = tesseract.read_words(rest[y0:y1, x0:x1], lang=lang, psm=psm, timeout=timeout, dpi=dpi)
     return [replace(w, bbox=(w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0))
             for w in words], rest
 
@@ -342,7 +320,7 @@ LOST_LINE_BLOBS = 4  # letter blobs side by side that make a line worth reading 
 
 def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout: float, dpi: int,
                      also: Sequence[tuple[int, int, np.ndarray]] = ()
-                     ) -> tesseract.Reader[tuple[list[Word], list[list[Word]]]]:
+                     ) -> tuple[list[Word], list[list[Word]]]:
     """Letters that Tesseract's page layout analysis lost, read back line by line; and
     the words of the crops `also` (the table cells), read in the same call.
 
@@ -405,7 +383,7 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
         x1, y1 = min(width, int(box[2]) + pad + 1), min(height, int(box[3]) + pad + 1)
         crops.append((x0, y0, image[y0:y1, x0:x1]))
-    readings = yield from _read_mosaic(crops + list(also), lang=lang, timeout=timeout, dpi=dpi)
+    readings = _read_mosaic(crops + list(also), lang=lang, timeout=timeout, dpi=dpi)
     readings, others = readings[:len(crops)], readings[len(crops):]
     if not segments:
         return words, others
@@ -551,7 +529,7 @@ def _cell_crops(image: np.ndarray, grids: Sequence[Grid], dpi: int | None) -> li
 
 
 def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, timeout: float,
-                 dpi: int | None) -> tesseract.Reader[list[list[Word]]]:
+                 dpi: int | None) -> list[list[Word]]:
     """Crops `(x, y, image)` of a page stacked with white gaps and read in one call (psm 6).
 
     Returns the words of each crop in the page's pixels; one Tesseract reading however
@@ -571,7 +549,7 @@ def _read_mosaic(crops: Sequence[tuple[int, int, np.ndarray]], *, lang: str, tim
         y += im.shape[0] + gap
     starts = [p[0] for p in placed]
     out: list[list[Word]] = [[] for _ in crops]
-    for w in (yield tesseract.ask(mosaic, lang=lang, psm=6, timeout=timeout, dpi=dpi)):
+    for w in tesseract.read_words(mosaic, lang=lang, psm=6, timeout=timeout, dpi=dpi):
         i = bisect.bisect_right(starts, w.cy) - 1
         if i < 0 or w.cy > placed[i][1] + gap / 2:
             continue
