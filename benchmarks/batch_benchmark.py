@@ -244,7 +244,7 @@ class MemoryWatch:
             self._stop.wait(self.every)
 
     def stop(self) -> dict[str, int]:
-        """Peak MB by role: main, worker (the largest worker), tesseract (the largest call)."""
+        """Peak MB by role: main, worker (the largest worker), tesseract server (the largest)."""
         self._stop.set()
         self._thread.join()
         self.cpu_seconds = sum(self.cpu.values())
@@ -593,11 +593,11 @@ def markdown(r: dict[str, Any]) -> str:
                 for i, rd in enumerate(r["rounds"], 1)]
     if r["memory"]:
         out += ["", "| pages in the file | wall s | pages/min | CPU s/page | peak MB main | "
-                "peak MB per worker | peak MB of a tesseract call |",
+                "peak MB per worker | peak MB of its Tesseract server |",
                 "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for m in r["memory"]:
             out.append(f"| {m['pages']} | {m['seconds']} | {m['pages_per_min']} | {m['cpu_per_page']} | "
-                       f"{m.get('main', '')} | {m.get('worker', '')} | {m.get('tesseract', '')} |")
+                       f"{m.get('main', '')} | {m.get('worker', '')} | {m.get('tesseract server', '')} |")
     if "profile" in r:
         p = r["profile"]
         out += ["", f"Where the time goes: the batch in one process, {p['pages']} pages, "
