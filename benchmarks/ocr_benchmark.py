@@ -320,9 +320,12 @@ def ocrmypdf_pages() -> list[Page]:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and of its finished children (Tesseract)."""
+    """CPU seconds of this process, of its finished children (bare Tesseract), and of
+    its Tesseract server's reading (the pipeline's: a child never waited for)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    tesseract = sys.modules.get("ocr_pipeline._exec.tesseract")
+    return (me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+            + (tesseract.server_cpu() if tesseract else 0.0))
 
 
 def run_job(pages: tuple[Page, ...], method: str) -> list[dict[str, Any]]:

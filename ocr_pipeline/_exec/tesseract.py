@@ -169,7 +169,7 @@ class _Server:
             line = proc.stdout.readline()
         except BrokenPipeError:
             line = b""
-        if not line:  # it died: let it end, for its exit status
+        if not line.endswith(b"\n"):  # it died (maybe while answering): let it end, for its exit status
             try:
                 self.proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
