@@ -352,6 +352,16 @@ def test_a_place_like_the_offices_region_but_not_it_is_flagged() -> None:
     assert "signed_place" in run(replace(d, place=box("Tanpq Grogot")))["needs_review"]
 
 
+def test_an_acronym_one_letter_off_the_agreements_own_is_flagged() -> None:
+    d = draft(row("Persentase Keputusan KPU Kota Bontang yang Ditetapkan", "85"))
+    odd = run(replace(d, first_position=box("Kasubbag Keuangan Sekretariat KPI Kota Bontang"),
+                      organization=box("")))  # the organisation not read: nothing to echo
+    assert "first_party.position" in odd["needs_review"]
+    assert any("'KPI' may be 'KPU'" in w for w in odd["warnings"])
+    assert "first_party.position" not in run(replace(d, first_position=box(
+        "Kasubbag Keuangan Sekretariat KPU Kota Bontang")))["needs_review"]
+
+
 def test_an_office_that_ends_before_its_regions_name_is_flagged() -> None:
     d = draft(row("Indeks Reformasi Birokrasi", "85"))
     cut = run(replace(d, first_position=box("Kepala Dinas Perhubungan Provinsi")))
@@ -778,7 +788,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Brucellosis (prevalensi/ 90)", "Persentase 'ayanan publik", "Jumlah Organisasi: Kepemudaan",
                  "Jumlah Peraturan Perundang Undangan", "Terwujudnya zona ___integritas",
                  "Jumlah kasus penyakit hewan menular dan ZooNOSA :", "Jumlah Laporan KPU. Provinsi",
-                 "Meningkatnya, prestasi pemuda", "Meningkatnya peran Organisasi kepemudaan"):
+                 "Meningkatnya, prestasi pemuda", "Meningkatnya peran Organisasi kepemudaan",
+                 "& Domba", "# Sapi perah", "Terwujudnya zona #viegritas menuju wilayah bebas korupsi"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # an acronym shortened in a text in capitals ('BP.' for 'Balai Pengelolaan') is no speck
     assert odd_marks("KEPALA BP. TAMAN BUDAYA") is None

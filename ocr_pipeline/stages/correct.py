@@ -388,7 +388,8 @@ def odd_marks(text: str | None) -> str | None:
     period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
-    ('___integritas', 'ZooNOSA'), one or two digits in brackets or after a
+    ('___integritas', 'ZooNOSA'), a sign at its start or on a word ('& Domba', '# Sapi perah',
+    '#viegritas': a bullet or a letter misread), one or two digits in brackets or after a
     slash before one ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)': a '%'), a quote before
     small letters ("'ayanan"), a digit or a quote inside a word ('z00nosa'), a space
     before a slash between words ('kelompok /organisasi'),
@@ -432,6 +433,9 @@ def odd_marks(text: str | None) -> str | None:
     big = [w for w in later if not w[:1].islower()]  # 'peran Organisasi kepemudaan': c o s v w x z, alike
     if len(big) == 1 and len(later) >= 3 and re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", big[0]):
         return f"{big[0].strip('.,;:')!r} capitalised among small words: its case may be misread"
+    sign = re.search(r"^[#&@*$§¢]\s*\S*|\s[#@*$§¢]\s*\S*|\S*[A-Za-z][#&@$§¢]\S*", text)
+    if sign:  # no truth text either: a bullet read '&' or '#' ('& Domba'), a letter read '#' ('#viegritas')
+        return f"{sign.group(0).strip()!r}: a sign where a bullet or a letter was: misread?"
     inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
     if inside:  # nor a digit or a quote inside a word ('z00nosa', "Organ'sasi") no dictionary put right
         return f"{inside.group(0)!r}: a digit or a mark inside a word: a misread letter?"
@@ -1477,7 +1481,8 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
 
     Only flagged, never changed: a word the lexicon or the language's dictionary knows is
     taken as meant ('Sekretaris' beside 'Sekretariat', the place 'Tanah Grogot' beside
-    'tanpa'), words under four letters are left alone, and
+    'tanpa'), words under four letters are left alone but acronyms one letter off a
+    more frequent one ('Sekretariat KPI Kabupaten Berau' in an agreement of the KPU), and
     names of people are not checked (a 'Dian' is not a misread 'dan').
     """
     from rapidfuzz import fuzz, process
@@ -1486,6 +1491,12 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     out = []
     for word in text.split():
         k = _word_key(word)
+        if len(k) == 3 and k.isalpha() and word.strip(".,;:()'\"").isupper():  # an acronym: the
+            # dictionary knows most three capitals ('KPI'), the agreement prints its own ones often
+            like = [o for o in common if len(o) == 3 and seen[o] > max(1, seen[k])
+                    and sum(a != b for a, b in zip(o, k, strict=True)) == 1]
+            out += [(word.strip(".,;:()'\""), like[0].upper())] if like else []
+            continue
         if len(k) < 4 or not k.isalpha() or lexicon.knows(k, SUFFIXES):
             continue
         got = process.extractOne(k, [o for o in common if seen[o] > seen[k] and o != k], scorer=fuzz.ratio,
