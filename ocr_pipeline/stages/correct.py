@@ -433,7 +433,7 @@ def odd_marks(text: str | None) -> str | None:
     big = [w for w in later if not w[:1].islower()]  # 'peran Organisasi kepemudaan': c o s v w x z, alike
     if len(big) == 1 and len(later) >= 3 and re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", big[0]):
         return f"{big[0].strip('.,;:')!r} capitalised among small words: its case may be misread"
-    sign = re.search(r"^[#&@*$§¢]\s*\S*|\s[#@*$§¢]\s*\S*|\S*[A-Za-z][#&@$§¢]\S*", text)
+    sign = re.search(r"(?:^|\s)[#@*$]\S*|^&\s*\S*", text)  # (inside a word: `unreadable`)
     if sign:  # no truth text either: a bullet read '&' or '#' ('& Domba'), a letter read '#' ('#viegritas')
         return f"{sign.group(0).strip()!r}: a sign where a bullet or a letter was: misread?"
     inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
