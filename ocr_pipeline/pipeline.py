@@ -235,7 +235,8 @@ class _Pages:
         """Readings of regions `(page, bbox, kind)` of the cleaned pages, read again.
 
         A request to Tesseract for each set of settings, however many regions: text
-        and header lines in one, digits in the other. A region of a page whose image is gone gets no readings.
+        and header lines in one, digits in the other. A region of a page whose image
+        is gone gets no readings.
         """
         got: dict[correct.ReadKey, list[str]] = {key: [] for key in wanted}
         calls: dict[tuple, list[tuple[correct.ReadKey, tuple]]] = {}

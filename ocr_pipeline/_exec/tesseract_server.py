@@ -103,6 +103,8 @@ def serve(reply=answer) -> None:
     for line in stdin:
         request = json.loads(line)
         pixels = [stdin.read(h * w * c) for h, w, c in request["images"]]
+        if any(len(p) != h * w * c for p, (h, w, c) in zip(pixels, request["images"], strict=True)):
+            break  # the input ended inside an image: the client is gone
         if engine is None:
             try:
                 engine = Engine()
