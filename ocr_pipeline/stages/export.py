@@ -19,12 +19,13 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError, SchemaError
 from ..records import HEADER_FIELDS, Agreement, header_value
+
+if TYPE_CHECKING:
+    import jsonschema
 
 AGREEMENTS_DIR = "agreements"
 
@@ -51,6 +52,8 @@ def schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # here: 0.1 s of import that every process paid before its first page
+
     return jsonschema.Draft202012Validator(schema())
 
 
