@@ -22,12 +22,13 @@ of no images loads its language. The server ends at the end of its input.
 from __future__ import annotations
 
 import ctypes
+import ctypes.util
 import json
 import os
 import sys
 import time
 
-LIBRARY = "libtesseract.so.5"
+LIBRARY = ctypes.util.find_library("tesseract") or "libtesseract.so.5"  # the system's (ldconfig)
 
 
 def _library() -> ctypes.CDLL:
