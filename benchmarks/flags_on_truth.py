@@ -4,8 +4,10 @@
 
 Runs `correct.odd_marks`, `correct.non_word` (with the corrections folder's lexicon and
 word lists) and `correct.two_goals` on the goal, indicator, list heading, program and
-activity of every target row, and on the name of every budget line (and `non_word` on
-the organisation, subunit and positions of every agreement), of the truth files
+activity of every target row, and on the name of every budget line (and the header's
+doubts, `correct._header_doubts`, on the title, organisation, subunit, positions and
+place of every agreement, with its region, its protected words and its word counts as
+the pipeline makes them), of the truth files
 (`*.truth.json`) under the folders given (default: `benchmarks/realdata_truth`, `scans`
 and every simulated corpus `benchmarks/accuracy.py` wrote under
 `benchmarks/results/accuracy/`). A flag that fires here fires on a right value: a
@@ -27,7 +29,41 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from ocr_pipeline.catalogue import load_lexicon  # noqa: E402
-from ocr_pipeline.stages.correct import confusion_fix, marks_in_word, non_word, odd_marks, two_goals  # noqa: E402
+from ocr_pipeline.stages.correct import (  # noqa: E402
+    _header_doubts,
+    _word_key,
+    confusion_fix,
+    marks_in_word,
+    non_word,
+    odd_marks,
+    regions_in,
+    two_goals,
+)
+
+HEADER = ("title", "organization", "subunit", "first_party.position", "second_party.position", "signed_place")
+
+
+def _header(agreement: dict, path: str) -> str | None:
+    value = agreement
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def header_doubts(agreement: dict, lexicon) -> list[str]:
+    """The doubts `correct.finalize` would raise on the header values of a truth agreement
+    (its region: the organisation's or a position's, as `agreement_regions` takes it)."""
+    heads = [r for p in ("organization", "first_party.position", "second_party.position")
+             for r in regions_in(_header(agreement, p) or "")]
+    regions = heads[:1]
+    place = _header(agreement, "signed_place") or ""
+    protected = {w.lower(): ("" if w.isupper() else w) for text in [*regions, place] for w in text.split()}
+    texts = [_header(agreement, p) or "" for p in (*HEADER, "first_party.name", "second_party.name")]
+    texts += [str(r.get(k) or "") for r in agreement.get("targets", [])
+              for k in ("strategic_goal", "indicator")]
+    seen = collections.Counter(k for t in texts for k in map(_word_key, t.split()) if k)
+    return [f"{path}: {why}" for path in HEADER if _header(agreement, path)
+            for why in _header_doubts(_header(agreement, path), path, regions, lexicon, seen, protected)]
 
 TEXTS = ("strategic_goal", "indicator", "indicator_parent", "program", "activity", "name")
 
@@ -49,15 +85,9 @@ def main(argv: list[str]) -> int:
                     why = next((w for w in (check(row.get(k)) for k in fields) if w), None)
                     if why:
                         fired[name].append(why)
-            # the header's office names and positions (`correct._header_doubts` runs non_word on them)
-            parties = (agreement.get(p) or {} for p in ("first_party", "second_party"))
-            for text in (agreement.get("organization"), agreement.get("subunit"),
-                         *(party.get("position") for party in parties)):
-                if text:
-                    offices += 1
-                    why = non_word(text, lexicon)
-                    if why:
-                        fired["non_word (office, position)"].append(why)
+            # the header's values, as `correct.finalize` checks them
+            offices += sum(bool(_header(agreement, p)) for p in HEADER)
+            fired["header doubts"] += header_doubts(agreement, lexicon)
             # the word rules of `lexicon_fix` (a letter confused, a digit or quote inside a word) on
             # every word of those texts: each change is a right word made wrong. Not the office's
             # own region or place (`protected` in the pipeline: 'Paser' is not 'pasar')
@@ -75,10 +105,10 @@ def main(argv: list[str]) -> int:
                             confusion_fix(piece, lexicon) or marks_in_word(piece, lexicon))
                         if got and got != piece:
                             changed[(piece, got)] += 1
-    print(f"{rows} rows of truth, {offices} office names and positions")
+    print(f"{rows} rows of truth, {offices} header values")
     print(f"word rules: {sum(changed.values())} of {words} words changed: "
           + ", ".join(f"{a} -> {b} ({n})" for (a, b), n in changed.most_common(10)))
-    checks["non_word (office, position)"] = checks["non_word"]
+    checks["header doubts"] = checks["non_word"]  # (a name to print under)
     for name in checks:
         print(f"{name}: fires on {len(fired[name])}")
         # by kind of reason: its text with the quoted words taken out
