@@ -4,10 +4,10 @@
 
 Runs `correct.odd_marks`, `correct.non_word` (with the corrections folder's lexicon and
 word lists) and `correct.two_goals` on the goal, indicator, list heading, program and
-activity of every target row, and on the name of every budget line (and the header's
-doubts, `correct._header_doubts`, on the title, organisation, subunit, positions and
-place of every agreement, with its region, its protected words and its word counts as
-the pipeline makes them), of the truth files
+activity of every target row, and on the name of every budget line (with
+`correct.acronym_misses` too); and the header's doubts, `correct._header_doubts`, on the
+title, organisation, subunit, positions and place of every agreement, with its region,
+its protected words and its word counts as the pipeline makes them; of the truth files
 (`*.truth.json`) under the folders given (default: `benchmarks/realdata_truth`, `scans`
 and every simulated corpus `benchmarks/accuracy.py` wrote under
 `benchmarks/results/accuracy/`). A flag that fires here fires on a right value: a
@@ -32,6 +32,7 @@ from ocr_pipeline.catalogue import load_lexicon  # noqa: E402
 from ocr_pipeline.stages.correct import (  # noqa: E402
     _header_doubts,
     _word_key,
+    acronym_misses,
     confusion_fix,
     marks_in_word,
     non_word,
@@ -50,6 +51,14 @@ def _header(agreement: dict, path: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def printed_words(agreement: dict) -> collections.Counter[str]:
+    """How often each word is printed in the header, goals and indicators (`correct._document_words`)."""
+    texts = [_header(agreement, p) or "" for p in (*HEADER, "first_party.name", "second_party.name")]
+    texts += [str(r.get(k) or "") for r in agreement.get("targets", [])
+              for k in ("strategic_goal", "indicator")]
+    return collections.Counter(k for t in texts for k in map(_word_key, t.split()) if k)
+
+
 def header_doubts(agreement: dict, lexicon) -> list[str]:
     """The doubts `correct.finalize` would raise on the header values of a truth agreement
     (its region: the organisation's or a position's, as `agreement_regions` takes it)."""
@@ -58,10 +67,7 @@ def header_doubts(agreement: dict, lexicon) -> list[str]:
     regions = heads[:1]
     place = _header(agreement, "signed_place") or ""
     protected = {w.lower(): ("" if w.isupper() else w) for text in [*regions, place] for w in text.split()}
-    texts = [_header(agreement, p) or "" for p in (*HEADER, "first_party.name", "second_party.name")]
-    texts += [str(r.get(k) or "") for r in agreement.get("targets", [])
-              for k in ("strategic_goal", "indicator")]
-    seen = collections.Counter(k for t in texts for k in map(_word_key, t.split()) if k)
+    seen = printed_words(agreement)
     return [f"{path}: {why}" for path in HEADER if _header(agreement, path)
             for why in _header_doubts(_header(agreement, path), path, regions, lexicon, seen, protected)]
 
@@ -79,12 +85,16 @@ def main(argv: list[str]) -> int:
     for f in sorted(p for folder in folders for p in folder.rglob("*.truth.json")):
         for agreement in json.loads(f.read_text("utf-8")):
             # a target row's texts, a budget line's name
+            seen = printed_words(agreement)
             for row in [*agreement.get("targets", []), *agreement.get("budget", [])]:
                 rows += 1
                 for name, (check, fields) in checks.items():
                     why = next((w for w in (check(row.get(k)) for k in fields) if w), None)
                     if why:
                         fired[name].append(why)
+                why = acronym_misses(row.get("name"), seen)  # a budget line's name (and the header's)
+                if why:
+                    fired["acronym_misses"].append(why)
             # the header's values, as `correct.finalize` checks them
             offices += sum(bool(_header(agreement, p)) for p in HEADER)
             fired["header doubts"] += header_doubts(agreement, lexicon)
@@ -108,7 +118,7 @@ def main(argv: list[str]) -> int:
     print(f"{rows} rows of truth, {offices} header values")
     print(f"word rules: {sum(changed.values())} of {words} words changed: "
           + ", ".join(f"{a} -> {b} ({n})" for (a, b), n in changed.most_common(10)))
-    checks["header doubts"] = checks["non_word"]  # (a name to print under)
+    checks["acronym_misses"] = checks["header doubts"] = checks["non_word"]  # (names to print under)
     for name in checks:
         print(f"{name}: fires on {len(fired[name])}")
         # by kind of reason: its text with the quoted words taken out

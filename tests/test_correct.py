@@ -362,6 +362,13 @@ def test_an_acronym_one_letter_off_the_agreements_own_is_flagged() -> None:
     assert any("'KPI' may be 'KPU'" in w for w in odd["warnings"])
     assert "first_party.position" not in run(replace(d, first_position=box(
         "Kasubbag Keuangan Sekretariat KPU Kota Bontang")))["needs_review"]
+    # ... and in a budget line's name: 'OPT' where the indicators print 'DPT'
+    from ocr_pipeline.stages.budget import RawBudget
+    d = draft(row("Persentase DPT yang Dimutakhirkan", "100%"), row("Jumlah Rapat Pleno DPT", "12 Kali"))
+    lines = tuple(RawBudget(box(name), box("Rp 4.105.373.000,-"), 4105373000, None)
+                  for name in ("Pendataan OPT Berkelanjutan", "Pendataan DPT Berkelanjutan"))
+    misread, right = run(replace(d, budget=lines))["budget"]
+    assert any("'OPT' may be 'DPT'" in why for why in misread["review_reasons"]) and not right["needs_review"]
 
 
 def test_an_office_that_ends_before_its_regions_name_is_flagged() -> None:

@@ -28,7 +28,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -835,6 +835,7 @@ class _Ctx:
     reader: Reader | None
     exact: bool  # born-digital text: no OCR doubts
     protected: dict[str, str] | None = None  # words of the office's region and place, as the header spells them
+    seen: Counter[str] = field(default_factory=Counter)  # how often each word is printed (`_document_words`)
 
 
 def _snap(box: TextBox, kind: str, field: str, ctx: _Ctx) -> tuple[str, Entry | None, list[Correction], list[str]]:
@@ -1388,6 +1389,7 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
                             if c.method == "lexicon"]
         if not ctx.exact:
             reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name"),
+                                        acronym_misses(name, ctx.seen),
                                         non_word(name, ctx.knowledge.lexicon, ctx.protected)) if why]
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
@@ -1475,14 +1477,32 @@ def _document_words(draft: Draft) -> Counter[str]:
 NEAR_MISS = 80.0  # rapidfuzz ratio of a word to a more frequent word of the same agreement
 
 
+def acronym_misses(text: str | None, seen: Counter[str]) -> str | None:
+    """Why a header value or a budget line's name may misread an acronym: a word of three
+    capitals the agreement prints less often than one a letter off it, which it prints
+    twice or more ('Pendataan OPT Berkelanjutan' where 'DPT' is in a dozen indicators;
+    'Sekretariat KPI Kabupaten Berau' in an agreement of the KPU). The dictionary knows
+    most three capitals ('KPI', 'OPT'): no dictionary check. Not on indicators: they
+    print kindred acronyms side by side ('SAK', 'SAP', 'SOP': 105 truth indicators would
+    be flagged). None when none."""
+    common = [o for o, n in seen.items() if n >= 2 and len(o) == 3 and o.isalpha()]
+    for word in (text or "").split():
+        k, bare = _word_key(word), word.strip(".,;:()'\"")
+        if len(k) == 3 and k.isalpha() and bare.isupper():
+            like = [o for o in common if seen[o] > max(1, seen[k])
+                    and sum(a != b for a, b in zip(o, k, strict=True)) == 1]
+            if like:
+                return f"{bare!r} may be {like[0].upper()!r}, as elsewhere in this agreement"
+    return None
+
+
 def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[str, str]]:
     """Words of a header field that look like a misreading of a word the agreement prints
     more often ('Samannda' where 'Samarinda' is in the organisation and every position).
 
     Only flagged, never changed: a word the lexicon or the language's dictionary knows is
     taken as meant ('Sekretaris' beside 'Sekretariat', the place 'Tanah Grogot' beside
-    'tanpa'), words under four letters are left alone but acronyms one letter off a
-    more frequent one ('Sekretariat KPI Kabupaten Berau' in an agreement of the KPU), and
+    'tanpa'), words under four letters are left alone (acronyms: `acronym_misses`), and
     names of people are not checked (a 'Dian' is not a misread 'dan').
     """
     from rapidfuzz import fuzz, process
@@ -1491,12 +1511,6 @@ def _near_misses(text: str, seen: Counter[str], lexicon: Lexicon) -> list[tuple[
     out = []
     for word in text.split():
         k = _word_key(word)
-        if len(k) == 3 and k.isalpha() and word.strip(".,;:()'\"").isupper():  # an acronym: the
-            # dictionary knows most three capitals ('KPI'), the agreement prints its own ones often
-            like = [o for o in common if len(o) == 3 and seen[o] > max(1, seen[k])
-                    and sum(a != b for a, b in zip(o, k, strict=True)) == 1]
-            out += [(word.strip(".,;:()'\""), like[0].upper())] if like else []
-            continue
         if len(k) < 4 or not k.isalpha() or lexicon.knows(k, SUFFIXES):
             continue
         got = process.extractOne(k, [o for o in common if seen[o] > seen[k] and o != k], scorer=fuzz.ratio,
@@ -1640,6 +1654,7 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     odd = _near_misses(text, seen, lexicon)
     if odd:
         out.append("; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement" for a, b in odd))
+    out.append(acronym_misses(text, seen))
     return [why for why in out if why]
 
 
@@ -1688,11 +1703,11 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     regions = agreement_regions(draft)
     protected = {w.lower(): ("" if w.isupper() else w)  # an all-capitals header tells no case
                  for text in [*regions, draft.place.text if draft.place else ""] for w in text.split()}
-    ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected)
+    seen = _document_words(draft)
+    ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected, seen)
     warnings = list(draft.warnings)
     # a party the letter may have named in the other's place: both its fields in doubt
     needs = [f"first_party.{f}" for w in warnings if w.startswith("first_party: ") for f in ("name", "position")]
-    seen = _document_words(draft)
 
     def text(box: TextBox | None, path: str) -> str | None:
         if box is None or not box.text:
