@@ -1650,7 +1650,6 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
                 for w in re.findall(r"[^\W\d_]{5,}", text.lower()) if w not in names
                 for n in names if fuzz.ratio(w, n) >= SAME_NAME  # or as alike with a letter
                 or _confused_into(w, lambda c, n=n: fuzz.ratio(c, n) >= SAME_NAME)][:1]  # confusion undone
-
     odd = _near_misses(text, seen, lexicon)
     if odd:
         out.append("; ".join(f"{a!r} may be {b!r}, as elsewhere in this agreement" for a, b in odd))

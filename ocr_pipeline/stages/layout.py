@@ -99,8 +99,8 @@ def words_to_lines(words: Iterable[Word], *, max_gap: float | None = None) -> tu
             wt, wb = w.bbox[1], w.bbox[3]
             ov = min(bot, wb) - max(top, wt)
             small = min(bot - top, wb - wt, h_med * 1.5)
-            near = abs(w.cy - _median([x.cy for x in row])) <= LINE_APART * h_med
-            if small > 0 and ov >= 0.5 * small and near:
+            if (small > 0 and ov >= 0.5 * small  # (the middles' median only for a row it overlaps)
+                    and abs(w.cy - _median([x.cy for x in row])) <= LINE_APART * h_med):
                 row.append(w)
                 placed = True
                 break
