@@ -188,6 +188,23 @@ def test_the_faded_rules_of_a_shaded_header_row_are_found():
     assert len(ys) == 3 and all(abs(y - want) <= 2 for y, want in zip(ys, (101, 176, 298), strict=True)), ys
 
 
+def test_the_blurred_rule_along_a_shaded_header_rows_edge_is_found_whole():
+    """A blurred scan: the rule under a header row shaded 222 is a dip to 180 only in its
+    middle, its sides blurred into the shading above and the paper below (the profile
+    measured on a simulated medium scan). It is found whole, not in pieces."""
+    rng = np.random.default_rng(0)
+    grey = np.full((400, 1400), 253, np.uint8)
+    grey[100:103, 100:1300] = 150
+    grey[103:168, 100:1300] = (222 + rng.integers(-4, 5, (65, 1200))).astype(np.uint8)
+    profile = (214, 208, 195, 181, 180, 199, 226, 245)
+    for i, v in enumerate(profile):
+        grey[168 + i, 100:1300] = np.clip(v + rng.integers(-3, 4, 1200), 0, 255)
+    grey[100:300, 100:103] = grey[100:300, 1297:1300] = grey[297:300, 100:1300] = 150
+    rules, _ = cleanup.find_rules(cleanup.line_ink(grey, 300), 300, grey)
+    found = [r for r in rules if r.horizontal and 165 <= r.y0 <= 178]
+    assert len(found) == 1 and found[0].x1 - found[0].x0 > 1150, found
+
+
 def test_the_rules_through_a_speckled_shaded_header_row_are_found():
     """A header row shaded light and grainy: the grain above the ink threshold leaves
     holes in the shading, so it is not taken as a fill, and its speckle is ink. That

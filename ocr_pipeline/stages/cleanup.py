@@ -368,6 +368,19 @@ def median_under(grey: np.ndarray, mask: np.ndarray) -> float:
     return (int(lo) + int(hi)) / 2
 
 
+def _hysteresis(grey: np.ndarray, weak: float, strong: float) -> np.ndarray:
+    """Ink = 255 where `grey` is under `weak` and its 8-connected run of such pixels
+    holds one under `strong`: a faint pixel counts where it touches a clearly dark one."""
+    _, faint = cv2.threshold(grey, max(0.0, weak), 255, cv2.THRESH_BINARY_INV)
+    n, labels = cv2.connectedComponents(faint, connectivity=8)
+    at = np.flatnonzero(faint > 0)  # a few % of the page: only these have a component to look up
+    label = labels.ravel()[at]
+    keep = np.bincount(label[grey.ravel()[at] < strong], minlength=n) > 0  # (bincount: no sort)
+    out = np.zeros_like(grey)
+    out.ravel()[at] = keep.astype(np.uint8)[label] * np.uint8(255)
+    return out
+
+
 def line_ink(grey: np.ndarray, dpi: int) -> np.ndarray:
     """Ink for finding ruling lines: anything clearly darker than the paper.
 
@@ -381,19 +394,15 @@ def line_ink(grey: np.ndarray, dpi: int) -> np.ndarray:
     # is kept whole while show-through from the other side (faint only) is not. Clearly
     # dark: 70 levels under the paper, or, on a page whose toner faded (its darkest ink
     # itself light), half way from its darkest ink to the paper
-    _, weak = cv2.threshold(grey, max(0.0, paper - 25), 255, cv2.THRESH_BINARY_INV)
-    n, labels = cv2.connectedComponents(weak, connectivity=8)
-    strong = min(paper - 25, max(paper - 70, (ink + paper) / 2))
-    at = np.flatnonzero(weak > 0)  # a few % of the page: only these have a component to look up
-    label = labels.ravel()[at]
-    keep = np.bincount(label[grey.ravel()[at] < strong], minlength=n) > 0  # (bincount: no sort)
-    out = np.zeros_like(grey)
-    out.ravel()[at] = keep.astype(np.uint8)[label] * np.uint8(255)
+    out = _hysteresis(grey, paper - 25, min(paper - 25, max(paper - 70, (ink + paper) / 2)))
     k = max(5, int(dpi * 0.05))
     fill = cv2.morphologyEx(out, cv2.MORPH_OPEN, np.ones((k, k), np.uint8))
     if cv2.countNonZero(fill):
-        _, dark = cv2.threshold(grey, max(0.0, median_under(grey, fill) - 40), 255, cv2.THRESH_BINARY_INV)
-        cv2.copyTo(dark, fill, out)  # inside the shading, what is darker than it
+        # inside the shading, what is darker than it, by the same hysteresis: the rule
+        # along a shaded header row's edge is blurred into the shading, only its middle
+        # clearly darker (a threshold alone broke it into pieces the grid did not join)
+        level = median_under(grey, fill)
+        cv2.copyTo(_hysteresis(grey, level - 20, level - 40), fill, out)
     return out
 
 
