@@ -450,6 +450,39 @@ def test_a_header_read_from_one_cell_across_the_table_gives_the_columns_and_skip
     assert cols is not None and skip == 1
 
 
+def test_header_cells_run_into_the_first_row_give_their_columns_and_the_row() -> None:
+    # the rule under the header found over the goal column only: No, Indikator Kinerja
+    # and Target are cells over the header and the first data row, the goal's is not
+    edges = (0.0, 100.0, 700.0, 1500.0, 1900.0)
+    rows_at = (0.0, 50.0, 150.0, 250.0)
+
+    def word(t, x, y):
+        return Word(t, 0.9, (x, y, x + 80.0, y + 30.0))
+
+    cells = (
+        Cell(0, 0, (0.0, 0.0, 100.0, 150.0), (word("No", 10.0, 10.0), word("1.", 10.0, 60.0)), row_span=2),
+        Cell(0, 1, (100.0, 0.0, 700.0, 50.0), (word("Sasaran", 110.0, 10.0), word("Strategis", 300.0, 10.0))),
+        Cell(0, 2, (700.0, 0.0, 1500.0, 150.0), (
+            word("Indikator", 710.0, 10.0), word("Kinerja", 900.0, 10.0),
+            *(word(t, 710.0 + 120 * i, 60.0) for i, t in enumerate("Persentase dokumen yang disusun".split()))),
+            row_span=2),
+        Cell(0, 3, (1500.0, 0.0, 1900.0, 150.0), (word("Target", 1510.0, 10.0), word("90%", 1510.0, 60.0)),
+             row_span=2),
+        Cell(1, 1, (100.0, 50.0, 700.0, 150.0), (word("Meningkatnya", 110.0, 60.0),)),
+        Cell(2, 0, (0.0, 150.0, 100.0, 250.0), (word("2.", 10.0, 160.0),)),
+        Cell(2, 1, (100.0, 150.0, 700.0, 250.0), (word("Terwujudnya", 110.0, 160.0),)),
+        Cell(2, 2, (700.0, 150.0, 1500.0, 250.0), (word("Jumlah", 710.0, 160.0), word("laporan", 830.0, 160.0))),
+        Cell(2, 3, (1500.0, 150.0, 1900.0, 250.0), (word("4", 1510.0, 160.0),)),
+    )
+    table = Table(1, (0.0, 0.0, 1900.0, 250.0), 3, 4, cells, edges, rows_at)
+    cols, skip = rows.header_columns(table)
+    assert cols is not None and cols.roles == ("no", "goal", "indicator", "target") and skip == 1
+    got = rows.table_rows(table, cols, skip)
+    assert [(r.no, r.goal.text, r.indicator.text, r.target.text) for r in got] == [
+        ("1.", "Meningkatnya", "Persentase dokumen yang disusun", "90%"),
+        ("2.", "Terwujudnya", "Jumlah laporan", "4")]
+
+
 def test_a_cell_over_two_columns_of_one_role_is_read_once() -> None:
     # a table whose target column the rules split in two (its header said Target twice),
     # with the rule between them lost in one row: that row's cell spans both

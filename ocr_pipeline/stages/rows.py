@@ -189,6 +189,11 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
                     if sub:
                         parts[k] = sub
                 role = role_of(" ".join(ln.text for ln in words_to_lines(c.words)))
+                if role is None and c.row + c.row_span > r + 1:
+                    # a header cell run on into the data under it, the rule between them
+                    # lost ('INDIKATOR KINERJA' over the first indicator): its header part
+                    role = role_of(" ".join(ln.text for ln in words_to_lines(
+                        [w for w in c.words if w.cy < table.row_edges[r + 1]])))
                 if role and len(set(parts.values())) < 2:
                     found += 1
                     for k in range(c.col, c.col + c.col_span):
@@ -217,14 +222,15 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
 def _data_under(table: Table, roles: Sequence[str | None], start: int, skip: int) -> int:
     """The first row from `start` to `skip` (the header's cells that reach furthest down)
     that holds data: a target or an amount, or an indicator or budget line's name of four
-    words or more that names no column. A header cell that spans rows of data ('No.'
-    merged with the '1.' under it, the rule between them lost) makes the header no
-    deeper than its other cells."""
+    words or more that names no column, in a cell of that row or in its part of a cell
+    over several rows. A header cell that spans rows of data ('No.' merged with the '1.'
+    under it, 'Indikator Kinerja' with the first indicator: the rule between them lost)
+    makes the header no deeper than its other cells."""
     for k in range(start, skip):
         for c in table.cells:
-            if c.row != k or c.col_span != 1:
+            if not c.row <= k < c.row + c.row_span or c.col_span != 1:
                 continue
-            text = " ".join(ln.text for ln in words_to_lines(c.words))
+            text = " ".join(ln.text for ln in words_to_lines(_words_in_row(c, table, k)))
             role = roles[c.col]
             if ((role == "target" and starts_value(text)) or (role == "amount" and find_amount(text) is not None)
                     or (role in ("indicator", "name") and len(text.split()) >= 4 and role_of(text) is None)):
@@ -526,10 +532,12 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                 taken.add(id(cell))
                 if cell.col_span > 1 and role in ("goal", "indicator", "target"):
                     span_cells.append(cell)
-                if role == "goal" or cell.row_span == 1 or role == "no":
-                    ws.extend(_words_in_row(cell, table, r) if role != "goal" else cell.words)
-                else:
+                if role != "goal":
                     ws.extend(_words_in_row(cell, table, r))
+                elif cell.row < skip:  # a goal cell run up into the header, the rule lost
+                    ws.extend(w for w in cell.words if w.cy >= table.row_edges[skip])
+                else:
+                    ws.extend(cell.words)
             by_role[role] = ws
         # a cell spanning indicator and target columns: a section row
         spans_body = any(c.col_span > 1 and (set(range(c.col, c.col + c.col_span)) & set(c_tgt))
