@@ -973,6 +973,23 @@ def test_list_items_are_paired_with_the_targets_level_with_them() -> None:
         ("- Domba", "2.483.772", "1,2. Jumlah populasi ternak (ekor) :")]
 
 
+def test_a_heading_over_a_list_whose_first_mark_was_lost_is_the_items_parent() -> None:
+    # 'a.' read 'a': the heading and the first item look like one item of two lines; the
+    # heading's colon above the first target and the marks of the others tell them apart
+    head = "Jumlah produksi yang dihasilkan (ton) :"
+    ind = _cell_words([(head, 100.0), ("a Daging", 160.0), ("b. Telur", 220.0), ("c. Susu", 280.0)], 1000.0)
+    tgt = _cell_words([("745.241", 160.0), ("206.334", 220.0), ("260.396", 280.0)], 2000.0)
+    got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 300.0)
+    assert [(i.text, t.text, parent.text if parent else None) for i, t, _, parent, _ in got] == [
+        ("a Daging", "745.241", head), ("b. Telur", "206.334", head), ("c. Susu", "260.396", head)]
+    # an indicator of two lines whose first ends in a colon, its target on the second,
+    # among items that are not marked: no heading
+    ind = _cell_words([("Jumlah dokumen :", 100.0), ("laporan keuangan", 160.0), ("Persentase realisasi", 220.0)],
+                      1000.0)
+    got = rows.split_by_targets(ind, tgt[:2], [], 1, 800.0, 300.0)
+    assert got is not None and all(parent is None for *_, parent, _ in got)
+
+
 def test_two_numbers_that_each_fill_a_narrow_target_cell_are_two_targets() -> None:
     # '29.710.536' fills the cell: the line under it is another number, not its rest, when
     # joined they would be no number

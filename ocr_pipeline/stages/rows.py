@@ -470,6 +470,14 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     if len(items) == k + 1 or (len(items) > k and items[0][-1].bottom <= g_top + 2):
         head = items.pop(0)
         parent = box_of([w for ln in head for w in ln.words], page, [ln.text for ln in head])
+    elif len(items) == k and all(split_enumerator(it[0].text)[0] for it in items[1:]):
+        # a heading ending in a colon above the first target, its first item's mark lost
+        # ('Jumlah produksi (ton) :' over 'a Daging', 'b. Telur', ...): the heading's lines
+        ends = [i + 1 for i, ln in enumerate(items[0][:-1])
+                if clean_text(ln.text).endswith(":") and ln.bottom <= g_top + 2]
+        if ends:
+            head, items[0] = items[0][:ends[-1]], items[0][ends[-1]:]
+            parent = box_of([w for ln in head for w in ln.words], page, [ln.text for ln in head])
     item_words: list[list[Word]]
     guessed = False
     if len(items) == k and _aligned([[w for ln in it for w in ln.words] for it in items], groups):
