@@ -1376,6 +1376,12 @@ _RP_IN_NAME = re.compile(r"\bR\s?[pP]\b\.?[\s\d.,]*$")
 # an item number inside a name ('... dan Marjinal 2. 5 Pengelolaan ...'): the next line,
 # whose amount was lost, read into this one
 _NUMBER_IN_NAME = re.compile(r"\S\s+\d{1,2}\s?[.)](?:\s?\d{1,2}[.)]?)?\s+[A-Z]")
+# or an amount's 'Rp' inside a name, words after it ('... Peternakan Rp, 2 Pengembangan
+# Pasca Panen'): no name of the truth files holds an 'Rp'
+
+
+def _two_lines_in_name(name: str) -> bool:
+    return bool(_NUMBER_IN_NAME.search(name) or re.search(r"\S\s+R\s?[pP]\b.*[^\W\d_]{3}", name))
 
 
 def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
@@ -1394,8 +1400,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
                            f"{name!r}")
-        if _NUMBER_IN_NAME.search(name):
-            reasons.append(f"the name {name!r} holds an item number: two lines read as one, an amount lost?")
+        if _two_lines_in_name(name):
+            reasons.append(f"the name {name!r} holds an item number or an 'Rp': two lines read as one, "
+                           "an amount lost?")
         if _DATE_IN_NAME.search(name):
             reasons.append(f"the name {name!r} holds a date: a line of the signing, not of the budget?")
         raw, amount = b.amount_text.text, b.amount
@@ -1818,10 +1825,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if gap:
         needs.append("budget")
         warnings.append(f"budget: {gap}")
-    merged = [i for i, b in enumerate(draft.budget, 1) if _NUMBER_IN_NAME.search(b.name.text)]
+    merged = [i for i, b in enumerate(draft.budget, 1) if _two_lines_in_name(b.name.text)]
     if merged:
         warnings.append(f"budget: the name of line {', '.join(map(str, merged))} holds another line's "
-                        "number: that line's amount was lost, lines may be missing")
+                        "number or an 'Rp': that line's amount was lost, lines may be missing")
     if not draft.has_table:
         needs.append("targets")
     if not lines:  # the budget list is looked for after the target table
