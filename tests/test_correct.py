@@ -9,7 +9,7 @@ from ocr_pipeline.records import Word
 from ocr_pipeline.stages.correct import ReviewSettings, finalize, load_knowledge, odd_marks
 from ocr_pipeline.stages.documents import Draft
 from ocr_pipeline.stages.rows import RawRow, TextBox
-from ocr_pipeline.stages.values import ParsedDate
+from ocr_pipeline.stages.values import ParsedDate, parse_date
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = load_knowledge(ROOT / "corrections")
@@ -338,6 +338,15 @@ def test_a_year_that_does_not_fit_the_agreement_is_flagged() -> None:
     assert not {"title", "signed_date", "year"} & set(misread["needs_review"])
     assert any(w.startswith("title: corrected (rule: 2626 is no year") for w in misread["warnings"])
     assert any(w.startswith("signed_date: corrected (rule") for w in misread["warnings"])
+
+
+def test_a_date_that_prints_a_day_but_could_not_be_read_is_flagged() -> None:
+    d = draft(row("Indeks Reformasi Birokrasi", "85"))
+    misread = run(replace(d, date=parse_date("2i Apri 2026")))
+    assert misread["signed_date"] is None and "signed_date" in misread["needs_review"]
+    for partial in ("April 2026", "... 2026", "2026"):  # printed so: nothing to read, no doubt
+        doc = run(replace(d, date=parse_date(partial)))
+        assert doc["signed_date"] is None and "signed_date" not in doc["needs_review"], partial
 
 
 def test_a_place_like_the_offices_region_but_not_it_is_flagged() -> None:

@@ -1797,6 +1797,12 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     elif draft.date.year is None:  # 'Januari 201': no date printed in part leaves out the year
         needs.append("signed_date")
         warnings.append(f"signed_date: {draft.date.raw!r} has no year: the date is read in part")
+    elif signed_date is None and re.search(r"\d", draft.date.raw.replace(str(draft.date.year), "", 1)):
+        # a day printed, the date not read ('2i Apri 2017'); a date printed in part prints
+        # none ('April 2017', '... 2017': every such date of the truth files)
+        needs.append("signed_date")
+        warnings.append(f"signed_date: {draft.date.raw!r} prints a day but could not be read: "
+                        "a digit or the month misread?")
     if draft.year is None:
         needs.append("year")
     dated = draft
