@@ -483,6 +483,26 @@ def test_header_cells_run_into_the_first_row_give_their_columns_and_the_row() ->
         ("2.", "Terwujudnya", "Jumlah laporan", "4")]
 
 
+def test_a_cell_over_the_goal_and_indicator_columns_is_cut_at_the_column_edge() -> None:
+    # the rule between goal and indicator lost in the second row: one cell over both
+    edges = (0.0, 700.0, 1500.0, 1900.0)
+
+    def word(t, x, y):
+        return Word(t, 0.9, (x, y, x + 100.0, y + 30.0))
+
+    cells = (Cell(0, 0, (0.0, 0.0, 700.0, 100.0), (word("Meningkatnya", 10.0, 10.0),)),
+             Cell(0, 1, (700.0, 0.0, 1500.0, 100.0), (word("Persentase", 710.0, 10.0),)),
+             Cell(0, 2, (1500.0, 0.0, 1900.0, 100.0), (word("90%", 1510.0, 10.0),)),
+             Cell(1, 0, (0.0, 100.0, 1500.0, 200.0), (word("Terwujudnya", 10.0, 110.0), word("tertib", 200.0, 110.0),
+                                                       word("Jumlah", 710.0, 110.0), word("laporan", 830.0, 110.0)),
+                  col_span=2),
+             Cell(1, 2, (1500.0, 100.0, 1900.0, 200.0), (word("4", 1510.0, 110.0),)))
+    table = Table(1, (0.0, 0.0, 1900.0, 200.0), 2, 3, cells, edges, (0.0, 100.0, 200.0))
+    got = rows.table_rows(table, rows.Columns(("goal", "indicator", "target")), 0)
+    assert [(r.goal.text, r.indicator.text, r.target.text) for r in got] == [
+        ("Meningkatnya", "Persentase", "90%"), ("Terwujudnya tertib", "Jumlah laporan", "4")]
+
+
 def test_a_cell_over_two_columns_of_one_role_is_read_once() -> None:
     # a table whose target column the rules split in two (its header said Target twice),
     # with the rule between them lost in one row: that row's cell spans both

@@ -521,6 +521,19 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     return out
 
 
+def _own_columns(words: Sequence[Word], cell: Cell, table: Table, cols: Columns, role: str) -> Sequence[Word]:
+    """The words of a cell over columns of several roles (the rule between a goal and its
+    indicator lost in one row) that stand in `role`'s columns, by the column edges the
+    other rows give; all of them for a cell over the indicator and the target columns
+    (a section row: `table_rows`) or over columns of one role."""
+    roles = {cols.roles[k] for k in range(cell.col, cell.col + cell.col_span)} - {None}
+    if len(roles) < 2 or {"indicator", "target"} <= roles:
+        return words
+    own = [k for k in range(cell.col, cell.col + cell.col_span) if cols.roles[k] == role]
+    x0, x1 = table.col_edges[own[0]], table.col_edges[own[-1] + 1]
+    return [w for w in words if x0 <= w.cx < x1]
+
+
 def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
     """The rows of one target table (its data rows and section rows), top to bottom."""
     out: list[RawRow] = []
@@ -541,11 +554,12 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
                 if cell.col_span > 1 and role in ("goal", "indicator", "target"):
                     span_cells.append(cell)
                 if role != "goal":
-                    ws.extend(_words_in_row(cell, table, r))
+                    words = _words_in_row(cell, table, r)
                 elif cell.row < skip:  # a goal cell run up into the header, the rule lost
-                    ws.extend(w for w in cell.words if w.cy >= table.row_edges[skip])
+                    words = tuple(w for w in cell.words if w.cy >= table.row_edges[skip])
                 else:
-                    ws.extend(cell.words)
+                    words = cell.words
+                ws.extend(_own_columns(words, cell, table, cols, role))
             by_role[role] = ws
         # a cell spanning indicator and target columns: a section row
         spans_body = any(c.col_span > 1 and (set(range(c.col, c.col + c.col_span)) & set(c_tgt))
