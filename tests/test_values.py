@@ -481,6 +481,13 @@ def test_header_cells_run_into_the_first_row_give_their_columns_and_the_row() ->
     assert [(r.no, r.goal.text, r.indicator.text, r.target.text) for r in got] == [
         ("1.", "Meningkatnya", "Persentase dokumen yang disusun", "90%"),
         ("2.", "Terwujudnya", "Jumlah laporan", "4")]
+    # the rule between the goal and indicator headers lost too: one cell over both
+    # columns and the first row, each column's header part naming its column
+    both = Cell(0, 1, (100.0, 0.0, 1500.0, 150.0), (
+        *cells[1].words, *cells[2].words, *(w for w in cells[4].words)), row_span=2, col_span=2)
+    table = replace(table, cells=(cells[0], both, cells[3], *cells[5:]))
+    cols, skip = rows.header_columns(table)
+    assert cols is not None and cols.roles == ("no", "goal", "indicator", "target") and skip == 1
 
 
 def test_a_cell_over_the_goal_and_indicator_columns_is_cut_at_the_column_edge() -> None:

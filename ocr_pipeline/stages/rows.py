@@ -171,6 +171,23 @@ class Columns:
         return "other"
 
 
+def _header_cell(cell: Cell, table: Table, words: Sequence[Word]) -> tuple[str | None, dict[int, str]]:
+    """The role `words` of a header cell name, and the roles their parts in each of the
+    cell's columns name (for a cell over several columns)."""
+    parts: dict[int, str] = {}
+    for k in range(cell.col, cell.col + cell.col_span) if cell.col_span > 1 else ():
+        x0, x1 = table.col_edges[k], table.col_edges[k + 1]
+        sub = role_of(" ".join(ln.text for ln in words_to_lines([w for w in words if x0 <= w.cx < x1])))
+        if sub:
+            parts[k] = sub
+    return role_of(" ".join(ln.text for ln in words_to_lines(words))), parts
+
+
+def _named(role: str | None, parts: dict[int, str]) -> int:
+    """How many columns a header cell's reading (`_header_cell`) names."""
+    return len(set(parts.values())) if parts else int(role is not None)
+
+
 def header_columns(table: Table) -> tuple[Columns | None, int]:
     """Column roles from the header, and how many rows at the top are not data."""
     for r in range(min(3, table.n_rows)):
@@ -180,20 +197,14 @@ def header_columns(table: Table) -> tuple[Columns | None, int]:
             if c.row <= r < c.row + c.row_span:
                 # a header cell over several columns may be several header cells whose
                 # rules were not seen ('Sasaran Strategis | Indikator Kinerja'): each
-                # column's part of it is read on its own first
-                parts: dict[int, str] = {}
-                for k in range(c.col, c.col + c.col_span) if c.col_span > 1 else ():
-                    x0, x1 = table.col_edges[k], table.col_edges[k + 1]
-                    sub = role_of(" ".join(ln.text for ln in words_to_lines(
-                        [w for w in c.words if x0 <= w.cx < x1])))
-                    if sub:
-                        parts[k] = sub
-                role = role_of(" ".join(ln.text for ln in words_to_lines(c.words)))
-                if role is None and c.row + c.row_span > r + 1:
-                    # a header cell run on into the data under it, the rule between them
-                    # lost ('INDIKATOR KINERJA' over the first indicator): its header part
-                    role = role_of(" ".join(ln.text for ln in words_to_lines(
-                        [w for w in c.words if w.cy < table.row_edges[r + 1]])))
+                # column's part of it is read on its own first. A cell run on into the
+                # data under it (the rule between them lost: 'INDIKATOR KINERJA' over the
+                # first indicator) is read by its header part alone where that names more
+                role, parts = _header_cell(c, table, c.words)
+                if c.row + c.row_span > r + 1:
+                    band = _header_cell(c, table, [w for w in c.words if w.cy < table.row_edges[r + 1]])
+                    if _named(*band) > _named(role, parts):
+                        role, parts = band
                 if role and len(set(parts.values())) < 2:
                     found += 1
                     for k in range(c.col, c.col + c.col_span):
