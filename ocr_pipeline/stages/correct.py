@@ -390,7 +390,8 @@ def odd_marks(text: str | None) -> str | None:
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), a sign at its start or on a word ('& Domba', '# Sapi perah',
     '#viegritas': a bullet or a letter misread), one or two digits in brackets or after a
-    slash before one ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)': a '%'), a quote before
+    slash before one, a '%' after them or not ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)', 'SNI
+    (9%)': a '%'), a quote before
     small letters ("'ayanan"), a digit or a quote inside a word ('z00nosa'), a space
     before a slash between words ('kelompok /organisasi'),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
@@ -424,8 +425,8 @@ def odd_marks(text: str | None) -> str | None:
     odd = re.search(r"\S*(?:_|[a-z]{2,}[A-Z]{2,})\S*", text)
     if odd:  # no truth text has an underscore, nor capitals after small letters ('SiRUP' is one small)
         return f"{odd.group(0)!r}: an underscore, or capitals after small letters: letters misread?"
-    number = re.search(r"[(/] ?[a-z]?\d\d?\)", text)
-    if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)'
+    number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)", text)
+    if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)'
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
