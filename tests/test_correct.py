@@ -1156,6 +1156,13 @@ def test_a_number_that_lost_its_digits_or_holds_a_bracket_is_read_again_or_flagg
     # nor is a mark the readings that changed the target left ('3,3' read '33', then '3.')
     t = run(draft(row(indicator, "33")), lambda page, bbox, kind: ["3."])["targets"][0]
     assert t["needs_review"] and any("a digit may be lost" in why for why in t["review_reasons"])
+    # a mark alone beside the number ('9 Orang' read '3 Orang .'): a speck by its digits,
+    # read again; read the same, flagged; read otherwise by the readings, taken
+    unit = "Jumlah pemuda berprestasi tingkat nasional"
+    t = run(draft(row(unit, "3 Orang .")), lambda page, bbox, kind: ["3 Orang ."])["targets"][0]
+    assert t["needs_review"] and any("a mark alone" in why for why in t["review_reasons"])
+    t = run(draft(row(unit, "3 Orang .")), lambda page, bbox, kind: ["9 Orang"])["targets"][0]
+    assert t["target"]["value"] == 9 and not t["needs_review"]
     # a '1' read as a bracket ('11' read '1]') is a digit, not a mark after the number
     bracket = draft(row("Jumlah Lembaga yang Terjalin Kerjasama", "1] lembaga"))
     t = run(bracket, lambda page, bbox, kind: ["11" if kind == "digits" else "1] lembaga"])["targets"][0]

@@ -925,11 +925,15 @@ def _unknown_unit(unit: str | None, lexicon: Lexicon) -> str | None:
 
 
 def dangling_mark(raw: str) -> str | None:
-    """Why a target's number may have lost digits: a decimal mark after it with no digit
-    after the mark ('3.' for '3,3', '6.unit' for '6 unit'; no target of the truth files
-    has one). None if not."""
-    m = re.search(r"\d[.,](?!\d)", raw)
-    return f"{raw!r}: a mark after the number with no digit after it: a digit may be lost" if m else None
+    """Why a target's number may have lost digits or be misread: a decimal mark after it
+    with no digit after the mark ('3.' for '3,3', '6.unit' for '6 unit'), or a mark alone
+    between spaces ('3 Orang .' for '9 Orang': a speck by the digits; no target of the
+    truth files has either). None if not."""
+    if re.search(r"\d[.,](?!\d)", raw):
+        return f"{raw!r}: a mark after the number with no digit after it: a digit may be lost"
+    if re.search(r"(?:^|\s)[.,:;'`]+(?:\s|$)", raw):
+        return f"{raw!r}: a mark alone beside the number, a speck: its digits may be misread"
+    return None
 
 
 def _digits_fixed(raw: str) -> str:
