@@ -390,9 +390,9 @@ def odd_marks(text: str | None) -> str | None:
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), a sign at its start or on a word ('& Domba', '# Sapi perah',
     '#viegritas': a bullet or a letter misread), one or two digits in brackets or after a
-    slash before one, a '%' after them or not ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)', 'SNI
-    (9%)': a '%'), a quote before
-    small letters ("'ayanan"), a digit or a quote inside a word ('z00nosa'), a space
+    slash before one, a '%' after them or not ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)',
+    'SNI (9%)': a '%'), a quote before small letters ("'ayanan"), a digit or a quote inside
+    a word ('z00nosa'), a space
     before a slash between words ('kelompok /organisasi'),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
@@ -1381,11 +1381,12 @@ _RP_IN_NAME = re.compile(r"\bR\s?[pP]\b\.?[\s\d.,]*$")
 # an item number inside a name ('... dan Marjinal 2. 5 Pengelolaan ...'): the next line,
 # whose amount was lost, read into this one
 _NUMBER_IN_NAME = re.compile(r"\S\s+\d{1,2}\s?[.)](?:\s?\d{1,2}[.)]?)?\s+[A-Z]")
-# or an amount's 'Rp' inside a name, words after it ('... Peternakan Rp, 2 Pengembangan
-# Pasca Panen'): no name of the truth files holds an 'Rp'
 
 
 def _two_lines_in_name(name: str) -> bool:
+    """Whether a budget line's name holds the next line's: an item number inside it, or
+    an amount's 'Rp' with words after it ('... Peternakan Rp, 2 Pengembangan Pasca Panen';
+    no name of the truth files holds an 'Rp')."""
     return bool(_NUMBER_IN_NAME.search(name) or re.search(r"\S\s+R\s?[pP]\b.*[^\W\d_]{3}", name))
 
 
