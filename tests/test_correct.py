@@ -354,6 +354,9 @@ def test_a_place_like_the_offices_region_but_not_it_is_flagged() -> None:
     assert "signed_place" in run(replace(d, place=box("Samannda")))["needs_review"]
     # 'rn' read for 'm' (and another letter misread): alike once the confusion is undone
     assert "signed_place" in run(replace(d, place=box("Sernarinda")))["needs_review"]
+    # 'h' read for 'li' (and a 'p' read 'n'): 'Bahknapan' for 'Balikpapan'
+    d2 = draft(row("Indeks Reformasi Birokrasi", "85"), org="Sekretariat KPU Kota Balikpapan")
+    assert "signed_place" in run(replace(d2, place=box("Bahknapan")))["needs_review"]
     for place in ("Samarinda", "Tenggarong"):  # the region, or another town
         assert "signed_place" not in run(replace(d, place=box(place)))["needs_review"], place
     # a word of the language is meant, however like a word the agreement prints more often

@@ -155,7 +155,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
 _CONFUSED = (("i", "l"), ("l", "i"), ("a", "o"), ("o", "a"), ("n", "h"), ("h", "n"), ("c", "e"), ("e", "c"),
              ("e", "a"), ("a", "e"), ("rn", "m"), ("m", "rn"), ("in", "m"), ("ni", "m"), ("u", "n"),
              ("n", "u"), ("u", "ti"), ("i", "t"), ("t", "i"), ("t", "f"), ("f", "t"), ("n", "ri"),
-             ("ri", "n"))
+             ("ri", "n"), ("h", "li"), ("li", "h"))
 
 
 _NYA = ("nya",)  # a word of the dictionary with it is a word ('Tersebamya' -> 'Tersebarnya'); other
