@@ -671,6 +671,8 @@ def test_a_column_without_a_role_between_no_and_the_indicators_is_the_goal() -> 
     assert rows.repair_roles(("no", "goal", None, "indicator", "target"),
                              Table(1, (0.0, 0.0, 1900.0, 100.0), 2, 5, (), (0, 100, 400, 700, 1500, 1900),
                                    (0.0, 50.0, 100.0))) == ("no", "goal", "goal", "indicator", "target")
+    # and one between the goals and the targets, its header unread ('h uas'), the indicator's
+    assert rows.repair_roles(("no", "goal", None, "target"), table) == ("no", "goal", "indicator", "target")
 
 
 @given(st.text())

@@ -255,7 +255,8 @@ def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None,
     A narrow first column is No; the last column of a table with indicators is the
     Target; a column without a role between No and the indicators, in a table with no
     goal column, is the goal's (No | Sasaran Strategis | Indikator Kinerja | Target:
-    its header read past knowing); any other column without a role (a stray rule split
+    its header read past knowing), and one between the goals and the units or targets,
+    in a table with no indicator column, the indicator's; any other column without a role (a stray rule split
     a column in two) belongs to its left neighbour; a role read twice in a row is one
     column split in two.
     """
@@ -273,6 +274,10 @@ def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None,
         for i in range(1, n - 1):
             if out[i - 1] == "no" and out[i] is None and out[i + 1] == "indicator":
                 out[i] = "goal"
+    if "indicator" not in out:
+        for i in range(1, n - 1):
+            if out[i - 1] == "goal" and out[i] is None and out[i + 1] in ("unit", "target"):
+                out[i] = "indicator"
     for i in range(1, n):
         if out[i] is None and out[i - 1] is not None:
             out[i] = out[i - 1]
