@@ -153,6 +153,24 @@ def test_date_round_trip(day: int, month: int, year: int) -> None:
     assert parse_date(f"{day} {names[month - 1]} {year}").iso == f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def test_a_table_whose_header_names_neither_goal_nor_indicator_continues_the_one_before() -> None:
+    edges = (0.0, 100.0, 700.0, 1500.0, 1900.0)
+    table = Table(1, (0.0, 0.0, 1900.0, 100.0), 2, 4, (), edges, (0.0, 50.0, 100.0))
+    first = rows.Columns(("no", "goal", "indicator", "target"))
+    page = OcrPage("x.pdf", 1, 300, 2480, 3508, ())
+
+    def resolved(cols):
+        views = [documents.PageView(page, (), ((table, first, 1),)),
+                 documents.PageView(replace(page, page=2), (), ((replace(table, page=2), cols, 1),))]
+        return [c.roles for _, c, _ in documents.resolved_tables(views)]
+
+    # a faded page's header read 'No | ee Be or | si a A enda | Target': the table before's columns
+    assert resolved(rows.Columns(("no", None, None, "target")))[1] == first.roles
+    # a header that says otherwise (a budget table) is its own
+    budget = rows.Columns(("no", "name", "amount", "note"))
+    assert resolved(budget)[1] == budget.roles
+
+
 @given(st.text())
 def test_parsers_never_raise(text: str) -> None:
     parse_target(text)

@@ -705,12 +705,17 @@ def inherit_columns(views: Sequence[PageView]) -> list[PageView]:
 
 
 def resolved_tables(views: Sequence[PageView]) -> list[tuple[Table, Columns, int]]:
-    """Every table with its column roles; a table without a header row continues the one before."""
+    """Every table with its column roles; a table without a header row continues the one
+    before, and so does one of as many columns whose header, read in part, names no
+    goal nor indicator but nothing against the one before ('No | ? | ? | Target', the
+    header of a faded page read 'ee Be or' and 'si a A enda')."""
     out: list[tuple[Table, Columns, int]] = []
     prev: Columns | None = None
     for v in views:
         for t, cols, skip in v.tables:
-            if cols is None and prev is not None and len(prev.roles) == t.n_cols:
+            if prev is not None and len(prev.roles) == t.n_cols and (cols is None or (
+                    cols.kind == "other" and all(r in (None, p) for r, p in zip(cols.roles, prev.roles,
+                                                                               strict=True)))):
                 cols = prev
             if cols is None:
                 continue
