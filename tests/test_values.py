@@ -482,14 +482,16 @@ def test_header_cells_run_into_the_first_row_give_their_columns_and_the_row() ->
         Cell(0, 1, (100.0, 0.0, 700.0, 50.0), (word("Sasaran", 110.0, 10.0), word("Strategis", 300.0, 10.0))),
         Cell(0, 2, (700.0, 0.0, 1500.0, 150.0), (
             word("Indikator", 710.0, 10.0), word("Kinerja", 900.0, 10.0),
-            *(word(t, 710.0 + 120 * i, 60.0) for i, t in enumerate("Persentase dokumen yang disusun".split()))),
+            *(word(t, 710.0 + 120 * i, 60.0)
+              for i, t in enumerate("Persentase dokumen yang disusun".split()))),
             row_span=2),
         Cell(0, 3, (1500.0, 0.0, 1900.0, 150.0), (word("Target", 1510.0, 10.0), word("90%", 1510.0, 60.0)),
              row_span=2),
         Cell(1, 1, (100.0, 50.0, 700.0, 150.0), (word("Meningkatnya", 110.0, 60.0),)),
         Cell(2, 0, (0.0, 150.0, 100.0, 250.0), (word("2.", 10.0, 160.0),)),
         Cell(2, 1, (100.0, 150.0, 700.0, 250.0), (word("Terwujudnya", 110.0, 160.0),)),
-        Cell(2, 2, (700.0, 150.0, 1500.0, 250.0), (word("Jumlah", 710.0, 160.0), word("laporan", 830.0, 160.0))),
+        Cell(2, 2, (700.0, 150.0, 1500.0, 250.0),
+             (word("Jumlah", 710.0, 160.0), word("laporan", 830.0, 160.0))),
         Cell(2, 3, (1500.0, 150.0, 1900.0, 250.0), (word("4", 1510.0, 160.0),)),
     )
     table = Table(1, (0.0, 0.0, 1900.0, 250.0), 3, 4, cells, edges, rows_at)
@@ -518,9 +520,9 @@ def test_a_cell_over_the_goal_and_indicator_columns_is_cut_at_the_column_edge() 
     cells = (Cell(0, 0, (0.0, 0.0, 700.0, 100.0), (word("Meningkatnya", 10.0, 10.0),)),
              Cell(0, 1, (700.0, 0.0, 1500.0, 100.0), (word("Persentase", 710.0, 10.0),)),
              Cell(0, 2, (1500.0, 0.0, 1900.0, 100.0), (word("90%", 1510.0, 10.0),)),
-             Cell(1, 0, (0.0, 100.0, 1500.0, 200.0), (word("Terwujudnya", 10.0, 110.0), word("tertib", 200.0, 110.0),
-                                                       word("Jumlah", 710.0, 110.0), word("laporan", 830.0, 110.0)),
-                  col_span=2),
+             Cell(1, 0, (0.0, 100.0, 1500.0, 200.0),
+                  (word("Terwujudnya", 10.0, 110.0), word("tertib", 200.0, 110.0),
+                   word("Jumlah", 710.0, 110.0), word("laporan", 830.0, 110.0)), col_span=2),
              Cell(1, 2, (1500.0, 100.0, 1900.0, 200.0), (word("4", 1510.0, 110.0),)))
     table = Table(1, (0.0, 0.0, 1900.0, 200.0), 2, 3, cells, edges, (0.0, 100.0, 200.0))
     got = rows.table_rows(table, rows.Columns(("goal", "indicator", "target")), 0)
@@ -1031,8 +1033,8 @@ def test_a_heading_over_a_list_whose_first_mark_was_lost_is_the_items_parent() -
         ("a Daging", "745.241", head), ("b. Telur", "206.334", head), ("c. Susu", "260.396", head)]
     # an indicator of two lines whose first ends in a colon, its target on the second,
     # among items that are not marked: no heading
-    ind = _cell_words([("Jumlah dokumen :", 100.0), ("laporan keuangan", 160.0), ("Persentase realisasi", 220.0)],
-                      1000.0)
+    ind = _cell_words([("Jumlah dokumen :", 100.0), ("laporan keuangan", 160.0),
+                       ("Persentase realisasi", 220.0)], 1000.0)
     got = rows.split_by_targets(ind, tgt[:2], [], 1, 800.0, 300.0)
     assert got is not None and all(parent is None for *_, parent, _ in got)
 

@@ -426,7 +426,7 @@ def odd_marks(text: str | None) -> str | None:
     if odd:  # no truth text has an underscore, nor capitals after small letters ('SiRUP' is one small)
         return f"{odd.group(0)!r}: an underscore, or capitals after small letters: letters misread?"
     number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)", text)
-    if number:  # no truth text brackets a number; a '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)'
+    if number:  # no truth text brackets a number; '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)'
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
