@@ -169,6 +169,9 @@ def test_a_table_whose_header_names_neither_goal_nor_indicator_continues_the_one
     # a header that says otherwise (a budget table) is its own
     budget = rows.Columns(("no", "name", "amount", "note"))
     assert resolved(budget)[1] == budget.roles
+    # after a budget list, a table whose header names only its No is none of the budget's
+    first = budget
+    assert resolved(rows.Columns(("no", None, None, None)))[1] == ("no", None, None, None)
 
 
 @given(st.text())

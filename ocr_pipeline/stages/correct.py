@@ -384,8 +384,8 @@ def odd_marks(text: str | None) -> str | None:
     't5.1. Jumlah': the speck of a bullet or a stamp, a list number left or misread), a
     first word in small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
-    ('Partisipasi,.', '(prevalensi %%)'), a mark after a goal's first word ('Meningkatnya, prestasi'), a
-    period after a word of six letters or more with text after it
+    ('Partisipasi,.', '(prevalensi %%)'), a mark after a goal's first word ('Meningkatnya,
+    prestasi'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), a sign at its start or on a word ('& Domba', '# Sapi perah',

@@ -704,18 +704,25 @@ def inherit_columns(views: Sequence[PageView]) -> list[PageView]:
     return out
 
 
+def _continues(cols: Columns | None, prev: Columns | None, n_cols: int) -> bool:
+    """Whether a table of `n_cols` columns whose header gives `cols` continues the table
+    before, of columns `prev`: it has no header row, or, after a target table, a header
+    read in part that names no goal nor indicator but nothing against the one before
+    ('No | ? | ? | Target': the header of a faded page read 'ee Be or', 'si a A enda')."""
+    if prev is None or len(prev.roles) != n_cols:
+        return False
+    return cols is None or (cols.kind == "other" and prev.kind == "targets"
+                            and all(r in (None, p) for r, p in zip(cols.roles, prev.roles, strict=True)))
+
+
 def resolved_tables(views: Sequence[PageView]) -> list[tuple[Table, Columns, int]]:
-    """Every table with its column roles; a table without a header row continues the one
-    before, and so does one of as many columns whose header, read in part, names no
-    goal nor indicator but nothing against the one before ('No | ? | ? | Target', the
-    header of a faded page read 'ee Be or' and 'si a A enda')."""
+    """Every table with its column roles; a table that continues the one before
+    (`_continues`) takes its columns."""
     out: list[tuple[Table, Columns, int]] = []
     prev: Columns | None = None
     for v in views:
         for t, cols, skip in v.tables:
-            if prev is not None and len(prev.roles) == t.n_cols and (cols is None or (
-                    cols.kind == "other" and all(r in (None, p) for r, p in zip(cols.roles, prev.roles,
-                                                                               strict=True)))):
+            if _continues(cols, prev, t.n_cols):
                 cols = prev
             if cols is None:
                 continue

@@ -256,9 +256,9 @@ def repair_roles(roles: Sequence[str | None], table: Table) -> tuple[str | None,
     Target; a column without a role between No and the indicators, in a table with no
     goal column, is the goal's (No | Sasaran Strategis | Indikator Kinerja | Target:
     its header read past knowing), and one between the goals and the units or targets,
-    in a table with no indicator column, the indicator's; any other column without a role (a stray rule split
-    a column in two) belongs to its left neighbour; a role read twice in a row is one
-    column split in two.
+    in a table with no indicator column, the indicator's; any other column without a
+    role (a stray rule split a column in two) belongs to its left neighbour; a role read
+    twice in a row is one column split in two.
     """
     out = list(roles)
     n = len(out)
