@@ -159,8 +159,8 @@ def test_a_table_whose_header_names_neither_goal_nor_indicator_continues_the_one
     first = rows.Columns(("no", "goal", "indicator", "target"))
     page = OcrPage("x.pdf", 1, 300, 2480, 3508, ())
 
-    def resolved(cols):
-        views = [documents.PageView(page, (), ((table, first, 1),)),
+    def resolved(cols, before=first):
+        views = [documents.PageView(page, (), ((table, before, 1),)),
                  documents.PageView(replace(page, page=2), (), ((replace(table, page=2), cols, 1),))]
         return [c.roles for _, c, _ in documents.resolved_tables(views)]
 
@@ -170,8 +170,7 @@ def test_a_table_whose_header_names_neither_goal_nor_indicator_continues_the_one
     budget = rows.Columns(("no", "name", "amount", "note"))
     assert resolved(budget)[1] == budget.roles
     # after a budget list, a table whose header names only its No is none of the budget's
-    first = budget
-    assert resolved(rows.Columns(("no", None, None, None)))[1] == ("no", None, None, None)
+    assert resolved(rows.Columns(("no", None, None, None)), budget)[1] == ("no", None, None, None)
 
 
 @given(st.text())
