@@ -31,14 +31,15 @@ sys.path.insert(0, str(ROOT))
 from ocr_pipeline.catalogue import load_lexicon  # noqa: E402
 from ocr_pipeline.stages.correct import (  # noqa: E402
     _header_doubts,
-    _word_key,
     acronym_misses,
     confusion_fix,
     marks_in_word,
     non_word,
     odd_marks,
+    protected_words,
     regions_in,
     two_goals,
+    word_counts,
 )
 
 HEADER = ("title", "organization", "subunit", "first_party.position", "second_party.position", "signed_place")
@@ -56,7 +57,7 @@ def printed_words(agreement: dict) -> collections.Counter[str]:
     texts = [_header(agreement, p) or "" for p in (*HEADER, "first_party.name", "second_party.name")]
     texts += [str(r.get(k) or "") for r in agreement.get("targets", [])
               for k in ("strategic_goal", "indicator")]
-    return collections.Counter(k for t in texts for k in map(_word_key, t.split()) if k)
+    return word_counts(texts)
 
 
 def header_doubts(agreement: dict, lexicon) -> list[str]:
@@ -65,8 +66,7 @@ def header_doubts(agreement: dict, lexicon) -> list[str]:
     heads = [r for p in ("organization", "first_party.position", "second_party.position")
              for r in regions_in(_header(agreement, p) or "")]
     regions = heads[:1]
-    place = _header(agreement, "signed_place") or ""
-    protected = {w.lower(): ("" if w.isupper() else w) for text in [*regions, place] for w in text.split()}
+    protected = protected_words(regions, _header(agreement, "signed_place") or "")
     seen = printed_words(agreement)
     return [f"{path}: {why}" for path in HEADER if _header(agreement, path)
             for why in _header_doubts(_header(agreement, path), path, regions, lexicon, seen, protected)]

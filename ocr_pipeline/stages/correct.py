@@ -27,7 +27,7 @@ import itertools
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -1478,13 +1478,25 @@ def _word_key(word: str) -> str:
     return word.strip(".,;:()'\"").casefold()
 
 
+def word_counts(texts: Iterable[str]) -> Counter[str]:
+    """How often each word occurs in `texts` (by `_word_key`)."""
+    return Counter(k for text in texts for k in map(_word_key, text.split()) if k)
+
+
+def protected_words(regions: Sequence[str], place: str) -> dict[str, str]:
+    """The words of the office's regions and place of signing, which no word rule changes
+    or doubts, each with its spelling to restore ('' for a header in capitals, which tells
+    no case)."""
+    return {w.lower(): ("" if w.isupper() else w) for text in [*regions, place] for w in text.split()}
+
+
 def _document_words(draft: Draft) -> Counter[str]:
     """How often each word occurs in the agreement as read (header, goals, indicators)."""
     boxes = [draft.title, draft.organization, draft.subunit, draft.first_name, draft.first_position,
              draft.second_name, draft.second_position, draft.place]
     texts = [b.text for b in boxes if b is not None]
     texts += [t.text for r in draft.rows for t in (r.goal, r.indicator)]
-    return Counter(k for text in texts for k in map(_word_key, text.split()) if k)
+    return word_counts(texts)
 
 
 NEAR_MISS = 80.0  # rapidfuzz ratio of a word to a more frequent word of the same agreement
@@ -1713,8 +1725,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     """Turn a draft into the contract's agreement, corrected, with review flags."""
     s = settings or ReviewSettings()
     regions = agreement_regions(draft)
-    protected = {w.lower(): ("" if w.isupper() else w)  # an all-capitals header tells no case
-                 for text in [*regions, draft.place.text if draft.place else ""] for w in text.split()}
+    protected = protected_words(regions, draft.place.text if draft.place else "")
     seen = _document_words(draft)
     ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected, seen)
     warnings = list(draft.warnings)
