@@ -402,7 +402,9 @@ def line_ink(grey: np.ndarray, dpi: int) -> np.ndarray:
         # along a shaded header row's edge is blurred into the shading, only its middle
         # clearly darker (a threshold alone broke it into pieces the grid did not join)
         level = median_under(grey, fill)
-        cv2.copyTo(_hysteresis(grey, level - 20, level - 40), fill, out)
+        x, y, w, h = cv2.boundingRect(fill)  # (the shading's box only: a few % of the page)
+        box = np.s_[y:y + h, x:x + w]
+        cv2.copyTo(_hysteresis(grey[box], level - 20, level - 40), fill[box], out[box])
     return out
 
 
