@@ -1109,11 +1109,33 @@ def test_readings_that_make_a_seven_a_one_do_not_change_the_target() -> None:
     t = run(doubtful, lambda page, bbox, kind: ["18"] if kind in ("text", "digits") else [])["targets"][0]
     assert t["target"]["value"] == 78 and t["needs_review"]
     assert not [c for c in t["corrections"] if c["field"] == "target"]
+    # a mark the first reading made a letter of is no digit: '7E%' read again '15%' by every
+    # reading (printed '75%') is not taken either
+    t = run(draft(row("Persentase Paket Pengadaan yang Diumumkan Tepat Waktu", "7E%")),
+            lambda page, bbox, kind: ["15%"] if kind in ("text", "digits") else [])["targets"][0]
+    assert t["target"]["raw"] == "7E%" and t["needs_review"]
     # another digit read again is taken, as before: '13' read '18'
     t = run(draft(row("Indeks Kepuasan Masyarakat terhadap Layanan Informasi", "13", conf=0.5)),
             lambda page, bbox, kind: ["18"] if kind in ("text", "digits") else [])["targets"][0]
     assert t["target"]["value"] == 18
     assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+
+
+def test_a_target_the_first_reading_holds_no_digit_of_is_taken_only_when_every_reading_gives_it() -> None:
+    def reader(*texts: str, digits: str):
+        return lambda page, bbox, kind: {"text": list(texts), "digits": [digits]}.get(kind, [])
+
+    lost = draft(row("Persentase Penurunan Nilai Temuan Hasil Pemeriksaan", "Te"))
+    # printed '7%', read 'Te'; read again '71%' twice and 'T%' once: not settled, flagged
+    t = run(lost, reader("71%", "T%", digits="71%"))["targets"][0]
+    assert t["target"]["value"] is None and t["needs_review"]
+    t = run(lost, reader("71%", "71%", digits="71%"))["targets"][0]
+    assert t["target"]["value"] == 71 and not t["needs_review"]
+    assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+    # a first reading with digits is settled by the readings that agree, as before
+    t = run(draft(row("Persentase Penurunan Nilai Temuan Hasil Pemeriksaan", "7 Se")),
+            reader("7%", "T%", digits="7%"))["targets"][0]
+    assert t["target"]["value"] == 7 and not t["needs_review"]
 
 
 def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:

@@ -956,7 +956,10 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
             p = ParsedTarget(p.value, parsed.unit)  # a digits-only reading keeps the unit word
         return (p.value, p.unit) if p.value is not None else None
 
-    got = _voted(also, r.target.page or r.page, box, vote, clear, ctx)
+    # a number the first reading holds no digit of comes of the readings alone: all must give
+    # it ('Te' read again '71%', '71%' and 'T%', digits only '71%': printed '7%', seed 3030)
+    got = _voted(also, r.target.page or r.page, box, vote, clear, ctx,
+                 every=not re.search(r"\d", r.target.text))
     if got is None:
         return None
     (value, unit), support = got
@@ -971,10 +974,15 @@ def _sevens_as_ones(first: str, again: str) -> bool:
     """True when a reading is the first one with a 7 or more read as 1 and no other digit
     changed: `ind` reads a 7 cut out alone as a 1 at every scale, so readings that agree on
     it are no evidence (`benchmarks/reread_changes.py` on the development seeds 2323, 2424
-    and 2525: 7 -> 1 twice, wrong both times; 1 -> 7 six times, right)."""
-    a, b = re.sub(r"\D", "", _digits_fixed(first)), re.sub(r"\D", "", _digits_fixed(again))
-    return (len(a) == len(b) and a != b
-            and all(x == y or (x, y) == ("7", "1") for x, y in zip(a, b, strict=True)))
+    and 2525: 7 -> 1 twice, wrong both times; 1 -> 7 six times, right). A letter the first
+    reading made of a mark is no digit to compare (`7E%` read again `15%`, every reading
+    alike, printed `75%`: seed 3030)."""
+    a, b = _digits_fixed(first).replace(" ", ""), _digits_fixed(again).replace(" ", "")
+    if len(a) != len(b):
+        a, b = re.sub(r"\D", "", a), re.sub(r"\D", "", b)
+    pairs = [(x, y) for x, y in zip(a, b, strict=False) if x.isdigit() or y.isdigit()]
+    return (len(a) == len(b) and ("7", "1") in pairs
+            and all(x == y or (x, y) == ("7", "1") or not x.isdigit() for x, y in pairs))
 
 
 def _reread_unit(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str
@@ -1063,17 +1071,20 @@ def _second_readings(page: int, box: BBox, ctx: _Ctx) -> list[str]:
 
 
 def _voted(also: Sequence[str], page: int, box: BBox, vote: Callable[[str], Hashable | None], clear: bool,
-           ctx: _Ctx) -> tuple[Any, list[str]] | None:
+           ctx: _Ctx, every: bool = False) -> tuple[Any, list[str]] | None:
     """The value readings of a number agree on (`also`, then its region read large, larger
     and digits only; see `_agreed`), with the readings that give it. With `clear` (a
     reading made with confidence, `also[0]`, read otherwise at full resolution): the first
     reading when the digits-only reading (another model: `eng`, digits only) gives it too;
     else only a value more readings give than any other, and the digits-only reading too
     when it gives one: `ind` may read a '7' cut out alone as '1' at every scale, so its
-    readings agree with each other more than they are right."""
+    readings agree with each other more than they are right. With `every`: only a value
+    every reading gives."""
     digits = ctx.reader(page, box, "digits")
     texts = [*also, *ctx.reader(page, box, "text"), *digits]
     got = _agreed(texts, vote)
+    if every and got is not None and len(got[1]) < len([t for t in texts if t.strip()]):
+        return None
     if not clear:
         return got
     said = {t: v for t in digits if (v := vote(t)) is not None}
