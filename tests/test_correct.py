@@ -786,6 +786,15 @@ def test_the_heading_of_a_list_is_checked_like_its_items() -> None:
     sure = replace(item, parent=box(again, conf=0.3))
     t = run(draft(sure), line_reader(again))["targets"][0]
     assert not any("low OCR confidence" in why for why in t["review_reasons"])
+    # the list number before the heading, read with little confidence, is no word of it
+    number = Word("4.2", 0.53, (0.0, 100.0, 8.0, 110.0))
+    heading = box("Jumlah medali yang diraih pada kejuaraan nasional (medali) :", conf=0.95)
+    t = run(draft(replace(item, parent=replace(heading, words=(number, *heading.words)))))["targets"][0]
+    assert not t["needs_review"], t["review_reasons"]
+    # read with a small first letter ('jumlah'), it may have lost its beginning: a heading
+    # starts with a capital
+    t = run(draft(replace(item, parent=box("jumlah populasi ternak (ekor) :"))))["targets"][0]
+    assert t["needs_review"] and any("starts with a small letter" in why for why in t["review_reasons"])
 
 
 def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() -> None:

@@ -1191,7 +1191,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
         reasons += doubts
     if not ctx.exact:
         reasons += [why for why in (odd_marks(goal), small_start(goal), odd_marks(indicator),
-                                    items_inside(indicator), odd_marks(parent), two_goals(goal),
+                                    items_inside(indicator), odd_marks(parent), small_start(parent),
+                                    two_goals(goal),
                                     odd_marks(program), odd_marks(activity)) if why]
         reasons += [why for why in (non_word(t, ctx.knowledge.lexicon, ctx.protected) for t in (
             goal, indicator if entry is None else None, parent, program, activity)) if why]
@@ -1236,16 +1237,17 @@ def _unsure_words(r: RawRow, entry: Entry | None, target_low: float, ctx: _Ctx) 
         return []
     s = ctx.settings
 
-    def counts(w) -> bool:  # bullets, list numbers and stray marks do not reach the output
+    def counts(w, box: TextBox) -> bool:  # bullets, list numbers and stray marks do not reach the output
         core = w.text.strip(".,;:()")
-        return sum(ch.isalnum() for ch in core) >= 2 and not (w.text[-1] in ".)" and split_enumerator(w.text + " X")[0])
+        return (sum(ch.isalnum() for ch in core) >= 2 and core in box.text
+                and not (w.text[-1] in ".)" and split_enumerator(w.text + " X")[0]))
 
     out = []
     if target_low < s.min_conf:
-        out += [w for w in r.target.words if w.conf < s.min_conf and counts(w)]
+        out += [w for w in r.target.words if w.conf < s.min_conf and counts(w, r.target)]
     lex = ctx.knowledge.lexicon
     for box in ([r.indicator] if entry is None else []) + ([r.parent] if r.parent is not None else []):
-        out += [w for w in _unsure(box, ctx) if counts(w) and w.text.strip(".,;:()").lower() not in lex]
+        out += [w for w in _unsure(box, ctx) if counts(w, box) and w.text.strip(".,;:()").lower() not in lex]
     return out
 
 
