@@ -388,7 +388,8 @@ def odd_marks(text: str | None) -> str | None:
     prestasi'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
-    ('___integritas', 'ZooNOSA'), a sign at its start or on a word ('& Domba', '# Sapi perah',
+    ('___integritas', 'ZooNOSA'), two words run together ('KabupatenKota'), a sign at its
+    start or on a word ('& Domba', '> Teknis', '# Sapi perah',
     '#viegritas': a bullet or a letter misread), one or two digits in brackets or after a
     slash before one, a '%' after them or not ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)',
     'SNI (9%)': a '%'), a quote before small letters ("'ayanan"), a digit or a quote inside
@@ -399,7 +400,8 @@ def odd_marks(text: str | None) -> str | None:
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
     ends in ' :'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
     the text lost or taken for the next line's). No truth text but names has any of
-    these, but for two real ones printing a space before a slash. None when none of these."""
+    these, but for two real ones printing a space before a slash and two real ones printing
+    two words as one. None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -425,6 +427,9 @@ def odd_marks(text: str | None) -> str | None:
     odd = re.search(r"\S*(?:_|[a-z]{2,}[A-Z]{2,})\S*", text)
     if odd:  # no truth text has an underscore, nor capitals after small letters ('SiRUP' is one small)
         return f"{odd.group(0)!r}: an underscore, or capitals after small letters: letters misread?"
+    joined = re.search(r"\b[A-Za-z]?[a-z]{3,}[A-Z][a-z]{3,}\b", text)
+    if joined:  # two words run together ('KabupatenKota' for 'Kabupaten/Kota'; 2 real truth texts print it)
+        return f"{joined.group(0)!r}: two words as one: a mark or a space between them lost?"
     number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)", text)
     if number:  # no truth text brackets a number; '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)'
         return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
@@ -434,7 +439,7 @@ def odd_marks(text: str | None) -> str | None:
     big = [w for w in later if not w[:1].islower()]  # 'peran Organisasi kepemudaan': c o s v w x z, alike
     if len(big) == 1 and len(later) >= 3 and re.fullmatch(r"[COSVWXZ][a-z]{3,}[.,;:]?", big[0]):
         return f"{big[0].strip('.,;:')!r} capitalised among small words: its case may be misread"
-    sign = re.search(r"(?:^|\s)[#@*$]\S*|^&\s*\S*", text)  # (inside a word: `unreadable`)
+    sign = re.search(r"(?:^|\s)[#@*$]\S*|^[&<>«»]\s*\S*", text)  # (inside a word: `unreadable`)
     if sign:  # no truth text either: a bullet read '&' or '#' ('& Domba'), a letter read '#' ('#viegritas')
         return f"{sign.group(0).strip()!r}: a sign where a bullet or a letter was: misread?"
     inside = re.search(r"\S*[A-Za-z][\d'`‘’]+[a-z]\S*", text)
