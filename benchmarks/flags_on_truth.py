@@ -4,7 +4,8 @@
 
 Runs `correct.odd_marks`, `correct.non_word` (with the corrections folder's lexicon and
 word lists) and `correct.two_goals` on the goal, indicator, list heading, program and
-activity of every target row, and on the name of every budget line (with
+activity of every target row (`correct.small_start` on the goal and the list heading),
+and on the name of every budget line (with `correct.small_start` and
 `correct.acronym_misses` too); and the header's doubts, `correct._header_doubts`, on the
 title, organisation, subunit, positions and place of every agreement, with its region,
 its protected words and its word counts as the pipeline makes them; of the truth files
@@ -13,8 +14,8 @@ and every simulated corpus `benchmarks/accuracy.py` wrote under
 `benchmarks/results/accuracy/`). A flag that fires here fires on a right value: a
 false alarm. Prints the rows read and, for each flag, the rows it fires on, by kind of
 reason, with the first few reasons; and the words of those texts that the word rules
-of `correct.lexicon_fix` (`confusion_fix`, `marks_in_word`) would change: each one a
-right word made wrong.
+of `correct.lexicon_fix` (`confusion_fix`, `marks_in_word`) would change, and the texts
+`correct.join_broken_words` would join: each one a right word made wrong.
 """
 
 from __future__ import annotations
@@ -33,11 +34,13 @@ from ocr_pipeline.stages.correct import (  # noqa: E402
     _header_doubts,
     acronym_misses,
     confusion_fix,
+    join_broken_words,
     marks_in_word,
     non_word,
     odd_marks,
     protected_words,
     regions_in,
+    small_start,
     two_goals,
     word_counts,
 )
@@ -79,7 +82,8 @@ def main(argv: list[str]) -> int:
     folders = [Path(a) for a in argv] or [ROOT / "benchmarks" / "realdata_truth", ROOT / "scans", *corpora]
     lexicon = load_lexicon(ROOT / "corrections")
     checks = {"odd_marks": (odd_marks, TEXTS), "non_word": (lambda t: non_word(t, lexicon), TEXTS),
-              "two_goals": (two_goals, ("strategic_goal",))}
+              "two_goals": (two_goals, ("strategic_goal",)),
+              "small_start": (small_start, ("strategic_goal", "indicator_parent", "name"))}
     rows, offices, words, fired = 0, 0, 0, collections.defaultdict(list)
     changed: collections.Counter[tuple[str, str]] = collections.Counter()
     for f in sorted(p for folder in folders for p in folder.rglob("*.truth.json")):
@@ -108,6 +112,9 @@ def main(argv: list[str]) -> int:
             texts += [agreement.get("organization") or "", agreement.get("subunit") or "",
                       *(party.get("position") or "" for party in parties)]
             for text in texts:
+                joined = join_broken_words(text, lexicon)
+                if joined != text:
+                    changed[(text, joined)] += 1
                 for part in text.split():
                     for piece in re.split(r"[/-]", part.strip(".,;:()")):
                         words += 1

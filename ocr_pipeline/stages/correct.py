@@ -131,7 +131,9 @@ LEXICON_MAX_CONF = 0.70  # a word read with more confidence than this is left as
 def join_broken_words(text: str, lexicon: Lexicon) -> str:
     """Join a word a narrow cell broke without a hyphen ('Kelompok/Organi sasi').
 
-    Joined when the lexicon knows the whole word and not both of its halves.
+    Joined when the lexicon knows the whole word and the lexicon or the dictionary does
+    not know both of its halves ('kerja sama' is two words as printed, though the lexicon
+    knows 'kerjasama': 10 truth rows of the development corpora).
     """
     parts = text.split(" ")
     out: list[str] = []
@@ -142,7 +144,7 @@ def join_broken_words(text: str, lexicon: Lexicon) -> str:
         head = re.split(r"[/-]", p)[-1].strip(".,;:()")
         tail = nxt.strip(".,;:()")
         if (head.isalpha() and tail.isalpha() and tail[:1].islower() and (head + tail).lower() in lexicon
-                and (head.lower() not in lexicon or tail.lower() not in lexicon)):
+                and not (lexicon.knows(head) and lexicon.knows(tail))):
             out.append(p + nxt)
             i += 2
             continue
