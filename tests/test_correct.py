@@ -1122,6 +1122,17 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
                for w in doc["warnings"])
 
 
+def test_a_row_joined_across_a_page_break_is_flagged_unless_the_catalogue_knows_it_whole() -> None:
+    known = replace(row("Persentase Pegawai yang Mendapatkan Layanan Administrasi Kepegawaian secara Tepat Waktu",
+                        "100%", goal="Meningkatnya Tertib Administrasi dan Pengelolaan SDM"), continued=True)
+    assert not run(draft(known))["targets"][0]["needs_review"]
+    # an indicator (or a goal) in no catalogue may be two rows' text read as one
+    for novel in (replace(known, indicator=box("Persentase Arsip Dinas yang Dialihmediakan secara Digital")),
+                  replace(known, goal=box("Meningkatnya kualitas pengelolaan arsip dinas"))):
+        t = run(draft(novel))["targets"][0]
+        assert any("continues across a page break" in why for why in t["review_reasons"])
+
+
 def test_readings_that_make_a_seven_a_one_do_not_change_the_target() -> None:
     # a doubtful '78' read again '18' by the readings of a cut-out cell: `ind` reads a
     # lone 7 as 1 at every scale, so their agreement is no evidence; the first reading
