@@ -319,6 +319,11 @@ def test_a_position_under_a_misread_or_lost_label_is_still_the_position() -> Non
     page = _letter_page(["Nama : Oktaviani Rumbiak", "E Jabatan: Sekretaris KPU Kota Tarakan"])
     assert [p.text for _, p in documents.parse_parties(documents.view_page(page))] == [
         "Sekretaris KPU Kota Tarakan"]
+    # the label read in two pieces
+    page = _letter_page(["Nama : Dewi Anggraini", "Jabs an : Kasubbag Perencanaan, Data dan Informasi",
+                         "Selanjutnya disebut PIHAK KESATU"])
+    assert [p.text for _, p in documents.parse_parties(documents.view_page(page))] == [
+        "Kasubbag Perencanaan, Data dan Informasi"]
     # a word like the label but not before a colon is no label
     page = _letter_page(["Nama : DODI FIRMANSYAH", "Janaian KEPALA DINAS",
                          "Selanjutnya disebut PIHAK KESATU"])
@@ -950,6 +955,22 @@ def test_the_office_heading_under_the_title(under: list[str], heading: str | Non
     th = documents.parse_table_header(documents.view_page(page))
     assert (th.heading.text if th.heading else None) == heading
     assert (th.subunit.text if th.subunit else None) == unit
+
+
+def test_the_office_heading_a_blank_line_under_the_title() -> None:
+    # a line of no descenders ('Tawa' for 'Jawa') is short: the blank line above it is over
+    # two of its heights; a speck read as '©' before it is no part of the office
+    top = _grid(700.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
+    words = []
+    for y, line in ((300.0, "PERJANJIAN KINERJA"), (300.0 + 36 + 84, "© Dinas Pemuda dan Olahraga Provinsi Tawa Barat")):
+        x = 800.0
+        for t in line.split():
+            words.append(Word(t, 0.95, (x, y, x + 20.0 * len(t), y + (36 if y == 300.0 else 40)), line=int(y)))
+            x += 20.0 * len(t) + 15
+    page = OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words) + tuple(top[1]), rules=tuple(top[0]),
+                   method="text-layer")
+    th = documents.parse_table_header(documents.view_page(page))
+    assert th.heading is not None and th.heading.text == "Dinas Pemuda dan Olahraga Provinsi Tawa Barat"
 
 
 def test_a_symbol_read_as_strokes_before_the_letterhead_is_not_of_the_office() -> None:

@@ -256,9 +256,13 @@ def _colon_read_into(value: str, words: list, line: Line, colons: list[float], d
 
 def _party_label(line: Line) -> str:
     """A line of the parties' labels with its first word mended when a colon follows it
-    ('Nania : Petrus', 'Janaian : Kepala'), and a lone mark before that word dropped (a
-    page border's speck read as 'E'); as it is else."""
+    ('Nania : Petrus', 'Janaian : Kepala'), or its first two when they mend to one label
+    ('Jabs an : Kasubbag': a label read in two pieces), and a lone mark before that word
+    dropped (a page border's speck read as 'E'); as it is else."""
     text = re.sub(r"^\s*\S\s+(?=\S+\s*[:;])", "", line.text)
+    joined = re.sub(r"^(\S{2,})\s+([a-z]{1,4})(?=\s*[:;])", r"\1\2", text)
+    if joined != text and (mended := mend_label(joined, ("nama", "jabatan"), 70)) != clean_text(joined):
+        return mended
     return (mend_label(text, ("nama", "jabatan"), 70) if re.match(r"^\S+\s*[:;]", text)
             else clean_text(line.text))
 
@@ -592,7 +596,8 @@ def parse_table_header(view: PageView) -> TableHeader:
         block, prev = [], ln
         for nxt in above[i + 1:i + 4]:
             t = _strip_junk(nxt.text)
-            if not t or re.match(r"^(nama|tahun|no\b)", t, re.I) or nxt.top - prev.bottom > 2 * nxt.height:
+            # (a blank line between: up to 2.5 lines, as a line without descenders is short)
+            if not t or re.match(r"^(nama|tahun|no\b)", t, re.I) or nxt.top - prev.bottom > 2.5 * nxt.height:
                 break
             block.append((nxt, t))
             prev = nxt
@@ -644,11 +649,11 @@ _GLYPH_BEFORE = re.compile(r"^[Il|1\[\]]{1,3}(?:\s+(?=[A-Z]{2})|\s*[:;]\s*(?=[A-
 
 
 def _strip_junk(text: str) -> str:
-    """A heading line without the rules, colons and dashes OCR leaves at its ends, a
+    """A heading line without the rules, colons, dashes and specks ('©') OCR leaves at its ends, a
     symbol read as strokes before it, or a speck read as a lone quote or stroke between
     its words ('Penajam Paser " Utara')."""
     text = _LONE_SPECK.sub("", clean_text(text))
-    return _GLYPH_BEFORE.sub("", text.strip("[]|()—–-:;.,'\" "))
+    return _GLYPH_BEFORE.sub("", text.strip("[]|()—–-:;.,'\"©®•* "))
 
 
 _LONE_SPECK = re.compile(r"(?<=\w) [\"'`‘’“”|~=^_*]+(?= \w)")
