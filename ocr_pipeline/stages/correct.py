@@ -1486,15 +1486,36 @@ def agreement_regions(draft: Draft) -> list[str]:
              if box is not None and box.text for got in regions_in(box.text)]
     if not heads:
         return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
+    alike = [h for h in dict.fromkeys(heads) if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
+    return [max(alike, key=lambda h: times_printed(h, draft))]  # (max keeps the first, the organisation's, on a tie)
+
+
+def times_printed(region: str, draft: Draft) -> int:
+    """How often the agreement prints `region` as it is spelled (header values, goals, indicators)."""
     texts = [box.text for box in (draft.organization, draft.first_position, draft.second_position)
              if box is not None] + [t.text for r in draft.rows for t in (r.goal, r.indicator)]
+    at = re.compile(rf"(?<!\w){re.escape(region)}(?!\w)", re.I)
+    return sum(len(at.findall(t)) for t in texts)
 
-    def printed(region: str) -> int:
-        at = re.compile(rf"(?<!\w){re.escape(region)}(?!\w)", re.I)
-        return sum(len(at.findall(t)) for t in texts)
 
-    alike = [h for h in dict.fromkeys(heads) if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
-    return [max(alike, key=printed)]  # (max keeps the first, the organisation's, on a tie)
+REGION_PRINTED = 3  # a region the agreement prints this often as spelled mends a misread of it
+
+
+def region_mended(text: str, region: str) -> str | None:
+    """`text` with a misreading of the office's `region` in it spelled as the region (one or
+    two letters off in its words: 'Sekretaris KPU Kabupaten Berat' for '... Berau', 'KPU Kota
+    Baiixpapan'), in the text's case; None when it holds the region or nothing like it."""
+    words = text.split()
+    n = len(region.split())
+    if len(region) < 8 or region.lower() in text.lower() or len(words) < n:
+        return None
+    best = min(range(len(words) - n + 1),
+               key=lambda i: Levenshtein.distance(" ".join(words[i:i + n]).lower(), region.lower()))
+    read = " ".join(words[best:best + n])
+    if not 0 < Levenshtein.distance(read.lower(), region.lower()) <= 2 or read.strip(".,;:") != read:
+        return None
+    spelled = region.upper() if read.isupper() else region
+    return " ".join([*words[:best], spelled, *words[best + n:]])
 
 
 def _word_key(word: str) -> str:
@@ -1748,6 +1769,7 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     """Turn a draft into the contract's agreement, corrected, with review flags."""
     s = settings or ReviewSettings()
     regions = agreement_regions(draft)
+    region_printed = times_printed(regions[0], draft) if regions else 0
     protected = protected_words(regions, draft.place.text if draft.place else "")
     seen = _document_words(draft)
     ctx = _Ctx(knowledge or _empty_knowledge(), s, regions, reader, exact, protected, seen)
@@ -1792,6 +1814,12 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         if again != box.text:
             warnings.append(f"{path}: corrected (read again at full resolution): {box.text!r} -> {again!r}")
             box = replace(box, text=again)
+        if words and not exact and regions and region_printed >= REGION_PRINTED:
+            mended = region_mended(box.text, regions[0])
+            if mended is not None:
+                warnings.append(f"{path}: corrected (the region as the agreement prints it {region_printed} times): "
+                                f"{box.text!r} -> {mended!r}")
+                box = replace(box, text=mended)
         if words:
             fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
             for c in fixes:
