@@ -4,7 +4,8 @@
 
 Runs `correct.odd_marks`, `correct.non_word` (with the corrections folder's lexicon and
 word lists) and `correct.two_goals` on the goal, indicator, list heading, program and
-activity of every target row (`correct.small_start` on the goal and the list heading),
+activity of every target row (`correct.small_start` on the goal and the list heading,
+`correct.lone_item` on the indicator and its heading),
 and on the name of every budget line (with `correct.small_start` and
 `correct.acronym_misses` too); and the header's doubts, `correct._header_doubts`, on the
 title, organisation, subunit, positions and place of every agreement, with its region,
@@ -35,6 +36,7 @@ from ocr_pipeline.stages.correct import (  # noqa: E402
     acronym_misses,
     confusion_fix,
     join_broken_words,
+    lone_item,
     marks_in_word,
     non_word,
     odd_marks,
@@ -96,6 +98,9 @@ def main(argv: list[str]) -> int:
                     why = next((w for w in (check(row.get(k)) for k in fields) if w), None)
                     if why:
                         fired[name].append(why)
+                why = lone_item(row["indicator"], row.get("indicator_parent")) if "indicator" in row else None
+                if why:
+                    fired["lone_item"].append(why)
                 why = acronym_misses(row.get("name"), seen)  # a budget line's name (and the header's)
                 if why:
                     fired["acronym_misses"].append(why)
@@ -125,7 +130,7 @@ def main(argv: list[str]) -> int:
     print(f"{rows} rows of truth, {offices} header values")
     print(f"word rules: {sum(changed.values())} of {words} words changed: "
           + ", ".join(f"{a} -> {b} ({n})" for (a, b), n in changed.most_common(10)))
-    checks["acronym_misses"] = checks["header doubts"] = checks["non_word"]  # (names to print under)
+    checks["acronym_misses"] = checks["lone_item"] = checks["header doubts"] = checks["non_word"]  # (names)
     for name in checks:
         print(f"{name}: fires on {len(fired[name])}")
         # by kind of reason: its text with the quoted words taken out

@@ -772,6 +772,16 @@ def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word
     assert doc["targets"][0]["indicator"] == "Prevalensi Brucellosis di Kota Bontang"
 
 
+def test_a_list_item_under_no_heading_is_flagged() -> None:
+    # 'Itik' is an item of 'Jumlah produksi (ton) :', whose heading OCR lost
+    for item in ("Itik", "Sapi potong"):
+        t = run(draft(row(item, "9.805.088")))["targets"][0]
+        assert any("under no list heading" in why for why in t["review_reasons"]), item
+        t = run(draft(replace(row(item, "9.805.088"), parent=box("Jumlah populasi ternak (ekor) :"))))["targets"][0]
+        assert not t["needs_review"], t["review_reasons"]
+    assert not run(draft(row("Nilai SAKIP", "75")))["targets"][0]["needs_review"]  # an indicator of its own
+
+
 def test_a_word_a_narrow_cell_broke_is_joined_but_two_words_are_not() -> None:
     doc = run(draft(row("Persentase Kelompok/Organi sasi yang Dibina", "80%",
                         goal="Terwujudnya kerja sama dengan perguruan tinggi")))
