@@ -442,9 +442,13 @@ def odd_marks(text: str | None) -> str | None:
     joined = re.search(r"\b[A-Za-z]?[a-z]{3,}[A-Z][a-z]{3,}\b", text)
     if joined:  # two words run together ('KabupatenKota' for 'Kabupaten/Kota'; 2 real truth texts print it)
         return f"{joined.group(0)!r}: two words as one: a mark or a space between them lost?"
-    number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)", text)
-    if number:  # no truth text brackets a number; '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)'
-        return f"{number.group(0)!r}: a number in brackets may be a misread '%'"
+    number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)|\s[29GSYy][6ceo]\)", text)
+    if number:  # no truth text brackets a number; '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)',
+        # and '/ %)' its two halves after a word ('(prevalensi Ye)')
+        return f"{number.group(0).strip()!r}: a number in brackets, or a pair of letters, may be a misread '%'"
+    joining = re.search(rf"\b(?:{'|'.join(sorted(JOINING_WORDS))})[,.;:](?=\s)", text)
+    if joining:  # a mark after 'untuk', 'dan', 'yang' ... inside a text: a speck ('untuk, kelompok')
+        return f"{joining.group(0)!r}: a mark after a joining word: a speck?"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
         return f"a mark before a word's small letters in {text!r}: a misread letter?"
     later = [w for w in text.split()[1:] if w[:1].isalpha()]
