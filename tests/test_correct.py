@@ -1183,6 +1183,10 @@ def test_a_target_the_first_reading_holds_no_digit_of_is_taken_only_when_every_r
     t = run(lost, reader("71%", "71%", digits="71%"))["targets"][0]
     assert t["target"]["value"] == 71 and not t["needs_review"]
     assert [c["method"] for c in t["corrections"] if c["field"] == "target"] == ["reocr"]
+    # a letter read for a digit ('S' for '5') is a digit of the first reading: agreeing readings settle it
+    t = run(draft(row("Jumlah Aplikasi yang Dikembangkan", "S unit")),
+            reader("5 unit", "5 unit", digits="5"))["targets"][0]
+    assert t["target"]["value"] == 5 and not t["needs_review"]
     # a first reading with digits is settled by the readings that agree, as before
     t = run(draft(row("Persentase Penurunan Nilai Temuan Hasil Pemeriksaan", "7 Se")),
             reader("7%", "T%", digits="7%"))["targets"][0]

@@ -54,6 +54,7 @@ from .values import (
     BULLET_MARKS,
     MONTHS,
     ParsedTarget,
+    digit_like,
     fix_digits,
     fix_percent,
     parse_rupiah,
@@ -977,10 +978,11 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
             p = ParsedTarget(p.value, parsed.unit)  # a digits-only reading keeps the unit word
         return (p.value, p.unit) if p.value is not None else None
 
-    # a number the first reading holds no digit of comes of the readings alone: all must give
-    # it ('Te' read again '71%', '71%' and 'T%', digits only '71%': printed '7%', seed 3030)
+    # a number the first reading holds no digit of (nor a word of letters read for digits, 'S'
+    # for '5') comes of the readings alone: all must give it ('Te' read again '71%', '71%' and
+    # 'T%', digits only '71%': printed '7%', seed 3030)
     got = _voted(also, r.target.page or r.page, box, vote, clear, ctx,
-                 every=not re.search(r"\d", r.target.text))
+                 every=not re.search(r"\d", r.target.text) and not any(map(digit_like, r.target.text.split())))
     if got is None:
         return None
     (value, unit), support = got

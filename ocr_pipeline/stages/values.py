@@ -59,6 +59,11 @@ def fix_digits(token: str) -> str:
     return core.translate(_DIGIT_LIKE) + token[len(core):]
 
 
+def digit_like(token: str) -> bool:
+    """A token made wholly of digits and letters OCR reads for digits ('S' for '5', 'O8')."""
+    return bool(token) and token.translate(_DIGIT_LIKE).isdigit()
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedTarget:
     value: float | None
