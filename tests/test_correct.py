@@ -942,6 +942,9 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
     assert "organization" not in doc["needs_review"]
     assert any(w.startswith("organization: corrected (the region as the agreement prints it 3 times)")
                for w in doc["warnings"])
+    # the region's name lost at the end of a faded line, after its kind
+    doc = run(replace(d, organization=box("Sekretariat KPU Provinsi")))
+    assert doc["organization"] == "Sekretariat KPU Provinsi Kalimantan Timur"
     # printed twice only, it is flagged, not mended
     doc = run(replace(d, second_position=box("Ketua KPU")))
     assert doc["organization"] == "Sekretariat KPU Provinsi Kalimantan Tim"

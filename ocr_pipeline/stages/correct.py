@@ -1521,10 +1521,18 @@ REGION_PRINTED = 3  # a region the agreement prints this often as spelled mends 
 def region_mended(text: str, region: str) -> str | None:
     """`text` with a misreading of the office's `region` in it spelled as the region (one or
     two letters off in its words: 'Sekretaris KPU Kabupaten Berat' for '... Berau', 'KPU Kota
-    Baiixpapan'), in the text's case; None when it holds the region or nothing like it."""
+    Baiixpapan'), or with the region's name after its kind where the text ends with that
+    kind alone ('Kepala Dinas Perhubungan Provinsi': a faded line's end lost), in the text's
+    case; None when it holds the region or nothing like it."""
     words = text.split()
     n = len(region.split())
-    if len(region) < 8 or region.lower() in text.lower() or len(words) < n:
+    if len(region) < 8 or region.lower() in text.lower():
+        return None
+    head = region.split()[0]
+    if words and words[-1].lower() == head.lower() and len(words) > 1:  # its name lost at the line's end
+        rest = " ".join(region.split()[1:])
+        return f"{text} {rest.upper() if text.isupper() else rest}"
+    if len(words) < n:
         return None
     best = min(range(len(words) - n + 1),
                key=lambda i: Levenshtein.distance(" ".join(words[i:i + n]).lower(), region.lower()))
