@@ -777,7 +777,8 @@ def test_a_list_item_under_no_heading_is_flagged() -> None:
     for item in ("Itik", "Sapi potong"):
         t = run(draft(row(item, "9.805.088")))["targets"][0]
         assert any("under no list heading" in why for why in t["review_reasons"]), item
-        t = run(draft(replace(row(item, "9.805.088"), parent=box("Jumlah populasi ternak (ekor) :"))))["targets"][0]
+        under = replace(row(item, "9.805.088"), parent=box("Jumlah populasi ternak (ekor) :"))
+        t = run(draft(under))["targets"][0]
         assert not t["needs_review"], t["review_reasons"]
     assert not run(draft(row("Nilai SAKIP", "75")))["targets"][0]["needs_review"]  # an indicator of its own
 
@@ -1145,8 +1146,9 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
 
 
 def test_a_row_joined_across_a_page_break_is_flagged_unless_the_catalogue_knows_it_whole() -> None:
-    known = replace(row("Persentase Pegawai yang Mendapatkan Layanan Administrasi Kepegawaian secara Tepat Waktu",
-                        "100%", goal="Meningkatnya Tertib Administrasi dan Pengelolaan SDM"), continued=True)
+    indicator = "Persentase Pegawai yang Mendapatkan Layanan Administrasi Kepegawaian secara Tepat Waktu"
+    known = replace(row(indicator, "100%", goal="Meningkatnya Tertib Administrasi dan Pengelolaan SDM"),
+                    continued=True)
     assert not run(draft(known))["targets"][0]["needs_review"]
     # an indicator (or a goal) in no catalogue may be two rows' text read as one
     for novel in (replace(known, indicator=box("Persentase Arsip Dinas yang Dialihmediakan secara Digital")),

@@ -962,10 +962,11 @@ def test_the_office_heading_a_blank_line_under_the_title() -> None:
     # two of its heights; a speck read as '©' before it is no part of the office
     top = _grid(700.0, [HEADER, ["1", "Meningkatnya layanan", "Persentase layanan", "90%"]])
     words = []
-    for y, line in ((300.0, "PERJANJIAN KINERJA"), (300.0 + 36 + 84, "© Dinas Pemuda dan Olahraga Provinsi Tawa Barat")):
+    heading = "© Dinas Pemuda dan Olahraga Provinsi Tawa Barat"
+    for y, height, line in ((300.0, 36, "PERJANJIAN KINERJA"), (300.0 + 36 + 84, 40, heading)):
         x = 800.0
         for t in line.split():
-            words.append(Word(t, 0.95, (x, y, x + 20.0 * len(t), y + (36 if y == 300.0 else 40)), line=int(y)))
+            words.append(Word(t, 0.95, (x, y, x + 20.0 * len(t), y + height), line=int(y)))
             x += 20.0 * len(t) + 15
     page = OcrPage("synthetic.pdf", 1, 300, 2480, 3508, tuple(words) + tuple(top[1]), rules=tuple(top[0]),
                    method="text-layer")

@@ -446,7 +446,8 @@ def odd_marks(text: str | None) -> str | None:
     number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)|\s[29GSYy][6ceo]\)", text)
     if number:  # no truth text brackets a number; '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)',
         # and '/ %)' its two halves after a word ('(prevalensi Ye)')
-        return f"{number.group(0).strip()!r}: a number in brackets, or a pair of letters, may be a misread '%'"
+        return (f"{number.group(0).strip()!r}: a number in brackets, or a pair of letters, "
+                "may be a misread '%'")
     joining = re.search(rf"\b(?:{'|'.join(sorted(JOINING_WORDS))})[,.;:](?=\s)", text)
     if joining:  # a mark after 'untuk', 'dan', 'yang' ... inside a text: a speck ('untuk, kelompok')
         return f"{joining.group(0)!r}: a mark after a joining word: a speck?"
@@ -981,8 +982,8 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     # a number the first reading holds no digit of (nor a word of letters read for digits, 'S'
     # for '5') comes of the readings alone: all must give it ('Te' read again '71%', '71%' and
     # 'T%', digits only '71%': printed '7%', seed 3030)
-    got = _voted(also, r.target.page or r.page, box, vote, clear, ctx,
-                 every=not re.search(r"\d", r.target.text) and not any(map(digit_like, r.target.text.split())))
+    digitless = not re.search(r"\d", r.target.text) and not any(map(digit_like, r.target.text.split()))
+    got = _voted(also, r.target.page or r.page, box, vote, clear, ctx, every=digitless)
     if got is None:
         return None
     (value, unit), support = got
@@ -1146,7 +1147,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     s = ctx.settings
     fixes: list[Correction] = []
     reasons: list[str] = []
-    goal, goal_entry, f, d = _snap(r.goal, "goal", "strategic_goal", ctx) if r.goal.text else ("", None, [], [])
+    goal, goal_entry, f, d = (_snap(r.goal, "goal", "strategic_goal", ctx) if r.goal.text
+                              else ("", None, [], []))
     fixes += f
     reasons += d
     indicator, entry, f, d = _snap(r.indicator, "indicator", "indicator", ctx)
@@ -1504,7 +1506,8 @@ def agreement_regions(draft: Draft) -> list[str]:
     if not heads:
         return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
     alike = [h for h in dict.fromkeys(heads) if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
-    return [max(alike, key=lambda h: times_printed(h, draft))]  # (max keeps the first, the organisation's, on a tie)
+    # (max keeps the first, the organisation's, on a tie)
+    return [max(alike, key=lambda h: times_printed(h, draft))]
 
 
 def times_printed(region: str, draft: Draft) -> int:
@@ -1842,8 +1845,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         if words and not exact and regions and region_printed >= REGION_PRINTED:
             mended = region_mended(box.text, regions[0])
             if mended is not None:
-                warnings.append(f"{path}: corrected (the region as the agreement prints it {region_printed} times): "
-                                f"{box.text!r} -> {mended!r}")
+                warnings.append(f"{path}: corrected (the region as the agreement prints it {region_printed} "
+                                f"times): {box.text!r} -> {mended!r}")
                 box = replace(box, text=mended)
         if words:
             fixed, fixes = lexicon_fix(box, ctx.knowledge.lexicon, path, exact, ctx.protected)
