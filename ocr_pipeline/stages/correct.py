@@ -365,7 +365,7 @@ _ITEM_INSIDE = re.compile(rf"\s(?:[-–{re.escape(BULLET_MARKS)}]|[a-h][.)])\s+[
 
 def lone_item(indicator: str | None, parent: str | None) -> str | None:
     """Why an indicator may be a list's item whose heading was lost: a word or two, the
-    second in small letters ('Itik', 'Sapi potong'), under no heading (of the 3,589 rows of
+    second in small letters ('Itik', 'Sapi potong'), under no heading (of the 3,587 rows of
     the truth files with no heading none is so; 190 items under one are one word). None if not."""
     words = (indicator or "").split()
     if parent or not words or len(words) > 2 or (len(words) == 2 and not words[1][:1].islower()):
