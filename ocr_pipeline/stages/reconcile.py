@@ -42,12 +42,6 @@ def _norm(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().lower()
 
 
-def _letters(text: Any) -> str:
-    """A text's letters, digits and percent signs, in small letters: what its reading says,
-    whatever OCR made of its spaces and marks ('SNI (%):' is 'SNI (%) :')."""
-    return re.sub(r"[^\w%]|_", "", str(text or "")).lower()
-
-
 def _money(n: int) -> str:
     return "Rp " + f"{n:,}".replace(",", ".")
 
@@ -226,12 +220,6 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
                 _flag(row, f"not in the head's agreement {hid}")
                 continue
             matched.add(id(h))
-            mine, theirs = row.get("indicator_parent"), h.get("indicator_parent")
-            if _letters(mine) != _letters(theirs):  # one list heading, its words read two ways
-                _flag(row, f"list heading {mine!r} here but {theirs!r} in the head's agreement {hid} "
-                           f"(page {h.get('page')})")
-                _flag(h, f"list heading {theirs!r} here but {mine!r} in subordinate agreement {sid} "
-                         f"(page {row.get('page')})")
             if _same_target(row, h):
                 continue
             mine, theirs = _value(row), _value(h)
