@@ -171,6 +171,23 @@ def test_a_list_item_is_matched_under_its_own_heading_only() -> None:
     out = reconcile(docs)
     daging = [r for r in out[0]["targets"] if r["indicator"] == "Daging"]
     assert [r["target"]["raw"] for r in daging if r["needs_review"]] == ["72"]
+    # the heading read two ways ('asa' for 'asal'): both copies flagged, both readings said
+    docs = copy.deepcopy(docs)
+    docs[1]["targets"][-1].update(target={"raw": "72", "value": 72, "unit": None},
+                                  indicator_parent=sni.replace("asal", "asa"))
+    out = reconcile(docs)
+    both = [r for d in out for r in d["targets"] if r["indicator"] == "Daging" and r["needs_review"]]
+    assert len(both) == 2 and all("list heading" in " ".join(r["review_reasons"]) for r in both)
+    # the copy whose heading a flag already doubts is the misread one: it alone is flagged
+    docs[1]["targets"][-1].update(indicator_parent="Ld. " + sni, needs_review=True,
+                                  review_reasons=["'Ld.' before 'Prosentase' may be a mark read as letters"])
+    out = reconcile(docs)
+    daging = [(d["agreement_id"], r["needs_review"]) for d in out for r in d["targets"]
+              if r["indicator"] == "Daging" and r["indicator_parent"].endswith(sni)]
+    assert [flag for _, flag in daging] == [False, True]
+    # read with its colon spaced otherwise, it is one reading
+    docs[1]["targets"][-1].update(indicator_parent=sni + ":", needs_review=False, review_reasons=[])
+    assert [f for f in flagged(reconcile(docs)) if f[1] == "Daging"] == []
 
 
 def test_lines_of_two_copies_are_compared_only_when_their_names_are_one_name() -> None:

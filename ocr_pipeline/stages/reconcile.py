@@ -42,6 +42,22 @@ def _norm(text: Any) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().lower()
 
 
+def _letters(text: Any) -> str:
+    """A text's letters, digits and percent signs, in small letters: what its reading says,
+    whatever OCR made of its spaces and marks ('SNI (%):' is 'SNI (%) :')."""
+    return re.sub(r"[^\w%]|_", "", str(text or "")).lower()
+
+
+def _heading_doubted(row: dict[str, Any]) -> bool:
+    """Whether a row's review reasons already doubt its list heading: one quotes a piece of
+    the heading that its indicator does not hold ("'Ld.' before 'Jumlah' may be a mark
+    read as letters" under 'Ld. Jumlah produksi ...')."""
+    parent, indicator = str(row.get("indicator_parent") or ""), str(row.get("indicator") or "")
+    quoted = [q for why in row.get("review_reasons") or () if not why.startswith(PREFIX)
+              for q in re.findall(r"'([^']{2,})'", why)]
+    return any(q in parent and q not in indicator for q in quoted)
+
+
 def _money(n: int) -> str:
     return "Rp " + f"{n:,}".replace(",", ".")
 
@@ -220,6 +236,16 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
                 _flag(row, f"not in the head's agreement {hid}")
                 continue
             matched.add(id(h))
+            mine, theirs = row.get("indicator_parent"), h.get("indicator_parent")
+            if _letters(mine) != _letters(theirs):  # one list heading, its words read two ways:
+                # the copy already doubted is the misread one; neither or both, both are flagged
+                doubted = {id(r) for r in (row, h) if _heading_doubted(r)}
+                if id(row) in doubted or len(doubted) != 1:
+                    _flag(row, f"list heading {mine!r} here but {theirs!r} in the head's agreement {hid} "
+                               f"(page {h.get('page')})")
+                if id(h) in doubted or len(doubted) != 1:
+                    _flag(h, f"list heading {theirs!r} here but {mine!r} in subordinate agreement {sid} "
+                             f"(page {row.get('page')})")
             if _same_target(row, h):
                 continue
             mine, theirs = _value(row), _value(h)
