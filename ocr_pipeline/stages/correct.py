@@ -384,6 +384,7 @@ def items_inside(indicator: str | None) -> str | None:
             "each with its own target")
 
 
+_AFTER_JOINING = re.compile(rf"\b(?:{'|'.join(sorted(JOINING_WORDS))})[,.;:](?=\s)")
 _REDUPLICATED = re.compile(r"\b(?:per|pe|ke|se|ber|ter|di|me|mem|men|meng)([a-z]{4,})\b \1[a-z]*\b", re.I)
 _LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|-]+(?:\s+[.,;:~*'\"`^_|-]+)*$")
 
@@ -448,7 +449,7 @@ def odd_marks(text: str | None) -> str | None:
         # and '/ %)' its two halves after a word ('(prevalensi Ye)')
         return (f"{number.group(0).strip()!r}: a number in brackets, or a pair of letters, "
                 "may be a misread '%'")
-    joining = re.search(rf"\b(?:{'|'.join(sorted(JOINING_WORDS))})[,.;:](?=\s)", text)
+    joining = _AFTER_JOINING.search(text)
     if joining:  # a mark after 'untuk', 'dan', 'yang' ... inside a text: a speck ('untuk, kelompok')
         return f"{joining.group(0)!r}: a mark after a joining word: a speck?"
     if re.search(r"(?:^|\s)['`‘’][a-z]", text):  # no truth text either: "'ayanan" for 'layanan'
