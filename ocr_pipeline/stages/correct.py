@@ -1237,7 +1237,7 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
                        + "): check them")
     # a row joined across a page break is one row when the catalogue knows its indicator and
     # its goal whole (27 rows of the development seeds 2828, 2929 and 3030 were flagged only
-    # for the join, all of them right)
+    # for the join, all of them right: benchmarks/flag_reasons.py)
     if r.continued and (entry is None or (goal and goal_entry is None)):
         reasons.append("row continues across a page break: check it is one row")
     if r.split_by_position:
