@@ -1009,7 +1009,7 @@ def test_an_amount_read_in_pieces_is_one_amount_not_part_of_the_name_or_note() -
         for t in texts:
             words.append(Word(t, 0.9, (x, 400.0, x + 20.0 * len(t), 440.0), line=1))
             x += 20.0 * len(t) + 15
-        got = budget_lines(words_to_lines(words), [1])
+        got = budget_lines(words_to_lines(words), [1] * 4)
         return [(b.name.text, b.amount_text.text, b.amount) for b in got]
 
     assert read("1.", "Pengelolaan", "Keuangan", "Rp", "4.61", "1.312.000.-") == [
@@ -1331,3 +1331,52 @@ def test_a_label_whose_first_letters_ocr_lost_is_still_a_label() -> None:
     assert documents.mend_label("Subbagian : Umum") == "Subbagian : Umum"
     assert documents.mend_label("Bahan bacaan") == "Bahan bacaan"  # a word of its own
     assert documents._ORG.match("Naina/Unit Organisasi : Sekretariat KPU").group("v") == "Sekretariat KPU"
+
+
+def _placed(*lines: tuple[list[tuple[str, float]], float]) -> list[Word]:
+    """Words of lines, each `(words as (text, left x), top y)`: a word 20 px a letter wide."""
+    return [Word(t, 0.9, (x, y, x + 20.0 * len(t), y + 40.0), line=n + 1)
+            for n, (ws, y) in enumerate(lines) for t, x in ws]
+
+
+def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_the_line() -> None:
+    from ocr_pipeline.stages.budget import budget_lines
+    from ocr_pipeline.stages.layout import words_to_lines
+
+    # '1.' as read, '2.' read '»', the names a tab from their numbers; a name wrapped
+    # ('Marjinal') belongs to the line its list number opens, not the nearest amount
+    words = _placed(([("1.", 100.0), ("Pendidikan", 200.0), ("Pemilih,", 420.0), ("dan", 600.0), ("Rp", 1200.0),
+                      ("8.361.000,-", 1260.0)], 100.0),
+                    ([("Marjinal", 200.0)], 172.0),
+                    ([("»", 100.0), ("Pengelolaan", 200.0), ("Keuangan", 440.0), ("Rp", 1200.0),
+                      ("3.004.000,-", 1260.0)], 230.0),
+                    ([("vw", 100.0), ("Pelayanan", 200.0), ("Kantor", 400.0), ("Rp", 1200.0),
+                      ("343.274.000,-", 1260.0)], 300.0))
+    got = budget_lines(words_to_lines(words), [1] * 4)
+    assert [(b.name.text, b.amount, b.no) for b in got] == [
+        ("Pendidikan Pemilih, dan Marjinal", 8361000, "1."), ("Pengelolaan Keuangan", 3004000, "»"),
+        ("Pelayanan Kantor", 343274000, "vw")]
+    # a word a justified line sets apart is the name's: no other line's text begins under the next
+    lone = _placed(([("OPD", 100.0), ("Pelayanan", 200.0), ("Rp", 1200.0), ("343.274.000,-", 1260.0)], 100.0),
+                   ([("Kantor", 100.0), ("Daerah", 260.0)], 165.0))
+    assert [b.name.text for b in budget_lines(words_to_lines(lone), [1] * 2)] == ["OPD Pelayanan Kantor Daerah"]
+    # a line that starts with its number and has no amount keeps the number: an amount lost
+    merged = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Rp", 1200.0), ("2.687.000,-", 1260.0)], 100.0),
+                     ([("2.", 100.0), ("Teknis", 200.0)], 165.0))
+    assert "2. Teknis" in budget_lines(words_to_lines(merged), [1] * 2)[0].name.text
+
+
+def test_an_indicator_number_misread_is_not_kept_in_the_indicator() -> None:
+    def indicator(*lines: tuple[list[tuple[str, float]], float]) -> str:
+        words = _placed(*lines)
+        ind = rows.box_of(words, 1)
+        row = rows.RawRow("data", 1, rows.box_of(_placed(([("Meningkatnya", 10.0)], 100.0)), 1), ind,
+                     rows.box_of(_placed(([("70%", 2000.0)], 100.0)), 1))
+        return rows.stitch_rows([row])[0].indicator.text
+
+    # '1.1.' read 'LI.', the item's text wrapped under its first word
+    assert indicator(([("LI.", 100.0), ("Persentase", 200.0), ("organisasi", 420.0)], 100.0),
+                     ([("dibina", 200.0)], 160.0)) == "Persentase organisasi dibina"
+    # no line begins under the word after the gap: the first word is the indicator's
+    assert indicator(([("SDM", 100.0), ("Persentase", 200.0), ("organisasi", 420.0)], 100.0),
+                     ([("dibina", 100.0)], 160.0)) == "SDM Persentase organisasi dibina"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..records import Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
-from .rows import Columns, TextBox, cell_at, join_cell_text
+from .rows import Columns, TextBox, cell_at, hanging_marks, join_cell_text
 from .values import find_amount, parse_rupiah, split_enumerator
 
 _TOTAL = re.compile(r"^\s*(jumlah|total|grand total|sub ?total)\b", re.I)
@@ -75,15 +75,21 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
     """Budget lines from the text lines of a budget region (`page_of[i]`: page of line i)."""
     anchors: list[int] = []
     parts: dict[int, tuple[list[Word], list[Word], list[Word], int]] = {}
+    # a list number, as read or misread ('vw' for '2.'), is no word of the name; a line
+    # with no amount keeps its number in the name: an entry whose amount was lost
+    marks = {i for i in hanging_marks(lines) if not _RP_WORD.match(lines[i].words[0].text)}
+    misread: dict[int, Word] = {}
     for i, ln in enumerate(lines):
-        sp = _split_anchor(ln)
+        sp = _split_anchor(Line(ln.words[1:]) if i in marks else ln)
         if sp is not None:
             anchors.append(i)
             parts[i] = sp
+            if i in marks:
+                misread[i] = ln.words[0]
     if not anchors:
         return []
     # which anchor does each other line belong to?
-    enumerated = [i for i, ln in enumerate(lines) if _ENUM_LINE.match(ln.text)]
+    enumerated = [i for i, ln in enumerate(lines) if _ENUM_LINE.match(ln.text) or i in marks]
     owner: dict[int, int] = {a: a for a in anchors}
     use_enum = len(enumerated) >= 2 and len(enumerated) == len(
         [a for a in anchors if not _TOTAL.match(clean_text(" ".join(w.text for w in parts[a][0])))]
@@ -143,7 +149,8 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
                           min((w.conf for w in amt_w), default=0.0), tuple(amt_w))
         note_parts.sort(key=lambda t: t[0])
         note = clean_text(" ".join(w.text for _, ws in note_parts for w in ws)) or None
-        out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text)), enum or ""))
+        no = enum or (misread[a].text if a in misread else "")
+        out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text)), no))
     return out
 
 

@@ -334,9 +334,39 @@ def _split_items(lines: Sequence[Line]) -> list[list[Line]]:
     return items
 
 
-def _strip_item(text: str) -> str:
-    enum, body = split_enumerator(text)
-    return body if enum else text
+MARK_CHARS = 5  # the most characters of a list's mark ('1.1.)'): a longer word is text
+
+
+def hanging_marks(lines: Sequence[Line]) -> frozenset[int]:
+    """The lines whose first word is a list's mark by where it stands, whatever OCR made
+    of it ('vw' or '»' for '2.', 'LI.' for '1.1.', or the mark itself): a short word, with no small word of
+    three letters in it, set apart from the text by most of a word's height, in front of
+    the column where another line's text begins (after a mark `split_enumerator` knows, or
+    wrapped under the text). A justified line's wide gap after its first word has no
+    line beginning under the second."""
+    starts = [(i, ln.words[1].bbox[0] if split_enumerator(ln.words[0].text + " X")[0] and len(ln.words) > 1
+               else ln.left) for i, ln in enumerate(lines)]
+    out = set()
+    for i, ln in enumerate(lines):
+        if len(ln.words) < 2:
+            continue
+        first, second = ln.words[0], ln.words[1]
+        h = word_height(ln.words)
+        if (len(first.text) <= MARK_CHARS and not re.search(r"[a-z]{3}", first.text)
+                and second.bbox[0] - first.bbox[2] >= 0.8 * h
+                and any(j != i and abs(x - second.bbox[0]) <= h / 2 for j, x in starts)):
+            out.add(i)
+    return frozenset(out)
+
+
+def _strip_item(box: TextBox) -> str:
+    enum, body = split_enumerator(box.text)
+    if enum:
+        return body
+    lines = words_to_lines(box.words)
+    if 0 in hanging_marks(lines) and box.text.startswith(lines[0].words[0].text + " "):
+        return box.text[len(lines[0].words[0].text):].strip()
+    return box.text
 
 
 # words that open an indicator; a capitalised one inside a run-on cell starts the next item
@@ -749,8 +779,8 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             parent = None
         own_parent = row.parent if row.parent is not None else parent
         if own_parent is not None:
-            own_parent = replace(own_parent, text=_strip_item(own_parent.text))
-        out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator.text)),
+            own_parent = replace(own_parent, text=_strip_item(own_parent))
+        out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator)),
                            parent=own_parent if own_parent is not None and own_parent.text else None))
     return out + unread
 
