@@ -48,7 +48,7 @@ from ..catalogue import (
 )
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name, core_name
-from .layout import JOINING_WORDS, word_height
+from .layout import JOINING_WORDS, word_height, words_to_lines
 from .rows import GOAL_NOUN, RawRow, TextBox
 from .values import (
     BULLET_MARKS,
@@ -960,8 +960,23 @@ def dangling_mark(raw: str) -> str | None:
     return None
 
 
+# a '1' OCR read as a bar or a letter before the unit word of a target ('| Kegiatan': a
+# serif '1' at 300 dpi, seed 3131)
+_ONE_AS_BAR = re.compile(r"^\s*[|!\]lI](?=\s+[A-Za-z])")
+
+
 def _digits_fixed(raw: str) -> str:
-    return fix_percent(" ".join(fix_digits(t) for t in raw.split(" ")))
+    return fix_percent(" ".join(fix_digits(t) for t in _ONE_AS_BAR.sub("1", raw).split(" ")))
+
+
+def _bar_kept(box: TextBox) -> TextBox:
+    """A target cell's text with the bar its first line opens with, which `clean_text`
+    drops as a rule's speck: before a unit word it is a '1' (`_ONE_AS_BAR`)."""
+    lines = words_to_lines(box.words)
+    first = lines[0].words[0].text if lines and lines[0].words else ""
+    if first in ("|", "!") and box.text[:1].isalpha():
+        return replace(box, text=f"{first} {box.text}")
+    return box
 
 
 def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str = "",
@@ -1155,10 +1170,12 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     indicator, entry, f, d = _snap(r.indicator, "indicator", "indicator", ctx)
     fixes += f
     reasons += d
+    if not ctx.exact:
+        r = replace(r, target=_bar_kept(r.target))
     raw = r.target.text
     fixed = _unit_words_fixed(join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon), ctx)
     # letters taken for digits ('S5' -> 55) make a number that was not printed as such: check it
-    guessed = (sum(ch.isdigit() for ch in " ".join(fix_digits(t) for t in raw.split(" ")))
+    guessed = (sum(ch.isdigit() for ch in " ".join(fix_digits(t) for t in _ONE_AS_BAR.sub("1", raw).split(" ")))
                > sum(ch.isdigit() for ch in raw))
     if fixed != raw:
         fixes.append(Correction("target", raw, fixed, "rule"))
