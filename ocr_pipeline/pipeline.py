@@ -229,6 +229,9 @@ class _Pages:
         "text": ({"psm": 6}, (2.0, 3.0)),  # a doubtful target: read large, twice
         "line": ({"psm": 6}, (1.0,)),  # a name, a cell's text: the full-resolution page, as it is
         "digits": ({"lang": "eng", "whitelist": ocr.DIGITS, "psm": 7}, (2.0,)),
+        # a number read with confidence: the run's first model alone at full resolution
+        # (`ind` reads a serif '7' that `ind+eng` and `eng` read as '1')
+        "alone": ({"psm": 6, "models": 1}, (1.0,)),
     }
 
     def reread(self, wanted: Sequence[correct.ReadKey]) -> dict[correct.ReadKey, list[str]]:
@@ -250,6 +253,7 @@ class _Pages:
             group.extend((key, (img, bbox, scale)) for scale in scales)
         for settings, jobs in calls.items():
             kw = {"lang": self.lang, **dict(settings)}
+            kw["lang"] = "+".join(kw["lang"].split("+")[:kw.pop("models", None)])
             read = ocr.reread([region for _, region in jobs], timeout=self.timeout, **kw)
             for (key, _), reading in zip(jobs, read, strict=True):
                 if reading.text:

@@ -1358,3 +1358,36 @@ def test_a_period_of_a_word_not_beside_the_next_in_the_text_is_not_read_again() 
     t = run(draft(replace(row("x", "7 orang"), indicator=replace(indicator, words=words))),
             reader=lambda page, bbox, kind: [])["targets"][0]
     assert not any("read again as" in r for r in t["review_reasons"])
+
+
+def test_a_one_read_as_a_bar_before_the_unit_is_read_as_one_and_checked() -> None:
+    # a serif '1 Kegiatan' read '| Kegiatan': the cell's text lost the bar as a rule's speck
+    cell = box("| Kegiatan")
+    r = replace(row("Jumlah Kegiatan Sosialisasi Pemilu", "Kegiatan"), target=replace(cell, text="Kegiatan"))
+
+    def reader(*texts: str, digits: str):
+        return lambda page, bbox, kind: {"text": list(texts), "digits": [digits]}.get(kind, [])
+
+    t = run(draft(r), reader("| Kegiatan", "| Kegiatan", digits="1"))["targets"][0]
+    assert (t["target"]["value"], t["target"]["unit"]) == (1, "kegiatan") and not t["needs_review"]
+    assert {"field": "target", "from": "| Kegiatan", "to": "1 Kegiatan", "method": "rule"}.items() <= \
+        t["corrections"][0].items()
+    # no reading gives a number: the '1' is a guess, flagged
+    t = run(draft(r), reader("Kegiatan", "Kegiatan", digits=""))["targets"][0]
+    assert t["target"]["value"] == 1 and t["needs_review"]
+
+
+def test_a_one_the_first_model_alone_reads_as_a_seven_is_flagged() -> None:
+    # '70%' read '10%' by `ind+eng` at both resolutions and by `eng` digits only; `ind`
+    # alone reads '70%': no reading settles it, flagged, not changed
+    def reader(alone: str):
+        return lambda page, bbox, kind: {"line": ["10%"], "alone": [alone], "text": ["10%", "70%"],
+                                         "digits": ["10%"]}.get(kind, [])
+
+    r = row("Persentase Organisasi Kepemudaan yang Dibina", "10%")
+    t = run(draft(r), reader("70%"))["targets"][0]
+    assert t["target"]["value"] == 10 and t["needs_review"]
+    assert any("'70%'" in why for why in t["review_reasons"])
+    # `ind` alone reads '10%' too: nothing in doubt
+    t = run(draft(r), reader("10%"))["targets"][0]
+    assert t["target"]["value"] == 10 and not t["needs_review"]

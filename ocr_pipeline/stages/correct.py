@@ -71,7 +71,8 @@ Reader = Callable[[int, BBox, str], list[str]]
 """reread(page, bbox, kind) -> the texts of the readings of that region, read again.
 
 `kind`: "text" (a doubtful target, read large), "digits" (the same, digits only),
-"line" (a name, a cell's text: read at the page's full resolution)."""
+"line" (a name, a cell's text: read at the page's full resolution), "alone" (a target
+read with confidence: at full resolution by the first model of the run's languages)."""
 
 ReadKey = tuple[int, tuple[float, ...], str]
 """A region to read again: (page, bbox, kind)."""
@@ -1060,8 +1061,16 @@ def _as_tall_as_text(box: BBox | None, words: Sequence) -> BBox | None:
 def _target_read_otherwise(box: TextBox, value: float, ctx: _Ctx) -> str | None:
     """The reading at the page's full resolution of a target read with confidence (a crop
     in a call the agreement makes anyway), when it gives another number; else None."""
+    if ctx.exact or ctx.reader is None or box.bbox is None or box.page is None:
+        return None
     again = _full_reading(box, ctx, value=True) or ""
     other = parse_target(_digits_fixed(again)).value
+    if (other is None or other == value) and "1" in _number_digits(value):
+        # both readings may make a serif '7' a '1' (`ind+eng`, seed 3131): the first model alone
+        alone = next(iter(ctx.reader(box.page, box.bbox, "alone")), "")
+        seven = parse_target(_digits_fixed(alone)).value
+        if seven is not None and _ones_for_sevens(_number_digits(value), _number_digits(seven)):
+            return alone
     if other is None or other == value:
         return None
     # '56%' read '5696': the percent sign as digits, the number as it was
@@ -1129,11 +1138,29 @@ def _voted(also: Sequence[str], page: int, box: BBox, vote: Callable[[str], Hash
         return got
     said = {t: v for t in digits if (v := vote(t)) is not None}
     first = vote(also[0]) if also else None
-    if first is not None and first in said.values():  # two models, two resolutions: the first stands
+    again = vote(also[1]) if len(also) > 1 else None
+    # two models, two resolutions: the first stands; but not a '1' read where the page's full
+    # resolution shows a '7': `eng` reads a serif '7' as '1' too ('70%' read '10%' by the first
+    # reading and the digits-only one, '70' by `ind` alone at full resolution: seed 3131)
+    if again is not None and first is not None and _ones_for_sevens(_number_digits(first), _number_digits(again)):
+        return None  # a '1' the other reading shows as a '7': no reading settles which
+    if first is not None and first in said.values():
         return first, [also[0], *(t for t, v in said.items() if v == first)]
     ranked = Counter(v for v in map(vote, texts) if v is not None).most_common(2)
     tie = len(ranked) == 2 and ranked[0][1] == ranked[1][1]
     return None if got is None or tie or (said and got[0] not in said.values()) else got
+
+
+def _number_digits(value: Any) -> str:
+    """The digits of a voted number (a target's `(value, unit)`, an amount)."""
+    n = value[0] if isinstance(value, tuple) else value
+    return re.sub(r"\D", "", f"{n:g}" if isinstance(n, float) else str(n))
+
+
+def _ones_for_sevens(digits: str, other: str) -> bool:
+    """True when `digits` are `other` with a '7' or more read as '1' and nothing else."""
+    pairs = list(zip(digits, other, strict=False))
+    return len(digits) == len(other) and ("1", "7") in pairs and all(a == b or (a, b) == ("1", "7") for a, b in pairs)
 
 
 def _agreed(texts: Sequence[str], vote: Callable[[str], Hashable | None]) -> tuple[Any, list[str]] | None:
