@@ -399,7 +399,7 @@ def odd_marks(text: str | None) -> str | None:
     't5.1. Jumlah': the speck of a bullet or a stamp, a list number left or misread), a
     first word in small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
-    ('Partisipasi,.', '(prevalensi %%)'), a mark after a goal's first word ('Meningkatnya,
+    ('Partisipasi,.', '(prevalensi %%)', 'Meningkatnya –– mediasi'), a mark after a goal's first word ('Meningkatnya,
     prestasi'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
@@ -432,8 +432,8 @@ def odd_marks(text: str | None) -> str | None:
     opener = re.match(r"(?:Me|Ter|Ber)[a-z]{3,}nya[.,;:](?=\s)", text)
     if opener:  # 'Meningkatnya, prestasi': no goal's first word has a mark after it
         return f"{opener.group(0)!r}: a mark after the first word: a speck?"
-    marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)|\w [.,;] \w|%\s*%", text)
-    if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok', 'Manusia . Sekretariat', '%%': a speck
+    marks = re.search(r"\w(?:[,;:]\s*[.,;:]|\.\s*[,;:]|\.\.\s)|\w [.,;] \w|%\s*%|\s[-–—]{2,}\s", text)
+    if marks:  # 'Partisipasi,. Hubungan', 'Pemula.. Kelompok', 'Manusia . Sekretariat', '%%', '––': a speck
         return f"{marks.group(0).strip()!r}: two marks in a row, or a lone one between words: a speck?"
     stop = re.search(r"[^\W\d_]{6,}\.\s*\S|\b[A-Z]{2,}\.\s+[A-Z][a-z]", text)
     if stop:  # a goal, an indicator shortens words of up to 5 letters only ('Prov.', 'Kab.'), and
