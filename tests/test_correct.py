@@ -1392,3 +1392,12 @@ def test_a_one_the_first_model_alone_reads_as_a_seven_is_flagged() -> None:
     # `ind` alone reads '10%' too: nothing in doubt
     t = run(draft(r), reader("10%"))["targets"][0]
     assert t["target"]["value"] == 10 and not t["needs_review"]
+
+
+def test_no_subunit_read_where_no_organization_was_either_is_flagged() -> None:
+    # the heading under the title lost: its subunit ('Sekretariat') may be lost with it
+    doc = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), organization=None))
+    assert {"organization", "subunit"} <= set(doc["needs_review"])
+    assert doc["subunit"] is None
+    # an organization read without a subunit: nothing lost there
+    assert "subunit" not in run(draft(row("Indeks Reformasi Birokrasi", "85")))["needs_review"]

@@ -1920,6 +1920,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if subunit is None and organization and _COLON_INSIDE.search(organization) and not exact:
         needs.append("subunit")  # 'Sekretariat KPU Kota Tarakan : Partisipasi, ...': its label lost
         warnings.append("subunit: none read, and the organization holds a colon: the subunit may be in it")
+    if subunit is None and organization is None and not exact:
+        needs.append("subunit")  # the heading both are read from lost: a subunit with it?
+        warnings.append("subunit: none read, nor the organization: the heading it would be read from may be lost")
     first = Party(text(draft.first_name, "first_party.name"), text(draft.first_position, "first_party.position"))
     second = Party(text(draft.second_name, "second_party.name"),
                    text(draft.second_position, "second_party.position"))
