@@ -1243,9 +1243,13 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     cut = dangling_mark(raw)  # as first read, or as read again ('33' read '3.')
     if cut:
         reasons.append(cut)
-    if parsed.value is None and not parsed.qualitative and (raw or not _empty_again(r, ctx)):
+    # a cell empty as read again is empty (the seed's 'Nilai Evaluasi ...'); the catalogue
+    # knows such indicators: one it does not know may be a list's heading, its items lost
+    if parsed.value is None and not parsed.qualitative and (raw or entry is None or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
-        reasons.append(f"target could not be read ({why}): {raw!r}" if raw else "target is empty")
+        reasons.append(f"target could not be read ({why}): {raw!r}" if raw else
+                       "target is empty" + ("" if entry else " (an indicator in no catalogue: a list's heading, "
+                                                             "its items lost?)"))
     else:
         bad = _plausible(parsed, entry, indicator)
         if bad:
