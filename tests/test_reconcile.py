@@ -190,6 +190,27 @@ def test_a_list_item_is_matched_under_its_own_heading_only() -> None:
     assert [f for f in flagged(reconcile(docs)) if f[1] == "Daging"] == []
 
 
+def test_a_goal_or_indicator_read_two_ways_in_two_copies_is_flagged() -> None:
+    docs = copy.deepcopy(SEED)
+    sub = row(docs[1], "operator aplikasi SAKTI")
+    goal = sub["strategic_goal"]
+    # a small letter read as a capital in the subordinate's copy: neither copy is doubted, both flagged
+    sub["strategic_goal"] = goal.replace(goal.split()[1], goal.split()[1].capitalize(), 1)
+    out = reconcile(docs)
+    both = [row(d, "operator aplikasi SAKTI") for d in out[:2]]
+    assert all(any(r.startswith("cross-check: goal") for r in b["review_reasons"]) for b in both)
+    # the copy whose own flag quotes the odd word is the misread one: it alone is flagged
+    sub.update(needs_review=True, review_reasons=[f"{sub['strategic_goal'].split()[1]!r} capitalised: misread?"])
+    out = reconcile(docs)
+    assert [row(d, "operator aplikasi SAKTI")["needs_review"] for d in out[:2]] == [False, True]
+    # an indicator read two ways
+    docs = copy.deepcopy(SEED)
+    sub = row(docs[1], "operator aplikasi SAKTI")
+    sub["indicator"] = sub["indicator"].replace("operator", "operatar")
+    out = reconcile(docs)
+    assert any(r.startswith("cross-check: indicator") for r in row(out[0], "operator aplikasi SAKTI")["review_reasons"])
+
+
 def test_lines_of_two_copies_are_compared_only_when_their_names_are_one_name() -> None:
     # the words of one name inside another's are two lines, not one line read twice
     a, b = copy.deepcopy(SEED[1]), copy.deepcopy(SEED[1])

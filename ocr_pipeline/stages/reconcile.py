@@ -43,19 +43,23 @@ def _norm(text: Any) -> str:
 
 
 def _letters(text: Any) -> str:
-    """A text's letters, digits and percent signs, in small letters: what its reading says,
-    whatever OCR made of its spaces and marks ('SNI (%):' is 'SNI (%) :')."""
-    return re.sub(r"[^\w%]|_", "", str(text or "")).lower()
+    """A text's letters, digits and percent signs: what its reading says, whatever OCR
+    made of its spaces and marks ('SNI (%):' is 'SNI (%) :')."""
+    return re.sub(r"[^\w%]|_", "", str(text or ""))
 
 
-def _heading_doubted(row: dict[str, Any]) -> bool:
-    """Whether a row's review reasons already doubt its list heading: one quotes a piece of
-    the heading that its indicator does not hold ("'Ld.' before 'Jumlah' may be a mark
-    read as letters" under 'Ld. Jumlah produksi ...')."""
-    parent, indicator = str(row.get("indicator_parent") or ""), str(row.get("indicator") or "")
+def _doubted(row: dict[str, Any], field: str, other: Any) -> bool:
+    """Whether a row's review reasons already doubt a text of it that another copy reads
+    otherwise: one quotes a piece of it that the other reading does not hold ("'Ld.' before
+    'Jumlah' may be a mark read as letters" under 'Ld. Jumlah produksi ...')."""
+    text, other = str(row.get(field) or ""), str(other or "")
     quoted = [q for why in row.get("review_reasons") or () if not why.startswith(PREFIX)
               for q in re.findall(r"'([^']{2,})'", why)]
-    return any(q in parent and q not in indicator for q in quoted)
+    return any(q in text and q not in other for q in quoted)
+
+
+# texts a row of a subordinate's agreement shares with the head's copy of it
+_SHARED = {"indicator_parent": "list heading", "strategic_goal": "goal", "indicator": "indicator"}
 
 
 def _money(n: int) -> str:
@@ -236,15 +240,18 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
                 _flag(row, f"not in the head's agreement {hid}")
                 continue
             matched.add(id(h))
-            mine, theirs = row.get("indicator_parent"), h.get("indicator_parent")
-            if _letters(mine) != _letters(theirs):  # one list heading, its words read two ways:
-                # the copy already doubted is the misread one; neither or both, both are flagged
-                doubted = {id(r) for r in (row, h) if _heading_doubted(r)}
+            for field, what in _SHARED.items():
+                mine, theirs = row.get(field), h.get(field)
+                if _letters(mine) == _letters(theirs):
+                    continue
+                # one text, its words read two ways ('Keamanan' and 'keamanan'): the copy already
+                # doubted is the misread one; neither or both, both are flagged
+                doubted = {id(r) for r, other in ((row, theirs), (h, mine)) if _doubted(r, field, other)}
                 if id(row) in doubted or len(doubted) != 1:
-                    _flag(row, f"list heading {mine!r} here but {theirs!r} in the head's agreement {hid} "
+                    _flag(row, f"{what} {mine!r} here but {theirs!r} in the head's agreement {hid} "
                                f"(page {h.get('page')})")
                 if id(h) in doubted or len(doubted) != 1:
-                    _flag(h, f"list heading {theirs!r} here but {mine!r} in subordinate agreement {sid} "
+                    _flag(h, f"{what} {theirs!r} here but {mine!r} in subordinate agreement {sid} "
                              f"(page {row.get('page')})")
             if _same_target(row, h):
                 continue
