@@ -213,6 +213,12 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
     read[100.0] = "Kasubbag Perencanaan. Data dan Informasi"
     d = replace(d, first_position=box("Kasubbag Perencanaan, Data dan Informasi", y=100.0))
     assert run(d, reader)["first_party"]["position"] == "Kasubbag Perencanaan, Data dan Informasi"
+    # a colon only the full resolution shows is a speck, not taken (a colon inside is doubted)
+    read[100.0] = "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya : Manusia"
+    d = replace(d, first_position=box("Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia", y=100.0))
+    doc = run(d, reader)
+    assert doc["first_party"]["position"] == "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"
+    assert "first_party.position" not in doc["needs_review"]
 
 
 def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading() -> None:

@@ -610,6 +610,8 @@ def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     again = _full_reading(box, ctx)
     if again is None or _letters(again) != _letters(box.text):
         return box.text
+    if again.count(":") > box.text.count(":"):  # a colon inside is doubted (two lines read as one?):
+        return box.text  # one only a speck at full resolution made is not taken ('Daya : Manusia')
     end = len(box.text) - len(box.text.rstrip(".,;:"))  # the ends as first read ('Utara.' at full size)
     again = again.rstrip(".,;:") + box.text[len(box.text) - end:]
     # between words a comma either reading shows stands ('Perencanaan, Data' read
