@@ -953,6 +953,9 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
     # the region's name lost at the end of a faded line, after its kind
     doc = run(replace(d, organization=box("Sekretariat KPU Provinsi")))
     assert doc["organization"] == "Sekretariat KPU Provinsi Kalimantan Timur"
+    # a word of it read in two pieces
+    doc = run(replace(d, organization=box("Sekretariat KPU Provinsi Kalimantan Ti mur")))
+    assert doc["organization"] == "Sekretariat KPU Provinsi Kalimantan Timur"
     # printed twice only, it is flagged, not mended
     doc = run(replace(d, second_position=box("Ketua KPU")))
     assert doc["organization"] == "Sekretariat KPU Provinsi Kalimantan Tim"

@@ -1574,8 +1574,8 @@ REGION_PRINTED = 3  # a region the agreement prints this often as spelled mends 
 
 def region_mended(text: str, region: str) -> str | None:
     """`text` with a misreading of the office's `region` in it spelled as the region (one or
-    two letters off in its words: 'Sekretaris KPU Kabupaten Berat' for '... Berau', 'KPU Kota
-    Baiixpapan'), or with the region's name after its kind where the text ends with that
+    two letters off in its words, a word maybe read in two pieces: 'Sekretaris KPU Kabupaten
+    Berat' for '... Berau', 'KPU Kota Baiixpapan', 'KPU Kota Sama nda'), or with the region's name after its kind where the text ends with that
     kind alone ('Kepala Dinas Perhubungan Provinsi': a faded line's end lost), in the text's
     case; None when it holds the region or nothing like it."""
     words = text.split()
@@ -1586,15 +1586,20 @@ def region_mended(text: str, region: str) -> str | None:
     if words and words[-1].lower() == head.lower() and len(words) > 1:  # its name lost at the line's end
         rest = " ".join(region.split()[1:])
         return f"{text} {rest.upper() if text.isupper() else rest}"
-    if len(words) < n:
+    # the region's words as read, or with one of them read in two pieces ('Kota Sama nda')
+    spans = [(i, k) for k in (n, n + 1) for i in range(len(words) - k + 1)]
+    if not spans:
         return None
-    best = min(range(len(words) - n + 1),
-               key=lambda i: Levenshtein.distance(" ".join(words[i:i + n]).lower(), region.lower()))
-    read = " ".join(words[best:best + n])
-    if not 0 < Levenshtein.distance(read.lower(), region.lower()) <= 2 or read.strip(".,;:") != read:
+
+    def distance(span: tuple[int, int]) -> int:
+        return Levenshtein.distance(" ".join(words[span[0]:sum(span)]).lower(), region.lower())
+
+    best, k = min(spans, key=lambda span: (distance(span), -span[1]))
+    read = " ".join(words[best:best + k])
+    if not 0 < distance((best, k)) <= 2 or read.strip(".,;:") != read:
         return None
     spelled = region.upper() if read.isupper() else region
-    return " ".join([*words[:best], spelled, *words[best + n:]])
+    return " ".join([*words[:best], spelled, *words[best + k:]])
 
 
 def _word_key(word: str) -> str:
