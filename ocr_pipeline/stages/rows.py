@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
-from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
+from .layout import JOINING_WORDS, Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
 from .values import enumerator_kind, find_amount, parse_number, split_enumerator, split_heading, starts_value
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
@@ -414,8 +414,8 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
     """The separate values of a target cell, each as its words.
 
     A value starts at a number that opens the cell, opens a line after a line that did
-    not fill the cell, or follows a complete value ('%' or a unit word) without a
-    connector ('dan', 'dari', ',', '/'...) before it. A 'I', 'l' or '|' alone on its line
+    not fill the cell, or follows a complete value ('%', a unit word, a number with
+    decimals) without a connector ('dan', 'dari', ',', '/'...) before it. A 'I', 'l' or '|' alone on its line
     is a value of its own (a '1' misread, or a rule's speck: `split_by_targets` tells).
     """
     lines = words_to_lines(words)
@@ -429,8 +429,10 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
             numeric = bool(re.match(r"^\d", t)) or (t in _ONE_READ and len(ln.words) == 1)
             list_line = new_line and li > 0 and (not _wrapped(lines[li - 1], width)
                                                  or _two_numbers(lines[li - 1].text, ln.text))
-            after_value = bool(prev_text) and not re.match(r"^[\d(]", prev_text) and (
-                prev_text.lower() not in _CONNECTORS and not prev_text.endswith((",", "/", "-")))
+            # a complete value: a unit, or a number with decimals ('0.00 80.00 %': two values)
+            after_value = bool(prev_text) and (bool(re.fullmatch(r"\d+[.,]\d{1,2}", prev_text)) or (
+                not re.match(r"^[\d(]", prev_text) and prev_text.lower() not in _CONNECTORS
+                and not prev_text.endswith((",", "/", "-"))))
             if not groups:
                 groups.append([w])
             elif numeric and (after_value or (list_line and re.match(r"^\d", clean_text(lines[li - 1].text)))):
@@ -442,15 +444,38 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
     return groups
 
 
-def _items_by_start_words(words: Sequence[Word], k: int) -> list[list[Word]] | None:
-    """Split a run-on indicator paragraph into k items at capitalised indicator-start words."""
+def _items_by_start_words(words: Sequence[Word], k: int) -> tuple[list[list[Word]], bool] | None:
+    """Split a run-on indicator paragraph into k items at capitalised indicator-start words,
+    and whether that is a guess: where those are too few by the ones needed, at capitalised
+    words that open no name too ('... (net death rate) GDR (gross death rate) ...'), then
+    at start words in small letters after a capitalised word ('Nilai SAKIP indeks ...')."""
     ordered = [w for ln in words_to_lines(words) for w in ln.words]
-    cuts = [i for i, w in enumerate(ordered) if i > 0 and w.text[:1].isupper()
-            and w.text.lower().strip(".,:;") in INDICATOR_STARTS]
+
+    def starts(w: Word) -> bool:
+        return w.text.lower().strip(".,:;") in INDICATOR_STARTS
+
+    cuts = [i for i, w in enumerate(ordered) if i > 0 and w.text[:1].isupper() and starts(w)]
+    # too few: capitalised words after a word in small letters, then start words in small
+    # letters after a capitalised one ('Nilai SAKIP indeks kepuasan pegawai'); each outside
+    # brackets, after a word that joins nothing
+    capital, small, depth = [], [], 0
+    for i, w in enumerate(ordered):
+        before = ordered[i - 1].text if i else ""
+        if (i > 0 and depth == 0 and i not in cuts and before.lower() not in JOINING_WORDS
+                and not before.endswith((",", "/", "-", ":")) and not starts(ordered[i - 1])):
+            if w.text[:1].isupper() and before[:1].islower():
+                capital.append(i)
+            elif w.text[:1].islower() and starts(w) and before[:1].isupper():
+                small.append(i)
+        depth = max(0, depth + w.text.count("(") - w.text.count(")"))
+    guessed = len(cuts) < k - 1
+    for more in (capital, small):
+        if len(cuts) < k - 1:
+            cuts = sorted(cuts + more)
     if len(cuts) != k - 1:
         return None
     bounds = [0, *cuts, len(ordered)]
-    return [ordered[bounds[j]:bounds[j + 1]] for j in range(k)]
+    return [ordered[bounds[j]:bounds[j + 1]] for j in range(k)], guessed
 
 
 def _aligned(items: Sequence[Sequence[Word]], groups: Sequence[Sequence[Word]]) -> bool:
@@ -529,7 +554,7 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
     if len(items) == k and _aligned([[w for ln in it for w in ln.words] for it in items], groups):
         item_words = [[w for ln in it for w in ln.words] for it in items]
     elif (by_words := _items_by_start_words(ind_words, k)) is not None and parent is None:
-        item_words = by_words
+        item_words, guessed = by_words
     else:
         guessed = True
         item_words = [[] for _ in range(k)]
