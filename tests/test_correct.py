@@ -1416,3 +1416,12 @@ def test_no_subunit_read_where_no_organization_was_either_is_flagged() -> None:
     assert doc["subunit"] is None
     # an organization read without a subunit: nothing lost there
     assert "subunit" not in run(draft(row("Indeks Reformasi Birokrasi", "85")))["needs_review"]
+
+
+def test_a_heading_holding_a_goals_word_or_a_target_flags_the_row_set() -> None:
+    # a row's cells read into the activity heading above it: the row is lost
+    swallowed = RawRow("activity", 1, section="Meningkatnya akuntabilitas Jumlah Anggota 793 orang 2. Pelayanan")
+    doc = run(draft(swallowed, row("Indeks Reformasi Birokrasi", "85")))
+    assert any(w.startswith("targets: the heading") and "rows may be missing" in w for w in doc["warnings"])
+    plain = RawRow("activity", 1, section="1. Pengelolaan Keuangan")
+    assert not any(w.startswith("targets:") for w in run(draft(plain, row("Indeks Reformasi Birokrasi", "85")))["warnings"])

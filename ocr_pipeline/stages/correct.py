@@ -49,7 +49,7 @@ from ..catalogue import (
 from ..records import Agreement, Audit, BBox, BudgetLine, Correction, Party, Source, TargetRow, Value
 from .documents import Draft, clean_name, core_name
 from .layout import JOINING_WORDS, word_height, words_to_lines
-from .rows import GOAL_NOUN, RawRow, TextBox
+from .rows import GOAL_NOUN, TARGET_IN_TEXT, RawRow, TextBox
 from .values import (
     BULLET_MARKS,
     MONTHS,
@@ -1981,6 +1981,11 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if listed:  # the items are rows of their own, each with its target: the row set is short
         warnings.append(f"targets: the indicator of row {', '.join(map(str, listed))} holds list items: "
                         "rows may be missing")
+    swallowed = [r.section for r in draft.rows if r.kind != "data" and r.section
+                 and (GOAL_NOUN.search(r.section) or TARGET_IN_TEXT.search(r.section))]
+    if swallowed:  # a goal's first word or a target inside a heading: a row's cells read into it
+        warnings.append(f"targets: the heading {swallowed[0]!r} holds a goal's word or a target: a row read "
+                        "into it, rows may be missing")
     lines = budget(draft, ctx)
     gap = budget_gap(draft.budget)
     if gap:

@@ -303,7 +303,7 @@ _SECTION = re.compile(r"^\s*(?:[A-H]|[IVX]{1,4})\s*[.),]\s*\S|^\s*\d{1,2}\s*[.),
                       re.I)
 
 
-_TARGET_IN_TEXT = re.compile(r"\d\s?%")
+TARGET_IN_TEXT = re.compile(r"\d\s?%")
 GOAL_NOUN = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}nya")  # a goal opens so: 'Meningkatnya', 'Terkendalinya'
 GOAL_OPENS = re.compile(r"(?:Me|Ter|Ber)[a-z]{3,}")  # ... or with a verb: 'Mewujudkan', 'Memenuhi'
 SAME_GOAL = 90  # a goal atop a page this like (fuzz.ratio) the goal before it is that goal printed again
@@ -640,7 +640,7 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
         if spans_body:
             lines = words_to_lines(uniq)
             text = join_lines(ln.text for ln in lines)
-            if text and (len(lines) > 3 or _TARGET_IN_TEXT.search(text)):
+            if text and (len(lines) > 3 or TARGET_IN_TEXT.search(text)):
                 # a heading does not run on or hold a target: cells merged where the rules
                 # between them were not found
                 out.append(RawRow("unread", table.page, section=text))
