@@ -610,8 +610,8 @@ def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     again = _full_reading(box, ctx)
     if again is None or _letters(again) != _letters(box.text):
         return box.text
-    if again.count(":") > box.text.count(":"):  # a colon inside is doubted (two lines read as one?):
-        return box.text  # one only a speck at full resolution made is not taken ('Daya : Manusia')
+    if again.count(":") > box.text.count(":"):  # a colon only the full resolution shows is not taken
+        return box.text  # (a speck: 'Daya : Manusia'; or a label: `colon_at_full` doubts the value)
     end = len(box.text) - len(box.text.rstrip(".,;:"))  # the ends as first read ('Utara.' at full size)
     again = again.rstrip(".,;:") + box.text[len(box.text) - end:]
     # between words a comma either reading shows stands ('Perencanaan, Data' read
@@ -619,6 +619,17 @@ def punctuation_read_again(box: TextBox, ctx: _Ctx) -> str:
     # comma, and doubted (`_header_doubts`)
     commas = {_letters(box.text[:m.start()]) for m in re.finditer(r",(?=\s)", box.text)}
     return re.sub(r"\.(?=\s)", lambda m: "," if _letters(again[:m.start()]) in commas else ".", again)
+
+
+def colon_at_full(box: TextBox, ctx: _Ctx) -> str | None:
+    """Why a header value may be two lines read as one: its full-resolution reading shows a
+    colon between words that the first reading does not (a label's: 'GUBERNUR, :
+    Transmigrasi Provinsi Jawa Barat', the first party's position's last line joined to
+    the second's; or a speck: 'Sumber Daya : Manusia'). None when it does not."""
+    again = _full_reading(box, ctx)
+    if again is None or again.count(":") <= box.text.count(":") or not _COLON_INSIDE.search(again):
+        return None
+    return f"read at full resolution with a colon inside ({again!r}): two lines read as one, or a speck?"
 
 
 def name_read_again(box: TextBox, ctx: _Ctx, printed: Sequence[TextBox] = ()) -> tuple[str, str, str | None]:
@@ -1894,6 +1905,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
             if doubts:
                 needs.append(path)
                 warnings.extend(doubts)
+        colon = colon_at_full(box, ctx) if words else None
+        if colon:
+            needs.append(path)
+            warnings.append(f"{path}: {colon}")
         again = punctuation_read_again(box, ctx)
         if again != box.text:
             warnings.append(f"{path}: corrected (read again at full resolution): {box.text!r} -> {again!r}")
