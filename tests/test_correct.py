@@ -1427,3 +1427,12 @@ def test_a_heading_holding_a_goals_word_or_a_target_flags_the_row_set() -> None:
     assert any(w.startswith("targets: the heading") and "rows may be missing" in w for w in doc["warnings"])
     plain = RawRow("activity", 1, section="1. Pengelolaan Keuangan")
     assert not any(w.startswith("targets:") for w in run(draft(plain, row("Indeks Reformasi Birokrasi", "85")))["warnings"])
+
+
+def test_a_budget_line_before_a_heading_atop_the_next_page_is_flagged() -> None:
+    from ocr_pipeline.stages.budget import RawBudget
+
+    line = RawBudget(box("Program Pengembangan Komunikasi dan Pemanfaatan"), box("Rp. 57.979.200.000"),
+                     57_979_200_000, None, heading_after="Teknologi Informasi")
+    b = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(line,)))["budget"][0]
+    assert b["needs_review"] and any("'Teknologi Informasi' atop the next page" in why for why in b["review_reasons"])

@@ -986,18 +986,24 @@ def test_a_budget_line_the_page_cut_is_joined_across_the_page() -> None:
                                        ["5", "Program Pelayanan Administrasi", "Rp. 2.680.200.000", "APBD"],
                                        ["6", "Program Peningkatan", "Rp. 8.259.670.000", "APBD"]])])
 
-    def budget(rest: str) -> list[tuple[str, int]]:
+    def lines(rest: str) -> list:
         rows = [["", rest, "", ""], ["7", "Program Pembinaan Olah Raga", "Rp. 272.970.000", "APBD"]]
         second = replace(_table_page([_grid(300.0, rows)]), page=2)
-        draft = documents.draft_agreement([documents.view_page(first), documents.view_page(second)])
-        return [(b.name.text, b.amount) for b in draft.budget]
+        return documents.draft_agreement([documents.view_page(first), documents.view_page(second)]).budget
+
+    def budget(rest: str) -> list[tuple[str, int]]:
+        return [(b.name.text, b.amount) for b in lines(rest)]
 
     assert budget("dan Pembinaan Kepemudaan") == [
         ("Program Pelayanan Administrasi", 2680200000),
         ("Program Peningkatan dan Pembinaan Kepemudaan", 8259670000),
         ("Program Pembinaan Olah Raga", 272970000)]
-    # a heading over the next lines is not the rest of the line before
+    # a heading over the next lines is not the rest of the line before; but the line before
+    # says that it may be (a name cut before a capitalised word: 'dan Pemanfaatan' over
+    # 'Teknologi Informasi', development real file 1506667063)
     assert budget("Belanja Langsung")[1] == ("Program Peningkatan", 8259670000)
+    assert [b.heading_after for b in lines("Belanja Langsung")] == ["", "Belanja Langsung", ""]
+    assert not any(b.heading_after for b in lines("dan Pembinaan Kepemudaan"))
 
 
 def test_an_amount_read_in_pieces_is_one_amount_not_part_of_the_name_or_note() -> None:

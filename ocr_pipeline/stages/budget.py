@@ -36,6 +36,7 @@ class RawBudget:
     note: str | None
     total: bool = False  # a total line: not a budget line, but checked against the sum
     no: str = ""  # its number in a numbered list ('2.', 'b.'), as read
+    heading_after: str = ""  # a text atop the next page taken for a heading, not the rest of this name
 
 
 def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] | None:

@@ -1515,6 +1515,9 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
                            "an amount lost?")
         if _DATE_IN_NAME.search(name):
             reasons.append(f"the name {name!r} holds a date: a line of the signing, not of the budget?")
+        if b.heading_after:
+            reasons.append(f"{b.heading_after!r} atop the next page, taken for a heading: or the rest of this "
+                           "name, cut by the page?")
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = (amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)

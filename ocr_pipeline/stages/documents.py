@@ -754,6 +754,8 @@ def _budget(views: Sequence[PageView]) -> tuple[list[RawBudget], list[str]]:
                     name = replace(last, text=join_lines([last.text, rest.name.text]),
                                    conf=min(last.conf, rest.name.conf))
                     ruled[-1] = replace(ruled[-1], name=name)
+                elif last is not None and last.page == t.page - 1:  # a guess: the line before says so
+                    ruled[-1] = replace(ruled[-1], heading_after=rest.name.text)
             ruled.extend(lines)
             if any(c.row >= skip and c.row_span > 1 and cols.roles[c.col] in ("name", "amount")
                    for c in t.cells):
