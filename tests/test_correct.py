@@ -213,11 +213,11 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
     read[100.0] = "Kasubbag Perencanaan. Data dan Informasi"
     d = replace(d, first_position=box("Kasubbag Perencanaan, Data dan Informasi", y=100.0))
     assert run(d, reader)["first_party"]["position"] == "Kasubbag Perencanaan, Data dan Informasi"
-    # a colon only the full resolution shows is a speck, not taken (a colon inside is doubted)
+    # a colon only the full resolution shows is not taken (a speck, or a label: below)
     read[100.0] = "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya : Manusia"
-    d = replace(d, first_position=box("Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia", y=100.0))
-    doc = run(d, reader)
-    assert doc["first_party"]["position"] == "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"
+    kasubbag = "Kasubbag Partisipasi, Hubungan Masyarakat dan Sumber Daya Manusia"
+    doc = run(replace(d, first_position=box(kasubbag, y=100.0)), reader)
+    assert doc["first_party"]["position"] == kasubbag
     # but doubted: a label's colon shows two lines read as one ('GUBERNUR, : Transmigrasi ...')
     assert "first_party.position" in doc["needs_review"]
     assert any("with a colon inside" in w for w in doc["warnings"])
@@ -966,7 +966,8 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
 
 def test_an_empty_target_is_flagged_unless_read_again_as_empty() -> None:
     # the seed's 'Nilai Evaluasi ...' prints no target: the catalogue knows it
-    empty = replace(row("Nilai Evaluasi atas Akuntabilitas Kinerja KPU Kota Bontang", ""), target=TextBox("", 1))
+    empty = replace(row("Nilai Evaluasi atas Akuntabilitas Kinerja KPU Kota Bontang", ""),
+                    target=TextBox("", 1))
 
     def reader(*readings: str):
         return lambda page, bbox, kind: list(readings) if kind in ("text", "digits") else []
@@ -1422,11 +1423,13 @@ def test_no_subunit_read_where_no_organization_was_either_is_flagged() -> None:
 
 def test_a_heading_holding_a_goals_word_or_a_target_flags_the_row_set() -> None:
     # a row's cells read into the activity heading above it: the row is lost
-    swallowed = RawRow("activity", 1, section="Meningkatnya akuntabilitas Jumlah Anggota 793 orang 2. Pelayanan")
+    swallowed = RawRow("activity", 1,
+                       section="Meningkatnya akuntabilitas Jumlah Anggota 793 orang 2. Pelayanan")
     doc = run(draft(swallowed, row("Indeks Reformasi Birokrasi", "85")))
     assert any(w.startswith("targets: the heading") and "rows may be missing" in w for w in doc["warnings"])
     plain = RawRow("activity", 1, section="1. Pengelolaan Keuangan")
-    assert not any(w.startswith("targets:") for w in run(draft(plain, row("Indeks Reformasi Birokrasi", "85")))["warnings"])
+    doc = run(draft(plain, row("Indeks Reformasi Birokrasi", "85")))
+    assert not any(w.startswith("targets:") for w in doc["warnings"])
 
 
 def test_a_budget_line_before_a_heading_atop_the_next_page_is_flagged() -> None:
@@ -1435,4 +1438,5 @@ def test_a_budget_line_before_a_heading_atop_the_next_page_is_flagged() -> None:
     line = RawBudget(box("Program Pengembangan Komunikasi dan Pemanfaatan"), box("Rp. 57.979.200.000"),
                      57_979_200_000, None, heading_after="Teknologi Informasi")
     b = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(line,)))["budget"][0]
-    assert b["needs_review"] and any("'Teknologi Informasi' atop the next page" in why for why in b["review_reasons"])
+    assert b["needs_review"]
+    assert any("'Teknologi Informasi' atop the next page" in why for why in b["review_reasons"])

@@ -200,7 +200,8 @@ def test_a_goal_or_indicator_read_two_ways_in_two_copies_is_flagged() -> None:
     both = [row(d, "operator aplikasi SAKTI") for d in out[:2]]
     assert all(any(r.startswith("cross-check: goal") for r in b["review_reasons"]) for b in both)
     # the copy whose own flag quotes the odd word is the misread one: it alone is flagged
-    sub.update(needs_review=True, review_reasons=[f"{sub['strategic_goal'].split()[1]!r} capitalised: misread?"])
+    odd = sub["strategic_goal"].split()[1]
+    sub.update(needs_review=True, review_reasons=[f"{odd!r} capitalised: misread?"])
     out = reconcile(docs)
     assert [row(d, "operator aplikasi SAKTI")["needs_review"] for d in out[:2]] == [False, True]
     # an indicator read two ways
@@ -208,7 +209,8 @@ def test_a_goal_or_indicator_read_two_ways_in_two_copies_is_flagged() -> None:
     sub = row(docs[1], "operator aplikasi SAKTI")
     sub["indicator"] = sub["indicator"].replace("operator", "operatar")
     out = reconcile(docs)
-    assert any(r.startswith("cross-check: indicator") for r in row(out[0], "operator aplikasi SAKTI")["review_reasons"])
+    head = row(out[0], "operator aplikasi SAKTI")
+    assert any(r.startswith("cross-check: indicator") for r in head["review_reasons"])
 
 
 def test_lines_of_two_copies_are_compared_only_when_their_names_are_one_name() -> None:

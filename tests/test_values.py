@@ -1351,8 +1351,8 @@ def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_t
 
     # '1.' as read, '2.' read '»', the names a tab from their numbers; a name wrapped
     # ('Marjinal') belongs to the line its list number opens, not the nearest amount
-    words = _placed(([("1.", 100.0), ("Pendidikan", 200.0), ("Pemilih,", 420.0), ("dan", 600.0), ("Rp", 1200.0),
-                      ("8.361.000,-", 1260.0)], 100.0),
+    words = _placed(([("1.", 100.0), ("Pendidikan", 200.0), ("Pemilih,", 420.0), ("dan", 600.0),
+                      ("Rp", 1200.0), ("8.361.000,-", 1260.0)], 100.0),
                     ([("Marjinal", 200.0)], 172.0),
                     ([("»", 100.0), ("Pengelolaan", 200.0), ("Keuangan", 440.0), ("Rp", 1200.0),
                       ("3.004.000,-", 1260.0)], 230.0),
@@ -1365,7 +1365,8 @@ def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_t
     # a word a justified line sets apart is the name's: no other line's text begins under the next
     lone = _placed(([("OPD", 100.0), ("Pelayanan", 200.0), ("Rp", 1200.0), ("343.274.000,-", 1260.0)], 100.0),
                    ([("Kantor", 100.0), ("Daerah", 260.0)], 165.0))
-    assert [b.name.text for b in budget_lines(words_to_lines(lone), [1] * 2)] == ["OPD Pelayanan Kantor Daerah"]
+    got = budget_lines(words_to_lines(lone), [1] * 2)
+    assert [b.name.text for b in got] == ["OPD Pelayanan Kantor Daerah"]
     # a line that starts with its number and has no amount keeps the number: an amount lost
     merged = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Rp", 1200.0), ("2.687.000,-", 1260.0)], 100.0),
                      ([("2.", 100.0), ("Teknis", 200.0)], 165.0))
@@ -1401,7 +1402,8 @@ def test_a_run_on_cell_is_split_where_start_words_are_too_few_and_the_split_is_f
     # a start word in small letters after a capitalised one; a number with decimals is a value whole
     got = rows.split_by_targets(_cell_words([("Nilai SAKIP indeks kepuasan pegawai", 100.0)], 1000.0),
                                 _cell_words([("0.00 80.00 %", 100.0)], 2000.0), [], 1, 800.0, 600.0)
-    assert [(i.text, t.text) for i, t, *_ in got] == [("Nilai SAKIP", "0.00"), ("indeks kepuasan pegawai", "80.00 %")]
+    assert [(i.text, t.text) for i, t, *_ in got] == [("Nilai SAKIP", "0.00"),
+                                                      ("indeks kepuasan pegawai", "80.00 %")]
     # start words enough: no guess
     got = rows.split_by_targets(_cell_words([("Prosentase BOR Prosentase NDR", 100.0)], 1000.0),
                                 _cell_words([("82 % 1 %", 100.0)], 2000.0), [], 1, 800.0, 600.0)

@@ -399,8 +399,8 @@ def odd_marks(text: str | None) -> str | None:
     't5.1. Jumlah': the speck of a bullet or a stamp, a list number left or misread), a
     first word in small letters before capitalised ones ('jumlah Publikasi Ringkasan': a capital
     misread), a lone mark between words ('Manusia . Sekretariat'), two marks in a row
-    ('Partisipasi,.', '(prevalensi %%)', 'Meningkatnya –– mediasi'), a mark after a goal's first word ('Meningkatnya,
-    prestasi'), a period after a word of six letters or more with text after it
+    ('Partisipasi,.', '(prevalensi %%)', 'Meningkatnya –– mediasi'), a mark after a goal's
+    first word ('Meningkatnya, prestasi'), a period after a word of six letters or more with text after it
     ('Pemula. Kelompok', 'Keuangan. Umum') or after an acronym before a capitalised word
     ('KPU. Provinsi'), an underscore or capitals after two small letters in a word
     ('___integritas', 'ZooNOSA'), two words run together ('KabupatenKota'), a sign at its
@@ -1155,7 +1155,8 @@ def _voted(also: Sequence[str], page: int, box: BBox, vote: Callable[[str], Hash
     # two models, two resolutions: the first stands; but not a '1' read where the page's full
     # resolution shows a '7': `eng` reads a serif '7' as '1' too ('70%' read '10%' by the first
     # reading and the digits-only one, '70' by `ind` alone at full resolution: seed 3131)
-    if again is not None and first is not None and _ones_for_sevens(_number_digits(first), _number_digits(again)):
+    if (again is not None and first is not None
+            and _ones_for_sevens(_number_digits(first), _number_digits(again))):
         return None  # a '1' the other reading shows as a '7': no reading settles which
     if first is not None and first in said.values():
         return first, [also[0], *(t for t, v in said.items() if v == first)]
@@ -1173,7 +1174,8 @@ def _number_digits(value: Any) -> str:
 def _ones_for_sevens(digits: str, other: str) -> bool:
     """True when `digits` are `other` with a '7' or more read as '1' and nothing else."""
     pairs = list(zip(digits, other, strict=False))
-    return len(digits) == len(other) and ("1", "7") in pairs and all(a == b or (a, b) == ("1", "7") for a, b in pairs)
+    return (len(digits) == len(other) and ("1", "7") in pairs
+            and all(a == b or (a, b) == ("1", "7") for a, b in pairs))
 
 
 def _agreed(texts: Sequence[str], vote: Callable[[str], Hashable | None]) -> tuple[Any, list[str]] | None:
@@ -1215,8 +1217,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     raw = r.target.text
     fixed = _unit_words_fixed(join_broken_words(_digits_fixed(raw), ctx.knowledge.lexicon), ctx)
     # letters taken for digits ('S5' -> 55) make a number that was not printed as such: check it
-    guessed = (sum(ch.isdigit() for ch in " ".join(fix_digits(t) for t in _ONE_AS_BAR.sub("1", raw).split(" ")))
-               > sum(ch.isdigit() for ch in raw))
+    as_digits = " ".join(fix_digits(t) for t in _ONE_AS_BAR.sub("1", raw).split(" "))
+    guessed = sum(ch.isdigit() for ch in as_digits) > sum(ch.isdigit() for ch in raw)
     if fixed != raw:
         fixes.append(Correction("target", raw, fixed, "rule"))
         raw = fixed
@@ -1260,9 +1262,8 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     # knows such indicators: one it does not know may be a list's heading, its items lost
     if parsed.value is None and not parsed.qualitative and (raw or entry is None or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
-        reasons.append(f"target could not be read ({why}): {raw!r}" if raw else
-                       "target is empty" + ("" if entry else " (an indicator in no catalogue: a list's heading, "
-                                                             "its items lost?)"))
+        lost = "" if entry else " (an indicator in no catalogue: a list's heading, its items lost?)"
+        reasons.append(f"target could not be read ({why}): {raw!r}" if raw else f"target is empty{lost}")
     else:
         bad = _plausible(parsed, entry, indicator)
         if bad:
@@ -1516,8 +1517,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
         if _DATE_IN_NAME.search(name):
             reasons.append(f"the name {name!r} holds a date: a line of the signing, not of the budget?")
         if b.heading_after:
-            reasons.append(f"{b.heading_after!r} atop the next page, taken for a heading: or the rest of this "
-                           "name, cut by the page?")
+            reasons.append(f"{b.heading_after!r} atop the next page, taken for a heading: or the rest "
+                           "of this name, cut by the page?")
         raw, amount = b.amount_text.text, b.amount
         amount_unsure = _unsure(b.amount_text, ctx)
         doubt = (amount is None or not rupiah_grouping_ok(raw) or bool(amount_unsure)
@@ -1589,9 +1590,10 @@ REGION_PRINTED = 3  # a region the agreement prints this often as spelled mends 
 def region_mended(text: str, region: str) -> str | None:
     """`text` with a misreading of the office's `region` in it spelled as the region (one or
     two letters off in its words, a word maybe read in two pieces: 'Sekretaris KPU Kabupaten
-    Berat' for '... Berau', 'KPU Kota Baiixpapan', 'KPU Kota Sama nda'), or with the region's name after its kind where the text ends with that
-    kind alone ('Kepala Dinas Perhubungan Provinsi': a faded line's end lost), in the text's
-    case; None when it holds the region or nothing like it."""
+    Berat' for '... Berau', 'KPU Kota Baiixpapan', 'KPU Kota Sama nda'), or with the region's
+    name after its kind where the text ends with that kind alone ('Kepala Dinas Perhubungan
+    Provinsi': a faded line's end lost), in the text's case; None when it holds the region
+    or nothing like it."""
     words = text.split()
     n = len(region.split())
     if len(region) < 8 or region.lower() in text.lower():
@@ -1951,7 +1953,8 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
         warnings.append("subunit: none read, and the organization holds a colon: the subunit may be in it")
     if subunit is None and organization is None and not exact:
         needs.append("subunit")  # the heading both are read from lost: a subunit with it?
-        warnings.append("subunit: none read, nor the organization: the heading it would be read from may be lost")
+        warnings.append("subunit: none read, nor the organization: the heading it would be read from "
+                        "may be lost")
     first = Party(text(draft.first_name, "first_party.name"), text(draft.first_position, "first_party.position"))
     second = Party(text(draft.second_name, "second_party.name"),
                    text(draft.second_position, "second_party.position"))
