@@ -1408,3 +1408,12 @@ def test_a_run_on_cell_is_split_where_start_words_are_too_few_and_the_split_is_f
     got = rows.split_by_targets(_cell_words([("Prosentase BOR Prosentase NDR", 100.0)], 1000.0),
                                 _cell_words([("82 % 1 %", 100.0)], 2000.0), [], 1, 800.0, 600.0)
     assert [i.text for i, *_ in got] == ["Prosentase BOR", "Prosentase NDR"] and not any(g for *_, g in got)
+
+
+def test_a_marked_list_is_not_cut_at_capitalised_words() -> None:
+    # 'a. Sapi potong', 'b. Sapi perah' ...: where the marks did not make the items (one
+    # misread), the capitals after them cut nothing (a cut there put each mark at the end of
+    # the item before: 'Sapi potong b.', seed 3131 medium)
+    ind = _cell_words([("Jumlah populasi ternak (ekor) :", 100.0), ("a. Sapi potong", 160.0),
+                       ("b. Sapi perah", 220.0), ("t Kambing", 280.0)], 1000.0)
+    assert rows._items_by_start_words(ind, 4) is None
