@@ -1361,7 +1361,7 @@ def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_t
     got = budget_lines(words_to_lines(words), [1] * 4)
     assert [(b.name.text, b.amount, b.no) for b in got] == [
         ("Pendidikan Pemilih, dan Marjinal", 8361000, "1."), ("Pengelolaan Keuangan", 3004000, "»"),
-        ("Pelayanan Kantor", 343274000, "vw")]
+        ("Pelayanan Kantor", 343274000, "")]  # a number misread numbers nothing ('N', 'vw': no 'n.')
     # a word a justified line sets apart is the name's: no other line's text begins under the next
     lone = _placed(([("OPD", 100.0), ("Pelayanan", 200.0), ("Rp", 1200.0), ("343.274.000,-", 1260.0)], 100.0),
                    ([("Kantor", 100.0), ("Daerah", 260.0)], 165.0))

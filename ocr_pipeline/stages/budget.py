@@ -79,14 +79,14 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
     # a list number, as read or misread ('vw' for '2.'), is no word of the name; a line
     # with no amount keeps its number in the name: an entry whose amount was lost
     marks = {i for i in hanging_marks(lines) if not _RP_WORD.match(lines[i].words[0].text)}
-    misread: dict[int, Word] = {}
+    numbers: dict[int, str] = {}  # a mark as read, when it reads as one; a misread one numbers nothing
     for i, ln in enumerate(lines):
         sp = _split_anchor(Line(ln.words[1:]) if i in marks else ln)
         if sp is not None:
             anchors.append(i)
             parts[i] = sp
             if i in marks:
-                misread[i] = ln.words[0]
+                numbers[i] = split_enumerator(ln.words[0].text + " X")[0]
     if not anchors:
         return []
     # which anchor does each other line belong to?
@@ -150,7 +150,7 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
                           min((w.conf for w in amt_w), default=0.0), tuple(amt_w))
         note_parts.sort(key=lambda t: t[0])
         note = clean_text(" ".join(w.text for _, ws in note_parts for w in ws)) or None
-        no = enum or (misread[a].text if a in misread else "")
+        no = enum or numbers.get(a, "")
         out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text)), no))
     return out
 
