@@ -1391,18 +1391,20 @@ def test_an_indicator_number_misread_is_not_kept_in_the_indicator() -> None:
 
 def test_a_run_on_cell_is_split_where_start_words_are_too_few_and_the_split_is_flagged() -> None:
     # indicators run together in one cell, one opening with an acronym after a bracket
-    ind = _cell_words([("Indek kepuasan masyarakat Prosentase BOR (bed", 100.0),
+    # (a number inside a line is no list mark: '< 30 hari')
+    ind = _cell_words([("LOS (lengh of stay) < 30 hari Prosentase BOR (bed", 100.0),
                        ("occupancy rate) GDR (gross death rate)", 160.0)], 1000.0)
     tgt = _cell_words([("80.00 % 82.00 % 0.00 %", 100.0)], 2000.0)
     got = rows.split_by_targets(ind, tgt, [], 1, 800.0, 600.0)
     assert [(i.text, t.text) for i, t, *_ in got] == [
-        ("Indek kepuasan masyarakat", "80.00 %"), ("Prosentase BOR (bed occupancy rate)", "82.00 %"),
+        ("LOS (lengh of stay) < 30 hari", "80.00 %"), ("Prosentase BOR (bed occupancy rate)", "82.00 %"),
         ("GDR (gross death rate)", "0.00 %")]
     assert all(guessed for *_, guessed in got)
-    # a start word in small letters after a capitalised one; a number with decimals is a value whole
+    # a start word in small letters after a capitalised one
     got = rows.split_by_targets(_cell_words([("Nilai SAKIP indeks kepuasan pegawai", 100.0)], 1000.0),
-                                _cell_words([("0.00 80.00 %", 100.0)], 2000.0), [], 1, 800.0, 600.0)
-    assert [(i.text, t.text) for i, t, *_ in got] == [("Nilai SAKIP", "0.00"),
+                                _cell_words([("0.00 %", 100.0), ("80.00 %", 160.0)], 2000.0), [], 1, 800.0,
+                                600.0)
+    assert [(i.text, t.text) for i, t, *_ in got] == [("Nilai SAKIP", "0.00 %"),
                                                       ("indeks kepuasan pegawai", "80.00 %")]
     # start words enough: no guess
     got = rows.split_by_targets(_cell_words([("Prosentase BOR Prosentase NDR", 100.0)], 1000.0),

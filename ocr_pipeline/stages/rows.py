@@ -414,8 +414,8 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
     """The separate values of a target cell, each as its words.
 
     A value starts at a number that opens the cell, opens a line after a line that did
-    not fill the cell, or follows a complete value ('%', a unit word, a number with
-    decimals) without a connector ('dan', 'dari', ',', '/'...) before it. A 'I', 'l' or '|' alone on its line
+    not fill the cell, or follows a complete value ('%' or a unit word) without a
+    connector ('dan', 'dari', ',', '/'...) before it. A 'I', 'l' or '|' alone on its line
     is a value of its own (a '1' misread, or a rule's speck: `split_by_targets` tells).
     """
     lines = words_to_lines(words)
@@ -429,10 +429,8 @@ def value_groups(words: Sequence[Word], width: float) -> list[list[Word]]:
             numeric = bool(re.match(r"^\d", t)) or (t in _ONE_READ and len(ln.words) == 1)
             list_line = new_line and li > 0 and (not _wrapped(lines[li - 1], width)
                                                  or _two_numbers(lines[li - 1].text, ln.text))
-            # a complete value: a unit, or a number with decimals ('0.00 80.00 %': two values)
-            after_value = bool(prev_text) and (bool(re.fullmatch(r"\d+[.,]\d{1,2}", prev_text)) or (
-                not re.match(r"^[\d(]", prev_text) and prev_text.lower() not in _CONNECTORS
-                and not prev_text.endswith((",", "/", "-"))))
+            after_value = bool(prev_text) and not re.match(r"^[\d(]", prev_text) and (
+                prev_text.lower() not in _CONNECTORS and not prev_text.endswith((",", "/", "-")))
             if not groups:
                 groups.append([w])
             elif numeric and (after_value or (list_line and re.match(r"^\d", clean_text(lines[li - 1].text)))):
@@ -449,7 +447,8 @@ def _items_by_start_words(words: Sequence[Word], k: int) -> tuple[list[list[Word
     and whether that is a guess: where those are too few by the ones needed, at capitalised
     words that open no name too ('... (net death rate) GDR (gross death rate) ...'), then
     at start words in small letters after a capitalised word ('Nilai SAKIP indeks ...')."""
-    ordered = [w for ln in words_to_lines(words) for w in ln.words]
+    lines = words_to_lines(words)
+    ordered = [w for ln in lines for w in ln.words]
 
     def starts(w: Word) -> bool:
         return w.text.lower().strip(".,:;") in INDICATOR_STARTS
@@ -469,7 +468,7 @@ def _items_by_start_words(words: Sequence[Word], k: int) -> tuple[list[list[Word
                 small.append(i)
         depth = max(0, depth + w.text.count("(") - w.text.count(")"))
     guessed = len(cuts) < k - 1
-    marked = any(split_enumerator(w.text + " X")[0] for w in ordered)  # a list: its marks tell
+    marked = any(split_enumerator(ln.text)[0] for ln in lines)  # a list: its marks tell
     for more in () if marked else (capital, small):
         if len(cuts) < k - 1:
             cuts = sorted(cuts + more)
