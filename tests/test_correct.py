@@ -221,6 +221,10 @@ def test_header_text_takes_the_punctuation_of_a_full_resolution_reading_with_the
     # but doubted: a label's colon shows two lines read as one ('GUBERNUR, : Transmigrasi ...')
     assert "first_party.position" in doc["needs_review"]
     assert any("with a colon inside" in w for w in doc["warnings"])
+    # a label's colon the reading reached before the value is none of the value's
+    read[100.0] = f"Jabatan : {kasubbag}"
+    doc = run(replace(d, first_position=box(kasubbag, y=100.0)), reader)
+    assert "first_party.position" not in doc["needs_review"]
 
 
 def test_header_words_that_look_misread_are_taken_from_a_full_resolution_reading() -> None:

@@ -627,7 +627,12 @@ def colon_at_full(box: TextBox, ctx: _Ctx) -> str | None:
     Transmigrasi Provinsi Jawa Barat', the first party's position's last line joined to
     the second's; or a speck: 'Sumber Daya : Manusia'). None when it does not."""
     again = _full_reading(box, ctx)
-    if again is None or again.count(":") <= box.text.count(":") or not _COLON_INSIDE.search(again):
+    if again is None or again.count(":") <= box.text.count(":"):
+        return None
+    words = {w.strip(".,;:").casefold() for w in box.text.split()}
+    # between two words of the value (not a label's colon the reading reached: 'Jabatan : KEPALA')
+    pairs = [(m.group(1), m.group(2)) for m in re.finditer(r"(\S+) ?: ?(\S+)", again)]
+    if not any(all(w.strip(".,;:").casefold() in words for w in pair) for pair in pairs):
         return None
     return f"read at full resolution with a colon inside ({again!r}): two lines read as one, or a speck?"
 
