@@ -194,14 +194,23 @@ def test_a_goal_or_indicator_read_two_ways_in_two_copies_is_flagged() -> None:
     docs = copy.deepcopy(SEED)
     sub = row(docs[1], "operator aplikasi SAKTI")
     goal = sub["strategic_goal"]
-    # a small letter read as a capital in the subordinate's copy: neither copy is doubted, both flagged
-    sub["strategic_goal"] = goal.replace(goal.split()[1], goal.split()[1].capitalize(), 1)
+    misread = goal.replace(goal.split()[1], goal.split()[1].capitalize(), 1)
+    # a small letter read as a capital in the subordinate's copy of every row of the goal
+    # (the goal's one cell): neither copy is doubted, no reading printed more: both flagged
+    for r in docs[1]["targets"]:
+        if r["strategic_goal"] == goal:
+            r["strategic_goal"] = misread
     out = reconcile(docs)
     both = [row(d, "operator aplikasi SAKTI") for d in out[:2]]
     assert all(any(r.startswith("cross-check: goal") for r in b["review_reasons"]) for b in both)
     # the copy whose own flag quotes the odd word is the misread one: it alone is flagged
-    odd = sub["strategic_goal"].split()[1]
-    sub.update(needs_review=True, review_reasons=[f"{odd!r} capitalised: misread?"])
+    sub.update(needs_review=True, review_reasons=[f"{misread.split()[1]!r} capitalised: misread?"])
+    out = reconcile(docs)
+    assert [row(d, "operator aplikasi SAKTI")["needs_review"] for d in out[:2]] == [False, True]
+    # misread beside one row only, the goal as both agreements print it elsewhere is right:
+    # the odd copy alone is flagged
+    docs = copy.deepcopy(SEED)
+    row(docs[1], "operator aplikasi SAKTI")["strategic_goal"] = misread
     out = reconcile(docs)
     assert [row(d, "operator aplikasi SAKTI")["needs_review"] for d in out[:2]] == [False, True]
     # an indicator read two ways

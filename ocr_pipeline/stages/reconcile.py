@@ -232,6 +232,11 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
     hid = head["agreement_id"]
     delegated = {_norm(r.get("activity")) for s in subs for r in s.get("targets", ()) if r.get("activity")}
     matched: set[int] = set()
+    # how many of these agreements print each reading of a shared text (a goal is printed
+    # beside every indicator under it, in the head's agreement and in its units')
+    printed = {field: Counter(t for d in (head, *subs)
+                              for t in {_letters(r.get(field)) for r in d.get("targets", ())})
+               for field in _SHARED}
     for sub in subs:
         sid = sub["agreement_id"]
         for row in sub.get("targets", ()):
@@ -244,9 +249,13 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
                 mine, theirs = row.get(field), h.get(field)
                 if _letters(mine) == _letters(theirs):
                     continue
-                # one text, its words read two ways ('Keamanan' and 'keamanan'): the copy already
-                # doubted is the misread one; neither or both, both are flagged
-                doubted = {id(r) for r, other in ((row, theirs), (h, mine)) if _doubted(r, field, other)}
+                # one text, its words read two ways ('Keamanan' and 'keamanan'): the reading more
+                # agreements print, two or more, is right; else the copy already doubted is the
+                # misread one; neither or both, both are flagged
+                here, there = printed[field][_letters(mine)], printed[field][_letters(theirs)]
+                doubted = ({id(h)} if here >= 2 and here > there
+                           else {id(row)} if there >= 2 and there > here
+                           else {id(r) for r, other in ((row, theirs), (h, mine)) if _doubted(r, field, other)})
                 if id(row) in doubted or len(doubted) != 1:
                     _flag(row, f"{what} {mine!r} here but {theirs!r} in the head's agreement {hid} "
                                f"(page {h.get('page')})")
