@@ -255,7 +255,8 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
                 here, there = printed[field][_letters(mine)], printed[field][_letters(theirs)]
                 doubted = ({id(h)} if here >= 2 and here > there
                            else {id(row)} if there >= 2 and there > here
-                           else {id(r) for r, other in ((row, theirs), (h, mine)) if _doubted(r, field, other)})
+                           else {id(r) for r, other in ((row, theirs), (h, mine))
+                                 if _doubted(r, field, other)})
                 if id(row) in doubted or len(doubted) != 1:
                     _flag(row, f"{what} {mine!r} here but {theirs!r} in the head's agreement {hid} "
                                f"(page {h.get('page')})")
