@@ -1039,9 +1039,10 @@ def _sevens_as_ones(first: str, again: str) -> bool:
     a, b = _digits_fixed(first).replace(" ", ""), _digits_fixed(again).replace(" ", "")
     if len(a) != len(b):
         a, b = re.sub(r"\D", "", a), re.sub(r"\D", "", b)
-    pairs = [(x, y) for x, y in zip(a, b, strict=False) if x.isdigit() or y.isdigit()]
-    return (len(a) == len(b) and ("7", "1") in pairs
-            and all(x == y or (x, y) == ("7", "1") or not x.isdigit() for x, y in pairs))
+    if len(a) != len(b):
+        return False
+    a = "".join(x if x.isdigit() else y for x, y in zip(a, b, strict=True))  # a mark's letter: no digit
+    return _ones_for_sevens(b, a)
 
 
 def _reread_unit(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _Ctx, indicator: str
@@ -1177,7 +1178,8 @@ def _number_digits(value: Any) -> str:
 
 
 def _ones_for_sevens(digits: str, other: str) -> bool:
-    """True when `digits` are `other` with a '7' or more read as '1' and nothing else."""
+    """True when `digits` are `other` with a '7' or more read as '1' and nothing else
+    (`_sevens_as_ones` on readings, `_voted` on the numbers voted for)."""
     pairs = list(zip(digits, other, strict=False))
     return (len(digits) == len(other) and ("1", "7") in pairs
             and all(a == b or (a, b) == ("1", "7") for a, b in pairs))

@@ -454,9 +454,12 @@ def _items_by_start_words(words: Sequence[Word], k: int) -> tuple[list[list[Word
         return w.text.lower().strip(".,:;") in INDICATOR_STARTS
 
     cuts = [i for i, w in enumerate(ordered) if i > 0 and w.text[:1].isupper() and starts(w)]
-    # too few, in a cell of no list marks: capitalised words after a word in small letters,
-    # then start words in small letters after a capitalised one ('Nilai SAKIP indeks
-    # kepuasan pegawai'); each outside brackets, after a word that joins nothing
+    guessed = len(cuts) < k - 1
+    if guessed and any(split_enumerator(ln.text)[0] for ln in lines):
+        return None  # a list: its marks tell where items begin, not its capitals
+    # too few: capitalised words after a word in small letters, then start words in small
+    # letters after a capitalised one ('Nilai SAKIP indeks kepuasan pegawai'); each outside
+    # brackets, after a word that joins nothing
     capital, small, depth = [], [], 0
     for i, w in enumerate(ordered):
         before = ordered[i - 1].text if i else ""
@@ -467,9 +470,7 @@ def _items_by_start_words(words: Sequence[Word], k: int) -> tuple[list[list[Word
             elif w.text[:1].islower() and starts(w) and before[:1].isupper():
                 small.append(i)
         depth = max(0, depth + w.text.count("(") - w.text.count(")"))
-    guessed = len(cuts) < k - 1
-    marked = any(split_enumerator(ln.text)[0] for ln in lines)  # a list: its marks tell
-    for more in () if marked else (capital, small):
+    for more in (capital, small):
         if len(cuts) < k - 1:
             cuts = sorted(cuts + more)
     if len(cuts) != k - 1:
