@@ -1189,6 +1189,20 @@ def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
         ("Ayam buras", "Jumlah populasi ternak (ekor) :"), ("Itik", "Jumlah populasi ternak (ekor) :"),
         ("Jumlah produksi susu", None)]
 
+    # the first item's target lost too (a faint '3'): a heading ending in a colon over a
+    # marked item still heads the list; without the colon, or over no marked item, it does not
+    got = rows.stitch_rows([_data("4.2. Jumlah layanan aplikasi (aplikasi) :", 1000.0, 100.0),
+                            _data("- Aplikasi perencanaan", 1100.0, 160.0),
+                            _data("- Aplikasi kepegawaian", 1100.0, 220.0, "2"),
+                            _data("5.1. Jumlah penyebaran informasi", 1000.0, 280.0, "102")])
+    assert _listed(got) == [
+        ("Aplikasi perencanaan", "Jumlah layanan aplikasi (aplikasi) :"),
+        ("Aplikasi kepegawaian", "Jumlah layanan aplikasi (aplikasi) :"), ("Jumlah penyebaran informasi", None)]
+    for first, second in (("Jumlah layanan aplikasi", "- Aplikasi perencanaan"),
+                          ("Jumlah layanan aplikasi :", "Persentase aplikasi")):
+        got = rows.stitch_rows([_data(first, 1000.0, 100.0), _data(second, 1100.0, 160.0),
+                                _data("Persentase B", 1000.0, 220.0, "2")])
+        assert [r.parent for r in got] == [None, None, None], first
 
 def test_the_rest_of_a_row_the_page_cut_under_its_target_joins_it() -> None:
     got = rows.stitch_rows([
@@ -1371,6 +1385,36 @@ def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_t
     merged = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Rp", 1200.0), ("2.687.000,-", 1260.0)], 100.0),
                      ([("2.", 100.0), ("Teknis", 200.0)], 165.0))
     assert "2. Teknis" in budget_lines(words_to_lines(merged), [1] * 2)[0].name.text
+
+
+def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> None:
+    from ocr_pipeline.stages.budget import budget_lines
+    from ocr_pipeline.stages.layout import words_to_lines
+
+    # a faded amount read as letters ('para Ooo'), in a ruled table: a line with no amount
+    # (read again, else flagged), not a heading row dropped without a word
+    head = ["No", "Kegiatan", "Anggaran", "Ket."]
+    page = _table_page([_grid(300.0, [head, ["1", "Pengelolaan Informasi Publik", "6.409.934.000,00", "APBD"],
+                                      ["2", "Penyebarluasan Informasi Daerah", "para Ooo", "APBD"],
+                                      ["", "Jumlah", "", ""]])])
+    got = documents.draft_agreement([documents.view_page(page)]).budget
+    assert [(b.name.text, b.amount, b.amount_text.text) for b in got] == [
+        ("Pengelolaan Informasi Publik", 6409934000, "6.409.934.000,00"),
+        ("Penyebarluasan Informasi Daerah", None, "para Ooo")]
+    # the same in free text, a blank line apart: and where nothing was read of the amount, a
+    # line its number opens is kept too, its amount to be read again where the amounts stand
+    for amount in ([("para", 1230.0), ("Ooo", 1350.0)], []):
+        words = _placed(([("1.", 100.0), ("Pengelolaan", 200.0), ("Informasi", 440.0), ("Rp", 1200.0),
+                          ("6.409.934.000,-", 1260.0), ("APBD", 1700.0)], 100.0),
+                        ([("2.", 100.0), ("Penyebarluasan", 200.0), *amount, ("APBD", 1700.0)], 190.0))
+        lost = budget_lines(words_to_lines(words), [1] * 2)[1]
+        assert (lost.name.text, lost.amount, lost.no, lost.note) == ("Penyebarluasan", None, "2.", "APBD")
+        assert lost.amount_text.bbox is not None and lost.amount_text.bbox[0] <= 1200.0
+        assert lost.amount_text.bbox[2] >= 1260.0 + 20 * len("6.409.934.000,-") and lost.amount_text.bbox[1] == 190.0
+    # a line of words under no amount and with no number is no entry (a note, a caption)
+    words = _placed(([("1.", 100.0), ("Pengelolaan", 200.0), ("Rp", 1200.0), ("6.409.934.000,-", 1260.0)], 100.0),
+                    ([("Sumber", 200.0), ("dana", 400.0)], 190.0))
+    assert [b.name.text for b in budget_lines(words_to_lines(words), [1] * 2)] == ["Pengelolaan"]
 
 
 def test_an_indicator_number_misread_is_not_kept_in_the_indicator() -> None:

@@ -75,7 +75,7 @@ def _split_anchor(line: Line) -> tuple[list[Word], list[Word], list[Word], int] 
 def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudget]:
     """Budget lines from the text lines of a budget region (`page_of[i]`: page of line i)."""
     anchors: list[int] = []
-    parts: dict[int, tuple[list[Word], list[Word], list[Word], int]] = {}
+    parts: dict[int, tuple[list[Word], list[Word], list[Word], int | None]] = {}
     # a list number, as read or misread ('vw' for '2.'), is no word of the name; a line
     # with no amount keeps its number in the name: an entry whose amount was lost
     marks = {i for i in hanging_marks(lines) if not _RP_WORD.match(lines[i].words[0].text)}
@@ -89,36 +89,18 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
                 numbers[i] = split_enumerator(ln.words[0].text + " X")[0]
     if not anchors:
         return []
-    # which anchor does each other line belong to?
     enumerated = [i for i, ln in enumerate(lines) if _ENUM_LINE.match(ln.text) or i in marks]
-    owner: dict[int, int] = {a: a for a in anchors}
-    use_enum = len(enumerated) >= 2 and len(enumerated) == len(
-        [a for a in anchors if not _TOTAL.match(clean_text(" ".join(w.text for w in parts[a][0])))]
-    )
-    candidate: dict[int, int] = {}
-    for i, ln in enumerate(lines):
-        if i in owner:
-            continue
-        t = clean_text(ln.text)
-        if not t or (_HEADER.search(t) and not _ENUM_LINE.match(t)):
-            continue
-        cand = min(anchors, key=lambda a: abs(lines[a].cy - ln.cy))
-        if use_enum:
-            starts = [e for e in enumerated if e <= i]
-            if starts:
-                nxt = [e for e in enumerated if e > starts[-1]]
-                inside = [a for a in anchors if starts[-1] <= a < (nxt[0] if nxt else len(lines))]
-                if inside:
-                    cand = inside[0]
-        candidate[i] = cand
-    # a wrapped part belongs to its entry only if it touches it (no gap of a blank line)
-    members: dict[int, list[int]] = {a: [a] for a in anchors}
-    for i in sorted(candidate, key=lambda k: abs(lines[k].cy - lines[candidate[k]].cy)):
-        a = candidate[i]
-        h = max(lines[i].height, lines[a].height)
-        if min(abs(lines[m].cy - lines[i].cy) for m in members[a]) <= 1.9 * h:
-            members[a].append(i)
-            owner[i] = a
+    owner = _owners(lines, anchors, parts, enumerated)
+    lost = _amounts_lost(lines, owner, parts, enumerated, marks)
+    if lost:
+        parts.update(lost)
+        numbers.update((i, split_enumerator(lines[i].words[0].text + " X")[0]) for i in lost if i in marks)
+        anchors = sorted([*anchors, *lost])
+        owner = _owners(lines, anchors, parts, enumerated)
+    # where the amount of a line that lost it stands (the amounts' column, on its line): read again there
+    column = _amount_column(parts)
+    lost_at = {i: union_bbox([(column[0], lines[i].top, column[1], lines[i].bottom),
+                              *(w.bbox for w in parts[i][1])]) for i in lost if column}
     out: list[RawBudget] = []
     for a in anchors:
         name_w, amt_w, note_w, amount = parts[a]
@@ -146,12 +128,80 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
         name_box = TextBox(name_text, page, union_bbox(w.bbox for w in all_name) if all_name else None,
                            conf_name, tuple(all_name))
         amt_text = clean_text(" ".join(w.text for w in amt_w))
-        amt_box = TextBox(amt_text, page, union_bbox(w.bbox for w in amt_w) if amt_w else None,
-                          min((w.conf for w in amt_w), default=0.0), tuple(amt_w))
+        amt_bbox = lost_at.get(a) or (union_bbox(w.bbox for w in amt_w) if amt_w else None)
+        amt_box = TextBox(amt_text, page, amt_bbox, min((w.conf for w in amt_w), default=0.0), tuple(amt_w))
         note_parts.sort(key=lambda t: t[0])
         note = clean_text(" ".join(w.text for _, ws in note_parts for w in ws)) or None
         no = enum or numbers.get(a, "")
         out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text)), no))
+    return out
+
+
+def _owners(lines: Sequence[Line], anchors: Sequence[int],
+            parts: dict[int, tuple[list[Word], list[Word], list[Word], int | None]],
+            enumerated: Sequence[int]) -> dict[int, int]:
+    """The anchor (a line holding an amount) each line's words belong to: the nearest,
+    or the one its list number opens; a wrapped part only if it touches its entry (no
+    gap of a blank line)."""
+    owner: dict[int, int] = {a: a for a in anchors}
+    use_enum = len(enumerated) >= 2 and len(enumerated) == len(
+        [a for a in anchors if not _TOTAL.match(clean_text(" ".join(w.text for w in parts[a][0])))]
+    )
+    candidate: dict[int, int] = {}
+    for i, ln in enumerate(lines):
+        if i in owner:
+            continue
+        t = clean_text(ln.text)
+        if not t or (_HEADER.search(t) and not _ENUM_LINE.match(t)):
+            continue
+        cand = min(anchors, key=lambda a: abs(lines[a].cy - ln.cy))
+        if use_enum:
+            starts = [e for e in enumerated if e <= i]
+            if starts:
+                nxt = [e for e in enumerated if e > starts[-1]]
+                inside = [a for a in anchors if starts[-1] <= a < (nxt[0] if nxt else len(lines))]
+                if inside:
+                    cand = inside[0]
+        candidate[i] = cand
+    members: dict[int, list[int]] = {a: [a] for a in anchors}
+    for i in sorted(candidate, key=lambda k: abs(lines[k].cy - lines[candidate[k]].cy)):
+        a = candidate[i]
+        h = max(lines[i].height, lines[a].height)
+        if min(abs(lines[m].cy - lines[i].cy) for m in members[a]) <= 1.9 * h:
+            members[a].append(i)
+            owner[i] = a
+    return owner
+
+
+def _amount_column(parts: dict[int, tuple[list[Word], list[Word], list[Word], int | None]]
+                   ) -> tuple[float, float] | None:
+    """Left and right of the amounts read (None when none was)."""
+    words = [w for _, amt, _, amount in parts.values() if amount is not None for w in amt]
+    return (min(w.bbox[0] for w in words), max(w.bbox[2] for w in words)) if words else None
+
+
+def _amounts_lost(lines: Sequence[Line], owner: dict[int, int],
+                  parts: dict[int, tuple[list[Word], list[Word], list[Word], int | None]],
+                  enumerated: Sequence[int], marks: set[int],
+                  ) -> dict[int, tuple[list[Word], list[Word], list[Word], int | None]]:
+    """Lines of their own that joined no line with an amount, where a list number opens
+    them or words stand under the amounts: entries whose amount was not read (faded,
+    or garbled: 'para Ooo'), as (name, amount, note words, None). Dropped, they were
+    lines lost without a word; kept, the amount is read again or the line flagged."""
+    column = _amount_column(parts)
+    out: dict[int, tuple[list[Word], list[Word], list[Word], int | None]] = {}
+    if column is None:
+        return out
+    for i, ln in enumerate(lines):
+        t = clean_text(ln.text)
+        if i in owner or not t or _HEADER.search(t) or _TOTAL.match(split_enumerator(t)[1]):
+            continue
+        words = ln.words[1:] if i in marks else ln.words
+        h = ln.height
+        name = [w for w in words if w.cx < column[0] - h]
+        amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
+        if (amt or i in enumerated) and any(w.text[:1].isalpha() for w in name):
+            out[i] = (name, amt, [w for w in words if w.cx > column[1] + h], None)
     return out
 
 
@@ -210,8 +260,8 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
                                          min(w.conf for w in nw), tuple(nw)),
                                  TextBox("", page), None, None))
             continue
-        if not amt_text or (amount is None and not any(ch.isdigit() for ch in amt_text)):
-            continue  # a heading row or an empty row
+        if not amt_text or (amount is None and sum(ch.isalnum() for ch in amt_text) < 2):
+            continue  # a heading row or an empty row; text under the amounts is one misread ('para Ooo')
         out.append(RawBudget(
             TextBox(name_text, page, union_bbox(w.bbox for w in nw) if nw else None,
                     min((w.conf for w in nw), default=0.0), tuple(nw)),
