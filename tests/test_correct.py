@@ -966,6 +966,15 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
     doc = run(replace(d, second_position=box("Ketua KPU")))
     assert doc["organization"] == "Sekretariat KPU Provinsi Kalimantan Tim"
     assert "organization" in doc["needs_review"]
+    # misread alike in every header value of a faint page, printed right in the rows: the
+    # catalogue text keeps the rows' spelling (the office's name as printed), not the header's
+    goal = "Terwujudnya layanan KPU Provinsi Kalimantan Timur"
+    faint = replace(draft(row(text, "100%", goal=goal), row(text.replace("Keputusan", "Keputusaa"), "90%", goal=goal)),
+                    organization=None, first_position=box("Sekretaris KPU Provinsi Kalimantan Timor"),
+                    second_position=box("Ketua KPU Provinsi Kalimantan Timar"))
+    doc = run(faint)
+    assert [t["indicator"] for t in doc["targets"]] == [text, text]
+    assert doc["first_party"]["position"] == "Sekretaris KPU Provinsi Kalimantan Timur"
 
 
 def test_an_empty_target_is_flagged_unless_read_again_as_empty() -> None:

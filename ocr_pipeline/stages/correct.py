@@ -1571,24 +1571,36 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
 def agreement_regions(draft: Draft) -> list[str]:
     """The office's region ('Kota Bontang'): from the organisation or positions, else from the rows.
 
-    Of the spellings the header gives that are alike (one misread: 'Provinsi Kalimantan
-    Tim'), the one the agreement prints most often (header values, goals, indicators),
-    so that one misread does not spell the region in every catalogue text it fills."""
+    Of the spellings alike to the header's first (one misread: 'Provinsi Kalimantan Tim'),
+    in the header or in goals and indicators, the one the agreement prints most often, so
+    that a misread does not spell the region in every catalogue text it fills (a header
+    of a faint page that reads 'Kutu Kartanegara' twice over rows that print 'Kutai')."""
     heads = [got for box in (draft.organization, draft.first_position, draft.second_position)
              if box is not None and box.text for got in regions_in(box.text)]
     if not heads:
         return guess_regions(r.indicator.text for r in draft.rows if r.kind == "data")
-    alike = [h for h in dict.fromkeys(heads) if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
+    words = heads[0].split()
+    # the region's kind and as many words after it, wherever the agreement prints them
+    at = re.compile(rf"(?<!\w){re.escape(words[0])}(?:\s+[^\s,.;:()]+){{{len(words) - 1}}}", re.I)
+    printed = [m.group(0) for t in _texts(draft) for m in at.finditer(t)]
+    spellings: dict[str, str] = {}
+    for h in heads + printed:
+        spellings.setdefault(h.lower(), h)
+    alike = [h for h in spellings.values() if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
     # (max keeps the first, the organisation's, on a tie)
     return [max(alike, key=lambda h: times_printed(h, draft))]
 
 
+def _texts(draft: Draft) -> list[str]:
+    """The header values and the goals and indicators of an agreement."""
+    return [box.text for box in (draft.organization, draft.first_position, draft.second_position)
+            if box is not None] + [t.text for r in draft.rows for t in (r.goal, r.indicator)]
+
+
 def times_printed(region: str, draft: Draft) -> int:
     """How often the agreement prints `region` as it is spelled (header values, goals, indicators)."""
-    texts = [box.text for box in (draft.organization, draft.first_position, draft.second_position)
-             if box is not None] + [t.text for r in draft.rows for t in (r.goal, r.indicator)]
     at = re.compile(rf"(?<!\w){re.escape(region)}(?!\w)", re.I)
-    return sum(len(at.findall(t)) for t in texts)
+    return sum(len(at.findall(t)) for t in _texts(draft))
 
 
 REGION_PRINTED = 3  # a region the agreement prints this often as spelled mends a misread of it
