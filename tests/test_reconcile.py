@@ -102,6 +102,13 @@ def test_a_subordinates_agreement_held_twice_is_counted_once_in_the_sums() -> No
     flags = [r for d in out for b in d["budget"] for r in b["review_reasons"]]
     assert len(flags) == 2 and all("a copy of this agreement" in r for r in flags)
     assert out[-1]["budget"][0]["needs_review"] and out[1]["budget"][0]["needs_review"]
+    # three copies, one misread: the amount two print is right, only the third copy is flagged
+    third = copy.deepcopy(SEED[1])
+    third["agreement_id"] = "third-scan-01"
+    out = reconcile([*copy.deepcopy(SEED), misread, third])
+    flagged_lines = [d["agreement_id"] for d in out for b in d["budget"] if b["needs_review"]]
+    assert flagged_lines == ["other-scan-01"]
+    assert len(out[-2]["budget"][0]["review_reasons"]) == 2  # against each copy that prints it otherwise
     # a sum both copies break is still flagged
     docs = copy.deepcopy(SEED)
     docs[1]["budget"][0]["amount"] += 1000

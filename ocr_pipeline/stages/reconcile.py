@@ -339,30 +339,44 @@ def _same_party(a: dict[str, Any], b: dict[str, Any]) -> bool:
 SAME_LINE = 90  # two copies' budget lines this alike (letters, in order) are one line
 
 
+def _same_line(line: dict[str, Any], doc: dict[str, Any]) -> dict[str, Any] | None:
+    """The line of `doc`'s budget that is `line` in another copy: one name, its letters
+    maybe misread (not the words of one inside another's: two lines)."""
+    lines = doc.get("budget", ())
+    best = process.extractOne(_norm(line.get("name")), [_norm(o.get("name")) for o in lines],
+                              scorer=fuzz.ratio, score_cutoff=SAME_LINE)
+    return lines[best[2]] if best else None
+
+
 def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
     """Copies of one agreement print the same budget: a line whose amount differs from
-    the same line of another copy is flagged on both, with both amounts (one of them is
-    misread; a sum counts one copy only, so this is where such a misread shows)."""
+    the same line of another copy is flagged, with both amounts (one of them is misread;
+    a sum counts one copy only, so this is where such a misread shows). The amount two
+    or more copies print, more than the other, is taken for right and only the other
+    copy's line flagged; else both are."""
     offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
     for d in docs:  # only agreements of one office and year can be copies
         offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
-    pairs = [(a, b) for group in offices.values() for i, a in enumerate(group) for b in group[i + 1:]]
-    for a, b in pairs:
-        if not _same_party(a, b):
-            continue
-        for line in a.get("budget", ()):
-            # one name, its letters misread (not the words of one inside another's: two lines)
-            lines = b.get("budget", ())
-            best = process.extractOne(_norm(line.get("name")), [_norm(o.get("name")) for o in lines],
-                                      scorer=fuzz.ratio, score_cutoff=SAME_LINE)
-            other = lines[best[2]] if best else None
-            if (other is None or line.get("amount") is None or other.get("amount") is None
-                    or other["amount"] == line["amount"]):
-                continue
-            _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
-                        f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
-            _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
-                         f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
+    for group in offices.values():
+        for i, a in enumerate(group):
+            copies = [d for d in group if d is a or _same_party(a, d)]
+            for b in group[i + 1:]:
+                if not _same_party(a, b):
+                    continue
+                for line in a.get("budget", ()):
+                    other = _same_line(line, b)
+                    if (other is None or line.get("amount") is None or other.get("amount") is None
+                            or other["amount"] == line["amount"]):
+                        continue
+                    printed = Counter(m["amount"] for d in copies
+                                      if (m := _same_line(line, d)) is not None and m.get("amount") is not None)
+                    here, there = printed[line["amount"]], printed[other["amount"]]
+                    if not (here >= 2 and here > there):
+                        _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
+                                    f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
+                    if not (there >= 2 and there > here):
+                        _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
+                                     f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
 
 
 def _distinct(subs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
