@@ -1110,6 +1110,19 @@ def test_short_items_under_a_heading_one_level_with_each_target_are_no_guess() -
                                     ("Jumlah kelompok ternak di kabupaten kota", 220.0), ("Domba", 280.0)))
     assert all(g for *_, g in split(head, ("Sapi potong", 160.0), ("Kerbau", 220.0), ("rawa", 250.0),
                                     ("Domba", 280.0)))
+    # a line as wide as the cell under a heading that ends in a colon: the heading ends
+    # there, and one line level with each target is one item each
+    colon = ("Jumlah populasi ternak (ekor) :", 100.0)
+    assert [g for *_, g in split(colon, ("Sapi potong (ekor)", 160.0),
+                                 ("Kerbau dan sapi perah di kabupaten (ekor)", 220.0),
+                                 ("Domba (ekor)", 280.0))] == [False, False, False]
+    # still a guess with a line left over, or a heading's line that may be an item's ('Sapi
+    # potong' over its target's line 'perah', read as the heading's, has no colon after it)
+    assert all(g for *_, g in split(colon, ("Sapi potong", 160.0), ("Kerbau", 220.0), ("rawa", 250.0),
+                                    ("Domba", 280.0)))
+    assert all(g for *_, g in split(("Jumlah populasi ternak (ekor) : Sapi", 100.0),
+                                    ("potong dan sapi perah di kabupaten dan kota", 160.0), ("Kerbau", 220.0),
+                                    ("Domba", 280.0)))
 
 
 def test_a_marked_item_after_a_short_one_is_an_item_whose_mark_was_lost_not_its_wrap() -> None:

@@ -573,11 +573,14 @@ def split_by_targets(ind_words: Sequence[Word], tgt_words: Sequence[Word], unit_
             taken[j].extend(piece)
         if head_lines and parent is None:
             parent = box_of([w for ln in head_lines for w in ln.words], page, [ln.text for ln in head_lines])
-        # under a heading, one short line level with each target (none wrapped: each ends
-        # well inside the cell) leaves no doubt where an item begins
+        # under a heading, one line level with each target leaves no doubt where an item
+        # begins when none wrapped (each ends well inside the cell) or the heading ends in a
+        # colon (its last line is no item's first: 'Jumlah kasus ... zoonosa :' over
+        # 'Avian Influenza (kasus/tahun)' and 'Brucellosis (prevalensi/ %)', which may wrap)
         left = min((ln.left for ln in i_lines), default=0.0)  # no line: no heading either
         guessed = not (parent is not None and ind_width > 0 and all(len(t) == 1 for t in taken)
-                       and all(t[0].right - left <= SHORT_LINE * ind_width for t in taken)
+                       and (parent.text.rstrip().endswith(":")
+                            or all(t[0].right - left <= SHORT_LINE * ind_width for t in taken))
                        and _aligned(item_words, groups))
     u_lines = list(words_to_lines(unit_words))
     out = []
