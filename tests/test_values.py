@@ -1424,10 +1424,13 @@ def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> 
         assert (lost.name.text, lost.amount, lost.no, lost.note) == ("Penyebarluasan", None, "2.", "APBD")
         assert lost.amount_text.bbox is not None and lost.amount_text.bbox[0] <= 1200.0
         assert lost.amount_text.bbox[2] >= 1260.0 + 20 * len("6.409.934.000,-") and lost.amount_text.bbox[1] == 190.0
-    # a line of words under no amount and with no number is no entry (a note, a caption)
+    # a line no number opens is no entry (a note, a signature's 'NIP.'), nor is one far below
+    # the list (a date under it)
     words = _placed(([("1.", 100.0), ("Pengelolaan", 200.0), ("Rp", 1200.0), ("6.409.934.000,-", 1260.0)], 100.0),
-                    ([("Sumber", 200.0), ("dana", 400.0)], 190.0))
-    assert [b.name.text for b in budget_lines(words_to_lines(words), [1] * 2)] == ["Pengelolaan"]
+                    ([("Sumber", 200.0), ("dana", 400.0), ("1990", 1300.0)], 190.0),
+                    ([("NIP.", 100.0), ("19640326", 300.0), ("198711", 1260.0)], 280.0),
+                    ([("7", 100.0), ("Maret", 200.0), ("2026", 400.0)], 480.0))
+    assert [b.name.text for b in budget_lines(words_to_lines(words), [1] * 4)] == ["Pengelolaan"]
 
 
 def test_an_indicator_number_misread_is_not_kept_in_the_indicator() -> None:

@@ -91,7 +91,7 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
         return []
     enumerated = [i for i, ln in enumerate(lines) if _ENUM_LINE.match(ln.text) or i in marks]
     owner = _owners(lines, anchors, parts, enumerated)
-    lost = _amounts_lost(lines, owner, parts, enumerated, marks)
+    lost = _amounts_lost(lines, owner, parts, marks)
     if lost:
         parts.update(lost)
         numbers.update((i, split_enumerator(lines[i].words[0].text + " X")[0]) for i in lost if i in marks)
@@ -182,28 +182,32 @@ def _amount_column(parts: dict[int, tuple[list[Word], list[Word], list[Word], in
 
 def _amounts_lost(lines: Sequence[Line], owner: dict[int, int],
                   parts: dict[int, tuple[list[Word], list[Word], list[Word], int | None]],
-                  enumerated: Sequence[int], marks: set[int],
-                  ) -> dict[int, tuple[list[Word], list[Word], list[Word], int | None]]:
-    """Lines of their own that joined no line with an amount, where a list number opens
-    them or words stand under the amounts: entries whose amount was not read (faded,
-    or garbled: 'para Ooo'), as (name, amount, note words, None). Dropped, they were
-    lines lost without a word; kept, the amount is read again or the line flagged."""
+                  marks: set[int]) -> dict[int, tuple[list[Word], list[Word], list[Word], int | None]]:
+    """Lines of their own that joined no line with an amount, opened by a list number
+    ('2.', '2', 'b.') and with a word of a name, a line's pitch or so from an entry:
+    entries whose amount was not read (faded, or garbled: 'para Ooo'), as (name,
+    amount, note words, None). Dropped, they were lines lost without a word; kept, the
+    amount is read again or the line flagged. A line no number opens is not one (a
+    signature's 'NIP. 1964...', what OCR makes of a stamp)."""
     column = _amount_column(parts)
     out: dict[int, tuple[list[Word], list[Word], list[Word], int | None]] = {}
     if column is None:
         return out
+    entries = [lines[a] for a in owner if owner[a] == a]
     for i, ln in enumerate(lines):
         t = clean_text(ln.text)
         if i in owner or not t or _HEADER.search(t) or _TOTAL.match(split_enumerator(t)[1]):
             continue
+        numbered = bool(_ENUM_LINE.match(t)) or (i in marks and bool(split_enumerator(ln.words[0].text + " X")[0]))
+        near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * ln.height
         words = ln.words[1:] if i in marks else ln.words
         h = ln.height
         name = [w for w in words if w.cx < column[0] - h]
-        amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
-        if (amt or i in enumerated) and any(w.text[:1].isalpha() for w in name):
+        if numbered and near and any(sum(ch.isalpha() for ch in w.text) >= 3 for w in name):
+            amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
             out[i] = (name, amt, [w for w in words if w.cx > column[1] + h], None)
+            entries.append(ln)
     return out
-
 
 def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
     """Budget lines of a ruled budget table, row by row (amounts may wrap inside their cell).
