@@ -1202,16 +1202,16 @@ def test_an_item_whose_bullet_ocr_lost_stays_in_its_list() -> None:
         ("Ayam buras", "Jumlah populasi ternak (ekor) :"), ("Itik", "Jumlah populasi ternak (ekor) :"),
         ("Jumlah produksi susu", None)]
 
-    # the first item's target lost too (a faint '3'): a heading ending in a colon over a
-    # marked item still heads the list; without the colon, or over no marked item, it does not
-    got = rows.stitch_rows([_data("4.2. Jumlah layanan aplikasi (aplikasi) :", 1000.0, 100.0),
+    # the first item's target lost too (a faint '3'), and the heading's colon: it still heads
+    # the marked items; over an item no mark opens, or as an item itself, it does not
+    got = rows.stitch_rows([_data("4.2. Jumlah layanan aplikasi (aplikasi)", 1000.0, 100.0),
                             _data("- Aplikasi perencanaan", 1100.0, 160.0),
                             _data("- Aplikasi kepegawaian", 1100.0, 220.0, "2"),
                             _data("5.1. Jumlah penyebaran informasi", 1000.0, 280.0, "102")])
     assert _listed(got) == [
-        ("Aplikasi perencanaan", "Jumlah layanan aplikasi (aplikasi) :"),
-        ("Aplikasi kepegawaian", "Jumlah layanan aplikasi (aplikasi) :"), ("Jumlah penyebaran informasi", None)]
-    for first, second in (("Jumlah layanan aplikasi", "- Aplikasi perencanaan"),
+        ("Aplikasi perencanaan", "Jumlah layanan aplikasi (aplikasi)"),
+        ("Aplikasi kepegawaian", "Jumlah layanan aplikasi (aplikasi)"), ("Jumlah penyebaran informasi", None)]
+    for first, second in (("- Jumlah layanan aplikasi", "- Aplikasi perencanaan"),
                           ("Jumlah layanan aplikasi :", "Persentase aplikasi")):
         got = rows.stitch_rows([_data(first, 1000.0, 100.0), _data(second, 1100.0, 160.0),
                                 _data("Persentase B", 1000.0, 220.0, "2")])

@@ -824,17 +824,17 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> bool:
     marked item, or starts indented under a heading that ends in a colon (its mark lost,
     or the list printed without marks: 'Jumlah medali (medali) :' over 'Emas', 'Perak'),
     or that opens as indicators do while the row does not (the colon and the marks lost:
-    'Jumlah kasus penyakit ...' over 'Anthrax (kasus/tahun)'). A heading that ends in a
-    colon over a marked item heads it even when the item's target was lost too (a faint
-    '3' over '- Aplikasi perencanaan': read again later, or flagged)."""
+    'Jumlah kasus penyakit ...' over 'Anthrax (kasus/tahun)'). Over a marked item it
+    heads it even when the item's target was lost too (a faint '3' beside '- Aplikasi
+    perencanaan': read again later, or flagged)."""
     if not (row.kind == "data" and row.target.empty and row.parent is None and nxt is not None
             and nxt.kind == "data"):
         return False
     colon = row.indicator.text.rstrip().endswith(":")
-    if nxt.target.empty:
-        return colon and _is_item(nxt.indicator.text)
     if _is_item(nxt.indicator.text):
         return colon or not _is_item(row.indicator.text)
+    if nxt.target.empty:
+        return False
     heading = colon or (_opens_indicator(row.indicator.text) and not _opens_indicator(nxt.indicator.text))
     return heading and _indented(nxt.indicator, row.indicator)
 
