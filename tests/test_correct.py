@@ -1256,6 +1256,15 @@ def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
     t = run(draft(row("Persentase Laporan yang Disusun", "56%")),
             lambda page, bbox, kind: calls.append(kind) or (["5696"] if kind == "line" else []))["targets"][0]
     assert "text" not in calls and not t["needs_review"]
+    # nor is a speck read as one more digit that makes a target no such indicator has ('79%'
+    # read '719%'); one that makes a plausible target is ('79%' read '719' of a count is not)
+    for first, again, doubted in (("79%", "719%", False), ("79%", "71%", True), ("79%", "179%", False)):
+        t = run(draft(row("Persentase Laporan yang Disusun", first)),
+                lambda page, bbox, kind, a=again: [a] if kind == "line" else [])["targets"][0]
+        assert t["target"]["value"] == 79 and t["needs_review"] == doubted, again
+    t = run(draft(row("Jumlah Laporan yang Disusun", "79")),
+            lambda page, bbox, kind: ["719"] if kind == "line" else [])["targets"][0]
+    assert t["needs_review"]
     # read alike, nothing more is read
     calls = []
     t = run(sure, lambda page, bbox, kind: calls.append(kind) or (["5 kali"] if kind == "line" else []))

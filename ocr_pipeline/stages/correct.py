@@ -1177,6 +1177,12 @@ def _number_digits(value: Any) -> str:
     return re.sub(r"\D", "", f"{n:g}" if isinstance(n, float) else str(n))
 
 
+def _digit_added(first: str, other: str) -> bool:
+    """True when the digits of `other` are those of `first` with one more somewhere."""
+    a, b = re.sub(r"\D", "", first), re.sub(r"\D", "", other)
+    return len(b) == len(a) + 1 and any(b[:i] + b[i + 1:] == a for i in range(len(b)))
+
+
 def _ones_for_sevens(digits: str, other: str) -> bool:
     """True when `digits` are `other` with a '7' or more read as '1' and nothing else
     (`_sevens_as_ones` on readings, `_voted` on the numbers voted for)."""
@@ -1248,6 +1254,9 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     # otherwise there, more readings decide (`_voted`: the digits-only reading has the say)
     other = (None if doubt or ctx.exact or parsed.value is None
              else _target_read_otherwise(r.target, parsed.value, ctx))
+    if other is not None and _digit_added(raw, other) and _plausible(
+            parse_target(_digits_fixed(other)), entry, indicator) is not None:
+        other = None  # a speck read as one more digit, making no target this indicator has ('719%' for '79%')
     if (doubt or other) and not ctx.exact:
         got = _reread_target(r, parsed, entry, ctx, indicator, [r.target.text, other] if other else [],
                              clear=bool(other))
