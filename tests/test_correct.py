@@ -851,7 +851,7 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Prosentase produk pangan yang sesuai SNI (9%)",
                  "Jumlah Sumber Daya Manusia . Sekretariat",
                  "Brucellosis (prevalensi/ 90)", "Brucellosis (prevalensi %%)", "Persentase 'ayanan publik",
-                 "Jumlah Organisasi: Kepemudaan",
+                 "Jumlah Organisasi: Kepemudaan", "Meningkatnya peran organisasi : kepemudaan",
                  "Jumlah Peraturan Perundang Undangan", "Terwujudnya zona ___integritas",
                  "Jumlah kasus penyakit hewan menular dan ZooNOSA :", "Jumlah Laporan KPU. Provinsi",
                  "Meningkatnya, prestasi pemuda", "Meningkatnya peran Organisasi kepemudaan",
@@ -863,6 +863,8 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # an acronym shortened in a text in capitals ('BP.' for 'Balai Pengelolaan') is no speck
     assert odd_marks("KEPALA BP. TAMAN BUDAYA") is None
+    # a colon a real indicator prints between capitals is no speck
+    assert odd_marks("Persentase kematian (net death rate) GDR : Gross death rate") is None
     # capitalised words among capitalised ones are no misread case
     assert odd_marks("Meningkatnya Kualitas Layanan Organisasi Kepemudaan") is None
     # one small letter between capitals is a name's ('SiRUP')

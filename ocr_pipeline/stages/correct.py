@@ -471,8 +471,9 @@ def odd_marks(text: str | None) -> str | None:
     slash = re.search(r"[a-z]+ /[A-Za-z]+", text)
     if slash:  # Tesseract spaces a slash ('kelompok /organisasi'); two real truth texts print it so
         return f"{slash.group(0)!r}: a space before the slash: as printed?"
-    colon = re.search(r"\w+: ?[A-Za-z]\w*", text)
-    if colon:  # nor a colon inside it ('Organisasi: Kepemudaan': a speck; a heading's ends it)
+    colon = re.search(r"\w+: ?[A-Za-z]\w*|\b[a-z]+ : [a-z]+", text)
+    if colon:  # nor a colon inside it ('Organisasi: Kepemudaan', 'organisasi : kepemudaan': a speck;
+        # a heading's ends it; 'GDR : Gross' is printed)
         return f"{colon.group(0)!r}: a colon inside the text may be a speck"
     loose = _LOOSE_MARKS.search(text)
     if loose and loose.group(0).strip() != ":":
