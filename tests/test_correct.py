@@ -613,6 +613,14 @@ def test_a_word_like_a_lexicon_word_read_two_ways_is_flagged() -> None:
     assert any("'beran' (at full resolution 'peian')" in why for why in t["review_reasons"])
     # read alike at full resolution, or with no second reading, it is not
     assert not run(d, line_reader(goal))["targets"][0]["needs_review"]
+    # nor is the text's last word read with its last letters cut off (the crop's edge:
+    # 'bera' is 'beran' cut, not another word); inside the text, a shorter word is another
+    last = draft(row("Persentase organisasi kepemudaan yang dibina", "77%", goal="Meningkatnya organisasi beran"))
+    cut = run(last, line_reader("Meningkatnya organisasi bera"))["targets"][0]
+    assert cut["strategic_goal"] == "Meningkatnya organisasi beran" and not cut["needs_review"]
+    assert run(last, line_reader("Meningkatnya organisasi bcran"))["targets"][0]["needs_review"]
+    inside = run(d, line_reader("Meningkatnya bera organisasi kepemudaan"))["targets"][0]
+    assert inside["strategic_goal"] == "Meningkatnya bera organisasi kepemudaan"
     assert not run(d)["targets"][0]["needs_review"]
 
 

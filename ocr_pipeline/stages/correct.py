@@ -825,10 +825,12 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
         span = parts[a0:a1]
         if op == "replace" and a1 - a0 == b1 - b0:
             for k, (i, j) in enumerate(zip(range(a0, a1), range(b0, b1), strict=True)):
-                if (i in suspects and new[j].isalpha() and lexicon.knows(new[j])
-                        and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD):
+                if (i not in suspects or not new[j].isalpha()
+                        or (i, j) == (len(cores) - 1, len(new) - 1) and _cut_short(new[j], cores[i])):
+                    continue
+                if lexicon.knows(new[j]) and fuzz.ratio(new[j].lower(), cores[i].lower()) >= SAME_WORD:
                     span[k] = parts[i].replace(cores[i], new[j])
-                elif i in suspects and new[j].isalpha() and alike:
+                elif alike:
                     disputed.append(f"{cores[i]!r} (at full resolution {new[j]!r})")
         elif (op == "replace" and max(a1 - a0, b1 - b0) <= 3 and suspects & set(range(a0, a1))
               and not any(cores[i].lower() in lexicon for i in range(a0, a1))
@@ -850,6 +852,12 @@ def words_read_again(box: TextBox, field: str, ctx: _Ctx) -> tuple[TextBox, list
 
 def _letters(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _cut_short(again: str, word: str) -> bool:
+    """Whether a second reading of a text's last word is the word with its last letter or
+    two cut off (the crop's edge: 'Dibersihk' for 'Dibersihkan'): no other reading."""
+    return len(word) - 2 <= len(again) < len(word) and word.lower().startswith(again.lower())
 
 
 def _diff(c: Correction) -> str:
