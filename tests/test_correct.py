@@ -985,6 +985,16 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
     doc = run(faint)
     assert [t["indicator"] for t in doc["targets"]] == [text, text]
     assert doc["first_party"]["position"] == "Sekretaris KPU Provinsi Kalimantan Timur"
+    # the organisation misread further ('Kabupaten Karan'), the region printed right in the
+    # positions and most rows, misread in one ('Beran'): the spelling printed most, through
+    # the one alike to both
+    berau = text.replace("Provinsi Kalimantan Timur", "Kabupaten Berau")
+    d = replace(draft(row(berau, "100%", goal="Terwujudnya layanan KPU Kabupaten Berau"),
+                      row(berau.replace("Berau", "Beran"), "90%", goal="Terwujudnya layanan KPU Kabupaten Beran"),
+                      org="Sekretariat KPU Kabupaten Karan"),
+                first_position=box("Sekretaris KPU Kabupaten Berau"), second_position=box("Ketua KPU Kabupaten Berau"))
+    doc = run(d)
+    assert [t["indicator"] for t in doc["targets"]] == [berau, berau]
 
 
 def test_an_empty_target_is_flagged_unless_read_again_as_empty() -> None:

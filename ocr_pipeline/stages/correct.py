@@ -1590,9 +1590,11 @@ def agreement_regions(draft: Draft) -> list[str]:
     """The office's region ('Kota Bontang'): from the organisation or positions, else from the rows.
 
     Of the spellings alike to the header's first (one misread: 'Provinsi Kalimantan Tim'),
-    in the header or in goals and indicators, the one the agreement prints most often, so
-    that a misread does not spell the region in every catalogue text it fills (a header
-    of a faint page that reads 'Kutu Kartanegara' twice over rows that print 'Kutai')."""
+    or to one alike to it, in the header or in goals and indicators, the one the agreement
+    prints most often, so that a misread does not spell the region in every catalogue text
+    it fills (a header of a faint page that reads 'Kutu Kartanegara' twice over rows that
+    print 'Kutai'; an organisation read 'Kabupaten Karan' over positions and rows that
+    print 'Berau' nine times, 'Beran' three)."""
     heads = [got for box in (draft.organization, draft.first_position, draft.second_position)
              if box is not None and box.text for got in regions_in(box.text)]
     if not heads:
@@ -1604,7 +1606,11 @@ def agreement_regions(draft: Draft) -> list[str]:
     spellings: dict[str, str] = {}
     for h in heads + printed:
         spellings.setdefault(h.lower(), h)
-    alike = [h for h in spellings.values() if fuzz.ratio(h.lower(), heads[0].lower()) >= 85]
+    # alike: a letter or two from the first or from one alike to it ('Karan', 'Beran', 'Berau')
+    alike, rest = [heads[0]], [h for h in spellings.values() if h.lower() != heads[0].lower()]
+    while near := [h for h in rest if any(fuzz.ratio(h.lower(), a.lower()) >= 85 for a in alike)]:
+        alike += near
+        rest = [h for h in rest if h not in near]
     # (max keeps the first, the organisation's, on a tie)
     return [max(alike, key=lambda h: times_printed(h, draft))]
 
