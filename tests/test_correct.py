@@ -615,7 +615,8 @@ def test_a_word_like_a_lexicon_word_read_two_ways_is_flagged() -> None:
     assert not run(d, line_reader(goal))["targets"][0]["needs_review"]
     # nor is the text's last word read with its last letters cut off (the crop's edge:
     # 'bera' is 'beran' cut, not another word); inside the text, a shorter word is another
-    last = draft(row("Persentase organisasi kepemudaan yang dibina", "77%", goal="Meningkatnya organisasi beran"))
+    last = draft(row("Persentase organisasi kepemudaan yang dibina", "77%",
+                     goal="Meningkatnya organisasi beran"))
     cut = run(last, line_reader("Meningkatnya organisasi bera"))["targets"][0]
     assert cut["strategic_goal"] == "Meningkatnya organisasi beran" and not cut["needs_review"]
     assert run(last, line_reader("Meningkatnya organisasi bcran"))["targets"][0]["needs_review"]
@@ -979,7 +980,8 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
     # misread alike in every header value of a faint page, printed right in the rows: the
     # catalogue text keeps the rows' spelling (the office's name as printed), not the header's
     goal = "Terwujudnya layanan KPU Provinsi Kalimantan Timur"
-    faint = replace(draft(row(text, "100%", goal=goal), row(text.replace("Keputusan", "Keputusaa"), "90%", goal=goal)),
+    faint = replace(draft(row(text, "100%", goal=goal),
+                          row(text.replace("Keputusan", "Keputusaa"), "90%", goal=goal)),
                     organization=None, first_position=box("Sekretaris KPU Provinsi Kalimantan Timor"),
                     second_position=box("Ketua KPU Provinsi Kalimantan Timar"))
     doc = run(faint)
@@ -990,9 +992,11 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
     # the one alike to both
     berau = text.replace("Provinsi Kalimantan Timur", "Kabupaten Berau")
     d = replace(draft(row(berau, "100%", goal="Terwujudnya layanan KPU Kabupaten Berau"),
-                      row(berau.replace("Berau", "Beran"), "90%", goal="Terwujudnya layanan KPU Kabupaten Beran"),
+                      row(berau.replace("Berau", "Beran"), "90%",
+                          goal="Terwujudnya layanan KPU Kabupaten Beran"),
                       org="Sekretariat KPU Kabupaten Karan"),
-                first_position=box("Sekretaris KPU Kabupaten Berau"), second_position=box("Ketua KPU Kabupaten Berau"))
+                first_position=box("Sekretaris KPU Kabupaten Berau"),
+                second_position=box("Ketua KPU Kabupaten Berau"))
     doc = run(d)
     assert [t["indicator"] for t in doc["targets"]] == [berau, berau]
 

@@ -1422,11 +1422,13 @@ def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> 
                         ([("2.", 100.0), ("Penyebarluasan", 200.0), *amount, ("APBD", 1700.0)], 190.0))
         lost = budget_lines(words_to_lines(words), [1] * 2)[1]
         assert (lost.name.text, lost.amount, lost.no, lost.note) == ("Penyebarluasan", None, "2.", "APBD")
-        assert lost.amount_text.bbox is not None and lost.amount_text.bbox[0] <= 1200.0
-        assert lost.amount_text.bbox[2] >= 1260.0 + 20 * len("6.409.934.000,-") and lost.amount_text.bbox[1] == 190.0
+        assert lost.amount_text.bbox is not None
+        x0, y0, x1, _ = lost.amount_text.bbox
+        assert x0 <= 1200.0 and x1 >= 1260.0 + 20 * len("6.409.934.000,-") and y0 == 190.0
     # a line no number opens is no entry (a note, a signature's 'NIP.'), nor is one far below
     # the list (a date under it)
-    words = _placed(([("1.", 100.0), ("Pengelolaan", 200.0), ("Rp", 1200.0), ("6.409.934.000,-", 1260.0)], 100.0),
+    words = _placed(([("1.", 100.0), ("Pengelolaan", 200.0), ("Rp", 1200.0), ("6.409.934.000,-", 1260.0)],
+                     100.0),
                     ([("Sumber", 200.0), ("dana", 400.0), ("1990", 1300.0)], 190.0),
                     ([("NIP.", 100.0), ("19640326", 300.0), ("198711", 1260.0)], 280.0),
                     ([("7", 100.0), ("Maret", 200.0), ("2026", 400.0)], 480.0))

@@ -198,16 +198,17 @@ def _amounts_lost(lines: Sequence[Line], owner: dict[int, int],
         t = clean_text(ln.text)
         if i in owner or not t or _HEADER.search(t) or _TOTAL.match(split_enumerator(t)[1]):
             continue
-        numbered = bool(_ENUM_LINE.match(t)) or (i in marks and bool(split_enumerator(ln.words[0].text + " X")[0]))
-        near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * ln.height
-        words = ln.words[1:] if i in marks else ln.words
         h = ln.height
+        numbered = bool(_ENUM_LINE.match(t) or i in marks and split_enumerator(ln.words[0].text + " X")[0])
+        near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * h
+        words = ln.words[1:] if i in marks else ln.words
         name = [w for w in words if w.cx < column[0] - h]
         if numbered and near and any(sum(ch.isalpha() for ch in w.text) >= 3 for w in name):
             amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
             out[i] = (name, amt, [w for w in words if w.cx > column[1] + h], None)
             entries.append(ln)
     return out
+
 
 def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
     """Budget lines of a ruled budget table, row by row (amounts may wrap inside their cell).

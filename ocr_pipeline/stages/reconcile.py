@@ -361,22 +361,26 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
         for i, a in enumerate(group):
             copies = [d for d in group if d is a or _same_party(a, d)]
             for b in group[i + 1:]:
-                if not _same_party(a, b):
-                    continue
-                for line in a.get("budget", ()):
-                    other = _same_line(line, b)
-                    if (other is None or line.get("amount") is None or other.get("amount") is None
-                            or other["amount"] == line["amount"]):
-                        continue
-                    printed = Counter(m["amount"] for d in copies
-                                      if (m := _same_line(line, d)) is not None and m.get("amount") is not None)
-                    here, there = printed[line["amount"]], printed[other["amount"]]
-                    if not (here >= 2 and here > there):
-                        _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
-                                    f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
-                    if not (there >= 2 and there > here):
-                        _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
-                                     f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
+                if _same_party(a, b):
+                    _compare_copies(a, b, copies)
+
+
+def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[str, Any]]) -> None:
+    """Flag the lines of copies `a` and `b` whose amounts differ (`copies`: all copies)."""
+    for line in a.get("budget", ()):
+        other = _same_line(line, b)
+        if (other is None or line.get("amount") is None or other.get("amount") is None
+                or other["amount"] == line["amount"]):
+            continue
+        printed = Counter(m["amount"] for d in copies
+                          if (m := _same_line(line, d)) is not None and m.get("amount") is not None)
+        here, there = printed[line["amount"]], printed[other["amount"]]
+        if not (here >= 2 and here > there):
+            _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
+                        f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
+        if not (there >= 2 and there > here):
+            _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
+                         f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
 
 
 def _distinct(subs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
