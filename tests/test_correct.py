@@ -860,6 +860,7 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Prosentase produk pangan yang sesuai SNI (9%)",
                  "Jumlah Sumber Daya Manusia . Sekretariat",
                  "Brucellosis (prevalensi/ 90)", "Brucellosis (prevalensi %%)", "Persentase 'ayanan publik",
+                 "Brucellosis (prevalensi: 20)",
                  "Jumlah Organisasi: Kepemudaan", "Meningkatnya peran organisasi : kepemudaan",
                  "Jumlah Peraturan Perundang Undangan", "Terwujudnya zona ___integritas",
                  "Jumlah kasus penyakit hewan menular dan ZooNOSA :", "Jumlah Laporan KPU. Provinsi",

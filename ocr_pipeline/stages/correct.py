@@ -406,7 +406,8 @@ def odd_marks(text: str | None) -> str | None:
     ('___integritas', 'ZooNOSA'), two words run together ('KabupatenKota'), a sign at its
     start or on a word ('& Domba', '> Teknis', '# Sapi perah',
     '#viegritas': a bullet or a letter misread), one or two digits in brackets or after a
-    slash before one, a '%' after them or not ('SNI (0)', 'SNI (20) :', 'SNI (v6)', '/ 90)',
+    slash or a colon before one, a '%' after them or not ('SNI (0)', 'SNI (20) :', 'SNI (v6)',
+    '/ 90)', ': 20)',
     'SNI (9%)': a '%'), a quote before small letters ("'ayanan"), a digit or a quote inside
     a word ('z00nosa'), a space
     before a slash between words ('kelompok /organisasi'),
@@ -445,7 +446,7 @@ def odd_marks(text: str | None) -> str | None:
     joined = re.search(r"\b[A-Za-z]?[a-z]{3,}[A-Z][a-z]{3,}\b", text)
     if joined:  # two words run together ('KabupatenKota' for 'Kabupaten/Kota'; 2 real truth texts print it)
         return f"{joined.group(0)!r}: two words as one: a mark or a space between them lost?"
-    number = re.search(r"[(/] ?[a-z]?\d\d? ?%?\)|\s[29GSYy][6ceo]\)", text)
+    number = re.search(r"[(/:] ?[a-z]?\d\d? ?%?\)|\s[29GSYy][6ceo]\)", text)
     if number:  # no truth text brackets a number; '(%)' reads '(0)', '(20)', '(96)', '(v6)', '/ 90)', '(9%)',
         # and '/ %)' its two halves after a word ('(prevalensi Ye)')
         return (f"{number.group(0).strip()!r}: a number in brackets, or a pair of letters, "
