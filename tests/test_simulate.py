@@ -311,6 +311,19 @@ def test_jabar_bundles(office):
                 assert r["indicator_parent"] in listed
 
 
+
+@pytest.mark.parametrize("bullet", ["-", ""])
+def test_list_items_are_printed_with_the_mark_asked_for_or_none(bullet):
+    # some real agreements print a list's items without marks: the corpus can ask for that
+    b = offices.jabar_bundle(offices.jabar_offices()[0].name, seed=7)
+    lay = layout_bundle(b, RenderOptions(seed=7, variant="jabar", bullet=bullet))
+    items = [r["indicator"] for t in lay.truth for r in t["targets"] if r["indicator_parent"]]
+    cells = " ".join(c.text for p in lay.pages for c in p.cells if c.column == "indicator")
+    assert items and all(item in cells for item in items)
+    assert all((f"- {item}" in cells) == (bullet == "-") for item in items)
+    with pytest.raises(ValueError):
+        RenderOptions(bullet="*")
+
 # --------------------------------------------------------------------------- the scanner
 
 

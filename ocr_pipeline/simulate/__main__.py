@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--dpi", default="200,300", help="output dpi, one or a comma-separated choice")
     c.add_argument("--color-prob", type=float, default=0.2,
                    help="share of colour scans (the rest are greyscale)")
+    c.add_argument("--bullet", choices=("-", "•", "a.", "none"),
+                   help="the mark of every list's items (none: lists without marks); default: varied")
     c.add_argument("--jobs", type=int, default=1, help="processes; output does not depend on it")
     return p
 
@@ -65,7 +67,8 @@ def run(args: argparse.Namespace) -> int:
         dpis = _ints(args.dpi, "--dpi")
         if not dpis or any(d not in (200, 300) for d in dpis):
             raise BadArgsError("--dpi must be 200, 300 or 200,300")
-        specs = corpus.corpus_specs(template, args.n, levels, args.seed, dpis, args.color_prob)
+        bullet = {"none": ""}.get(args.bullet, args.bullet)
+        specs = corpus.corpus_specs(template, args.n, levels, args.seed, dpis, args.color_prob, bullet)
     written = corpus.write_all(specs, args.out, max(1, getattr(args, "jobs", 1)))
     total = sum(w.bytes for w in written)
     log.info("%d documents, %d pages, %.1f MB in %s", len(written),

@@ -63,6 +63,7 @@ class DocSpec:
     page_size: str | None = None
     note: str = ""  # what this document is, for scan.json
     pdf_quality: int | None = None  # JPEG quality of the PDF's images; None: by level
+    bullet: str | None = None  # the mark of every list's items ('' none); None: by the RNG
 
     @property
     def quality(self) -> int:
@@ -153,7 +154,7 @@ def write_document(spec: DocSpec, out_dir: Path) -> Written:
     """Lay out, draw, scan and write one document (see the module doc)."""
     out_dir = Path(out_dir)
     lay = layout_bundle(list(spec.agreements), RenderOptions(spec.seed, spec.variant,
-                                                               spec.page_size))
+                                                               spec.page_size, bullet=spec.bullet))
     images, records = [], []
     for page, scan in _scans(spec, lay):
         images.append(Image.fromarray(scan.image, "RGB" if spec.color else "L"))
@@ -232,14 +233,15 @@ def sample_specs(template: Sequence[dict[str, Any]], seed: int = 2026) -> list[D
 
 
 def corpus_specs(template: Sequence[dict[str, Any]] | None, n: int, levels: Sequence[str],
-                 seed: int, dpis: Sequence[int] = (200, 300), color_prob: float = 0.2
-                 ) -> list[DocSpec]:
+                 seed: int, dpis: Sequence[int] = (200, 300), color_prob: float = 0.2,
+                 bullet: str | None = None) -> list[DocSpec]:
     """`n` documents cycling through `levels`, offices, layouts, sizes and bundle sizes.
 
     The documents of one office are parts of one bundle, as an archive's scans of one
     office and year are: its head's targets are the union of its subordinates' in every
     document, so reconciling them across the corpus finds no disagreement the truth
-    does not have.
+    does not have. `bullet` fixes the mark of every list's items ('' none: lists printed
+    without marks, as some real agreements print them), else the RNG picks it.
     """
     for lv in levels:
         if lv not in LEVELS:
@@ -270,7 +272,8 @@ def corpus_specs(template: Sequence[dict[str, Any]] | None, n: int, levels: Sequ
         specs.append(DocSpec(f"sim-{i:04d}-{office.slug}-{lv}", tuple(bundle), lv,
                              int(rng.integers(1 << 31)), dpi=int(rng.choice(list(dpis))),
                              color=bool(rng.random() < color_prob), variant=variant,
-                             note=f"{office.name}, {len(bundle)} agreement(s), {variant} layout"))
+                             note=f"{office.name}, {len(bundle)} agreement(s), {variant} layout",
+                             bullet=bullet))
     return specs
 
 

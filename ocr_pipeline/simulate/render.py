@@ -83,6 +83,7 @@ log = logging.getLogger(__name__)
 
 VARIANTS = ("kpu", "jabar")
 PAGE_SIZES = ("A4", "F4")
+BULLETS = ("-", "•", "a.", "")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
           "September", "Oktober", "November", "Desember")
 
@@ -118,12 +119,15 @@ class RenderOptions:
     variant: str | None = None  # kpu | jabar
     page_size: str | None = None  # A4 | F4
     satuan: bool | None = None  # jabar: a SATUAN column in every target table (None: RNG)
+    bullet: str | None = None  # the mark of a list's items: '-', '•', 'a.' or '' (none; None: RNG)
 
     def __post_init__(self) -> None:
         if self.variant is not None and self.variant not in VARIANTS:
             raise ValueError(f"variant must be one of {VARIANTS}, not {self.variant!r}")
         if self.page_size is not None and self.page_size not in PAGE_SIZES:
             raise ValueError(f"page_size must be one of {PAGE_SIZES}, not {self.page_size!r}")
+        if self.bullet is not None and self.bullet not in BULLETS:
+            raise ValueError(f"bullet must be one of {BULLETS}, not {self.bullet!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,7 @@ class DocStyle:
     goal_title: str
     rule_mm: float
     outer_mm: float
-    bullet: str  # "-", "•" or "a." (lettered)
+    bullet: str  # "-", "•", "a." (lettered) or "" (items without marks)
     list_in_cell: bool
     numbered_indicators: bool
     satuan_words: bool  # SATUAN shows "Persen" (not "%") for percentages
@@ -172,6 +176,11 @@ class DocStyle:
 
 def _has_sections(agreements: Sequence[dict[str, Any]]) -> bool:
     return any(t.get("program") or t.get("activity") for a in agreements for t in a["targets"])
+
+
+def _chosen(fixed: str | None, drawn: str) -> str:
+    """The caller's choice, else the RNG's (drawn either way: the other draws stay as they were)."""
+    return drawn if fixed is None else fixed
 
 
 def choose_style(rng: np.random.Generator, agreements: Sequence[dict[str, Any]],
@@ -202,7 +211,8 @@ def choose_style(rng: np.random.Generator, agreements: Sequence[dict[str, Any]],
         goal_title="Sasaran Srategis" if not jabar and rng.random() < 0.3 else "Sasaran Strategis",
         rule_mm=float(rng.uniform(0.15, 0.3)),
         outer_mm=float(rng.uniform(0.3, 0.6)) if rng.random() < 0.4 else 0.0,
-        bullet=str(rng.choice(("-", "-", "•", "a."))), list_in_cell=bool(rng.random() < 0.6),
+        bullet=_chosen(options.bullet, str(rng.choice(("-", "-", "•", "a.")))),
+        list_in_cell=bool(rng.random() < 0.6),
         numbered_indicators=bool(jabar and rng.random() < 0.5),
         satuan_words=bool(rng.random() < 0.6),
     )
@@ -681,7 +691,7 @@ def _list_bands(ts: TableStyle, st: DocStyle, idxs: list[int], rows: list[dict[s
     head = (hanging_slots(label, rows[idxs[0]]["indicator_parent"], w_ind, style, num_w)
             if label else text_slots(rows[idxs[0]]["indicator_parent"], w_ind, style))
     bullet_x = num_w + mm(rng.choice((0.0, 2.0, 4.0)))
-    text_x = bullet_x + fonts.text_width("a.  ", style)
+    text_x = bullet_x + fonts.text_width("a.  ", style) if st.bullet else bullet_x
     last_line = rng.random() < 0.5
     items = []
     for k, i in enumerate(idxs):
