@@ -795,13 +795,20 @@ def test_a_letter_ocr_confuses_is_put_right_when_that_makes_the_one_lexicon_word
 
 def test_a_list_item_under_no_heading_is_flagged() -> None:
     # 'Itik' is an item of 'Jumlah produksi (ton) :', whose heading OCR lost
-    for item in ("Itik", "Sapi potong"):
+    for item in ("Itik", "Sapi potong", "Anthrax (kasus/tahun)"):
         t = run(draft(row(item, "9.805.088")))["targets"][0]
         assert any("under no list heading" in why for why in t["review_reasons"]), item
         under = replace(row(item, "9.805.088"), parent=box("Jumlah populasi ternak (ekor) :"))
         t = run(draft(under))["targets"][0]
         assert not t["needs_review"], t["review_reasons"]
     assert not run(draft(row("Nilai SAKIP", "75")))["targets"][0]["needs_review"]  # an indicator of its own
+    # an item under a heading taken by what the texts open with only (no mark, no indent) is flagged
+    guessed = replace(row("Avian Influenza (kasus/tahun)", "4"), parent=box("Jumlah kasus penyakit hewan"),
+                      parent_guessed=True)
+    t = run(draft(guessed))["targets"][0]
+    assert t["indicator_parent"] == "Jumlah kasus penyakit hewan"
+    assert any("taken for an item of the list 'Jumlah kasus penyakit hewan'" in why
+               for why in t["review_reasons"])
 
 
 def test_a_word_a_narrow_cell_broke_is_joined_but_two_words_are_not() -> None:

@@ -1258,12 +1258,26 @@ def test_a_heading_ending_in_a_colon_heads_the_unmarked_items_indented_under_it(
                             _data("Rabies (kasus/tahun)", 1176.0, 1317.0, "0")])
     assert _listed(got) == [("Anthrax (kasus/tahun)", "Jumlah kasus penyakit hewan menular"),
                             ("Rabies (kasus/tahun)", "Jumlah kasus penyakit hewan menular")]
-    # with neither, or with the next row not indented, a row without a target heads nothing
-    for first, second, x in (("Medali yang diraih", "Emas", 1176.0),
-                             ("Jumlah medali yang diraih :", "Emas", 1110.0),
-                             ("Jumlah medali yang diraih", "Persentase medali emas", 1176.0)):
-        got = rows.stitch_rows([_data(first, 1110.0, 1127.0), _data(second, x, 1245.0, "44")])
+    # with neither, a row without a target heads nothing
+    for first, second in (("Medali yang diraih", "Emas"),
+                          ("Jumlah medali yang diraih", "Persentase medali emas")):
+        got = rows.stitch_rows([_data(first, 1110.0, 1127.0), _data(second, 1176.0, 1245.0, "44")])
         assert [r.parent for r in got] == [None, None], first
+    # with the rows under it not indented (a list printed without marks or indent, the
+    # heading's colon lost), it heads them as a guess, flagged, up to a row that opens as
+    # indicators do
+    got = rows.stitch_rows([_data("Jumlah kasus penyakit hewan menular", 1110.0, 1127.0),
+                            _data("Anthrax (kasus/tahun)", 1110.0, 1245.0, "0"),
+                            _data("Rabies (kasus/tahun)", 1110.0, 1317.0, "0"),
+                            _data("Persentase kasus tertangani", 1110.0, 1389.0, "90%")])
+    assert _listed(got) == [("Anthrax (kasus/tahun)", "Jumlah kasus penyakit hewan menular"),
+                            ("Rabies (kasus/tahun)", "Jumlah kasus penyakit hewan menular"),
+                            ("Persentase kasus tertangani", None)]
+    assert [r.parent_guessed for r in got] == [True, True, False]
+    # indented, no guess
+    got = rows.stitch_rows([_data("Jumlah medali yang diraih :", 1110.0, 1127.0),
+                            _data("Emas", 1176.0, 1245.0, "44")])
+    assert [r.parent_guessed for r in got] == [False]
 
 
 def test_a_position_wrapped_onto_a_double_spaced_line_is_whole() -> None:

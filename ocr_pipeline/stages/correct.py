@@ -369,7 +369,7 @@ def lone_item(indicator: str | None, parent: str | None) -> str | None:
     second in small letters ('Itik', 'Sapi potong'), under no heading (of the 3,587 rows of
     the truth files with no heading none is so; 190 items under one are one word). None if not."""
     words = (indicator or "").split()
-    if parent or not words or len(words) > 2 or (len(words) == 2 and not words[1][:1].islower()):
+    if parent or not words or len(words) > 2 or (len(words) == 2 and not words[1].lstrip("(")[:1].islower()):
         return None
     return f"{indicator!r} under no list heading: a list's item whose heading was lost?"
 
@@ -1331,6 +1331,9 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     if r.split_by_position:
         reasons.append("one cell holds several indicators and targets with no mark between the items; "
                        "check where this indicator begins and ends")
+    if r.parent_guessed and r.parent is not None:
+        reasons.append(f"taken for an item of the list {r.parent.text!r} above it (no target there, items "
+                       "neither marked nor indented): or a row of its own, and that one's target lost?")
     audit = _audit(r.target, r.indicator)  # not the goal: a merged goal cell spans many rows
     if not r.target.bbox and r.target_cell:
         audit = replace(audit, bbox=r.target_cell, page=r.page)

@@ -79,6 +79,7 @@ class RawRow:
     continued: bool = False  # the row was cut at a page break
     target_cell: BBox | None = None  # where the target is (or should be), for re-reading
     split_by_position: bool = False  # one of several rows cut from one cell by position only
+    parent_guessed: bool = False  # its list's heading is the row above it by what the texts open with only
 
 
 def role_of(text: str) -> str | None:
@@ -795,22 +796,28 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         joined.append(row)
     out: list[RawRow] = []
     parent: TextBox | None = None
+    guess = False  # the heading is one by what the texts open with only (no mark, no indent)
     for i, row in enumerate(joined):
         if row.kind != "data":
             parent = None
             out.append(row)
             continue
-        if _heads_list(row, joined[i + 1] if i + 1 < len(joined) else None):
-            parent = row.indicator
+        heads = _heads_list(row, joined[i + 1] if i + 1 < len(joined) else None)
+        if heads:
+            parent, guess = row.indicator, heads == GUESS
             continue
-        if (parent is not None and not _is_item(row.indicator.text) and not _indented(row.indicator, parent)
-                and not _letter_read_as_digit(row.indicator.text, joined[i - 1].indicator.text)):
+        text = row.indicator.text
+        if parent is not None and (
+                (guess and (row.target.empty or _opens_indicator(text) or bool(split_enumerator(text)[0])))
+                or (not guess and not _is_item(text) and not _indented(row.indicator, parent)
+                    and not _letter_read_as_digit(text, joined[i - 1].indicator.text))):
             parent = None
         own_parent = row.parent if row.parent is not None else parent
         if own_parent is not None:
             own_parent = replace(own_parent, text=_strip_item(own_parent))
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator)),
-                           parent=own_parent if own_parent is not None and own_parent.text else None))
+                           parent=own_parent if own_parent is not None and own_parent.text else None,
+                           parent_guessed=row.parent is None and parent is not None and guess))
     return out + unread
 
 
@@ -819,24 +826,30 @@ def _opens_indicator(text: str) -> bool:
     return bool(words) and words[0].strip(".,:;").lower() in INDICATOR_STARTS
 
 
-def _heads_list(row: RawRow, nxt: RawRow | None) -> bool:
-    """True when a row without a target heads a list: the next row, with a target, is a
+GUESS = "guess"
+
+
+def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
+    """'sure' when a row without a target heads a list: the next row, with a target, is a
     marked item, or starts indented under a heading that ends in a colon (its mark lost,
     or the list printed without marks: 'Jumlah medali (medali) :' over 'Emas', 'Perak'),
     or that opens as indicators do while the row does not (the colon and the marks lost:
     'Jumlah kasus penyakit ...' over 'Anthrax (kasus/tahun)'). Over a marked item it
     heads it even when the item's target was lost too (a faint '3' beside '- Aplikasi
-    perencanaan': read again later, or flagged)."""
+    perencanaan': read again later, or flagged). `GUESS` when the next row is not
+    indented under such a heading (a list printed without marks or indent, the heading's
+    colon lost): its items are flagged. '' when it heads no list."""
     if not (row.kind == "data" and row.target.empty and row.parent is None and nxt is not None
             and nxt.kind == "data"):
-        return False
+        return ""
     colon = row.indicator.text.rstrip().endswith(":")
     if _is_item(nxt.indicator.text):
-        return colon or not _is_item(row.indicator.text)
-    if nxt.target.empty:
-        return False
-    heading = colon or (_opens_indicator(row.indicator.text) and not _opens_indicator(nxt.indicator.text))
-    return heading and _indented(nxt.indicator, row.indicator)
+        return "sure" if colon or not _is_item(row.indicator.text) else ""
+    if nxt.target.empty or split_enumerator(nxt.indicator.text)[0]:
+        return ""
+    if not (colon or (_opens_indicator(row.indicator.text) and not _opens_indicator(nxt.indicator.text))):
+        return ""
+    return "sure" if _indented(nxt.indicator, row.indicator) else GUESS
 
 
 # the digit OCR reads for a small letter that marks an item ('g.' read '9.')
