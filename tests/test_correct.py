@@ -1195,9 +1195,10 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
                       budget=(line("Penyediaan Jasa Administrasi Perkantoran Rp. 7"),
                               line("Penyediaan Jasa Administrasi Perkantoran"), line("'3 Januari"),
                               line("Pendidikan Pemilih Pemula dan Marjinal 2. 5 Pengelolaan Sumber Daya"),
-                              line("IL Fasilitasi Pemasaran Hasil Peternakan Rp, 2 Pengembangan Pasca"))),
+                              line("IL Fasilitasi Pemasaran Hasil Peternakan Rp, 2 Pengembangan Pasca"),
+                              line("Program Pencegahan dan Penanggulangan Penyakit Ro. Ternak"))),
               exact=False)
-    cut, whole, dated, merged, merged_rp = doc["budget"]
+    cut, whole, dated, merged, merged_rp, merged_ro = doc["budget"]
     assert cut["needs_review"] and any("'Rp'" in why for why in cut["review_reasons"])
     assert not whole["needs_review"]
     assert any("holds a date" in why for why in dated["review_reasons"])  # a line of the signing
@@ -1205,7 +1206,8 @@ def test_a_budget_name_ending_in_rp_is_flagged_as_holding_the_amounts_first_digi
     assert any("holds an item number" in why for why in merged["review_reasons"])
     # or the amount's 'Rp' with the next line's words after it
     assert any("or an 'Rp'" in why for why in merged_rp["review_reasons"])
-    assert any(w.startswith("budget: the name of line 4, 5 holds another line's number")
+    assert any("or an 'Rp'" in why for why in merged_ro["review_reasons"])  # its 'p' read 'o'
+    assert any(w.startswith("budget: the name of line 4, 5, 6 holds another line's number")
                for w in doc["warnings"])
 
 

@@ -1519,9 +1519,9 @@ _NUMBER_IN_NAME = re.compile(r"\S\s+\d{1,2}\s?[.)](?:\s?\d{1,2}[.)]?)?\s+[A-Z]")
 
 def _two_lines_in_name(name: str) -> bool:
     """Whether a budget line's name holds the next line's: an item number inside it, or
-    an amount's 'Rp' with words after it ('... Peternakan Rp, 2 Pengembangan Pasca Panen';
-    no name of the truth files holds an 'Rp')."""
-    return bool(_NUMBER_IN_NAME.search(name) or re.search(r"\S\s+R\s?[pP]\b.*[^\W\d_]{3}", name))
+    an amount's 'Rp' with words after it ('... Peternakan Rp, 2 Pengembangan Pasca Panen',
+    '... Penyakit Ro. Ternak'; no name of the truth files holds an 'Rp' or an 'Ro.')."""
+    return bool(_NUMBER_IN_NAME.search(name) or re.search(r"\S\s+R\s?(?:[pP]\b|o\.).*[^\W\d_]{3}", name))
 
 
 def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
