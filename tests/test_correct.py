@@ -805,8 +805,12 @@ def test_a_list_item_under_no_heading_is_flagged() -> None:
     # an item under a heading taken by what the texts open with only (no mark, no indent) is flagged
     guessed = replace(row("Avian Influenza (kasus/tahun)", "4"), parent=box("Jumlah kasus penyakit hewan"),
                       parent_guessed=True)
-    t = run(draft(guessed))["targets"][0]
+    doc = run(draft(guessed))
+    t = doc["targets"][0]
     assert t["indicator_parent"] == "Jumlah kasus penyakit hewan"
+    # and the row set is flagged: were the heading a row of its own, it would be missing
+    assert any(w.startswith("targets: 'Jumlah kasus penyakit hewan' (no target) taken for the heading")
+               for w in doc["warnings"])
     assert any("taken for an item of the list 'Jumlah kasus penyakit hewan'" in why
                for why in t["review_reasons"])
 

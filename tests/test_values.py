@@ -1274,6 +1274,12 @@ def test_a_heading_ending_in_a_colon_heads_the_unmarked_items_indented_under_it(
                             ("Rabies (kasus/tahun)", "Jumlah kasus penyakit hewan menular"),
                             ("Persentase kasus tertangani", None)]
     assert [r.parent_guessed for r in got] == [True, True, False]
+    # an indicator of its own follows, that opens as none does: long, it is no item
+    got = rows.stitch_rows([_data("Nilai Evaluasi atas Akuntabilitas Kinerja", 1110.0, 1127.0),
+                            _data("Pcrsentase KPU dalam Merencanakan Program dan Kegiatan", 1110.0, 1245.0,
+                                  "90%")])
+    assert _listed(got) == [("Nilai Evaluasi atas Akuntabilitas Kinerja", None),
+                            ("Pcrsentase KPU dalam Merencanakan Program dan Kegiatan", None)]
     # indented, no guess
     got = rows.stitch_rows([_data("Jumlah medali yang diraih :", 1110.0, 1127.0),
                             _data("Emas", 1176.0, 1245.0, "44")])

@@ -2043,6 +2043,11 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if cut:  # the count of rows is a guess there: say so for the row set, not only per row
         warnings.append(f"targets: cells on page {', '.join(map(str, cut))} held several indicators "
                         "with no mark between them, cut by position: rows may be missing or merged")
+    guessed = list(dict.fromkeys(r.parent.text for r in draft.rows
+                                 if r.parent_guessed and r.parent is not None))
+    if guessed:  # a row of its own whose target was lost would be missing: say so for the row set
+        warnings.append(f"targets: {', '.join(map(repr, guessed))} (no target) taken for the heading of "
+                        "the rows under it (neither marked nor indented): if a row of its own, it is missing")
     if any(r.continued and two_goals(r.goal.text) for r in draft.rows):  # a row cut at the page's foot
         warnings.append("targets: a row joined across a page break holds two goals: it may be two rows")
     listed = [i for i, r in enumerate(rows, 1) if items_inside(r.indicator)]

@@ -849,7 +849,14 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
         return ""
     if not (colon or (_opens_indicator(row.indicator.text) and not _opens_indicator(nxt.indicator.text))):
         return ""
-    return "sure" if _indented(nxt.indicator, row.indicator) else GUESS
+    if _indented(nxt.indicator, row.indicator):
+        return "sure"
+    # not indented: an item is a few words ('Avian Influenza (kasus/tahun)'); a longer text is
+    # an indicator of its own that opens as none does (or whose first word was misread)
+    return GUESS if len(nxt.indicator.text.split()) <= ITEM_WORDS else ""
+
+
+ITEM_WORDS = 5  # a list's item not indented under its heading has this many words at most
 
 
 # the digit OCR reads for a small letter that marks an item ('g.' read '9.')
