@@ -796,7 +796,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         joined.append(row)
     out: list[RawRow] = []
     parent: TextBox | None = None
-    guess = False  # the heading is one by what the texts open with only (no mark, no indent)
+    how = ""  # how the heading heads its list (`_heads_list`)
     for i, row in enumerate(joined):
         if row.kind != "data":
             parent = None
@@ -804,12 +804,14 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             continue
         heads = _heads_list(row, joined[i + 1] if i + 1 < len(joined) else None)
         if heads:
-            parent, guess = row.indicator, heads == GUESS
+            parent, how = row.indicator, heads
             continue
         text = row.indicator.text
+        flush = how in (FLUSH, GUESS)  # items not indented: the list ends at a row that is none
         if parent is not None and (
-                (guess and (row.target.empty or _opens_indicator(text) or bool(split_enumerator(text)[0])))
-                or (not guess and not _is_item(text) and not _indented(row.indicator, parent)
+                (flush and (row.target.empty or _opens_indicator(text) or bool(split_enumerator(text)[0])
+                            or len(text.split()) > ITEM_WORDS))
+                or (not flush and not _is_item(text) and not _indented(row.indicator, parent)
                     and not _letter_read_as_digit(text, joined[i - 1].indicator.text))):
             parent = None
         own_parent = row.parent if row.parent is not None else parent
@@ -817,7 +819,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             own_parent = replace(own_parent, text=_strip_item(own_parent))
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator)),
                            parent=own_parent if own_parent is not None and own_parent.text else None,
-                           parent_guessed=row.parent is None and parent is not None and guess))
+                           parent_guessed=row.parent is None and parent is not None and how == GUESS))
     return out + unread
 
 
@@ -826,7 +828,8 @@ def _opens_indicator(text: str) -> bool:
     return bool(words) and words[0].strip(".,:;").lower() in INDICATOR_STARTS
 
 
-GUESS = "guess"
+GUESS = "guess"  # a list's heading by what the texts open with only: its items are flagged
+FLUSH = "flush"  # a heading ending in a colon over items that are not indented under it
 
 
 def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
@@ -836,9 +839,10 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
     or that opens as indicators do while the row does not (the colon and the marks lost:
     'Jumlah kasus penyakit ...' over 'Anthrax (kasus/tahun)'). Over a marked item it
     heads it even when the item's target was lost too (a faint '3' beside '- Aplikasi
-    perencanaan': read again later, or flagged). `GUESS` when the next row is not
-    indented under such a heading (a list printed without marks or indent, the heading's
-    colon lost): its items are flagged. '' when it heads no list."""
+    perencanaan': read again later, or flagged). Over rows not indented under it (a list
+    printed without marks or indent) of a few words each, a heading ending in a colon
+    heads them too (`FLUSH`), and one that opens as indicators do is `GUESS` (its colon
+    lost: its items are flagged). '' when it heads no list."""
     if not (row.kind == "data" and row.target.empty and row.parent is None and nxt is not None
             and nxt.kind == "data"):
         return ""
@@ -852,8 +856,11 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
     if _indented(nxt.indicator, row.indicator):
         return "sure"
     # not indented: an item is a few words ('Avian Influenza (kasus/tahun)'); a longer text is
-    # an indicator of its own that opens as none does (or whose first word was misread)
-    return GUESS if len(nxt.indicator.text.split()) <= ITEM_WORDS else ""
+    # an indicator of its own that opens as none does (or whose first word was misread). The
+    # heading's colon says a list follows; without it, the heading is a guess
+    if len(nxt.indicator.text.split()) > ITEM_WORDS:
+        return ""
+    return FLUSH if colon else GUESS
 
 
 ITEM_WORDS = 5  # a list's item not indented under its heading has this many words at most
