@@ -828,12 +828,13 @@ def _opens_indicator(text: str) -> bool:
     return bool(words) and words[0].strip(".,:;").lower() in INDICATOR_STARTS
 
 
+SURE = "sure"  # a list's heading by its items' marks, its colon over indented items, or their indent
 GUESS = "guess"  # a list's heading by what the texts open with only: its items are flagged
 FLUSH = "flush"  # a heading ending in a colon over items that are not indented under it
 
 
 def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
-    """'sure' when a row without a target heads a list: the next row, with a target, is a
+    """`SURE` when a row without a target heads a list: the next row, with a target, is a
     marked item, or starts indented under a heading that ends in a colon (its mark lost,
     or the list printed without marks: 'Jumlah medali (medali) :' over 'Emas', 'Perak'),
     or that opens as indicators do while the row does not (the colon and the marks lost:
@@ -848,13 +849,13 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
         return ""
     colon = row.indicator.text.rstrip().endswith(":")
     if _is_item(nxt.indicator.text):
-        return "sure" if colon or not _is_item(row.indicator.text) else ""
+        return SURE if colon or not _is_item(row.indicator.text) else ""
     if nxt.target.empty or split_enumerator(nxt.indicator.text)[0]:
         return ""
     if not (colon or (_opens_indicator(row.indicator.text) and not _opens_indicator(nxt.indicator.text))):
         return ""
     if _indented(nxt.indicator, row.indicator):
-        return "sure"
+        return SURE
     # not indented: an item is a few words ('Avian Influenza (kasus/tahun)'); a longer text is
     # an indicator of its own that opens as none does (or whose first word was misread). The
     # heading's colon says a list follows; without it, the heading is a guess
