@@ -1280,6 +1280,11 @@ def test_a_heading_ending_in_a_colon_heads_the_unmarked_items_indented_under_it(
                                   "90%")])
     assert _listed(got) == [("Nilai Evaluasi atas Akuntabilitas Kinerja", None),
                             ("Pcrsentase KPU dalam Merencanakan Program dan Kegiatan", None)]
+    # a short row that opens as indicators do, not indented under a heading with a colon, is
+    # an indicator of its own: the heading stays a row, not a list that heads nothing
+    got = rows.stitch_rows([_data("Jumlah medali yang diraih :", 1110.0, 1127.0),
+                            _data("Persentase atlet", 1110.0, 1245.0, "44")])
+    assert _listed(got) == [("Jumlah medali yang diraih :", None), ("Persentase atlet", None)]
     # indented, or under a heading that ends in a colon, no guess
     for x in (1176.0, 1110.0):
         got = rows.stitch_rows([_data("Jumlah medali yang diraih :", 1110.0, 1127.0),

@@ -803,20 +803,17 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
             out.append(row)
             continue
         heads = _heads_list(row, joined[i + 1] if i + 1 < len(joined) else None)
-        if heads:
-            parent, how = row.indicator, heads
+        if heads:  # its mark stripped once, not for each item under it
+            parent, how = replace(row.indicator, text=_strip_item(row.indicator)), heads
             continue
         text = row.indicator.text
         flush = how in (FLUSH, GUESS)  # items not indented: the list ends at a row that is none
         if parent is not None and (
-                (flush and (row.target.empty or _opens_indicator(text) or bool(split_enumerator(text)[0])
-                            or len(text.split()) > ITEM_WORDS))
+                (flush and not _unmarked_item(row))
                 or (not flush and not _is_item(text) and not _indented(row.indicator, parent)
                     and not _letter_read_as_digit(text, joined[i - 1].indicator.text))):
             parent = None
-        own_parent = row.parent if row.parent is not None else parent
-        if own_parent is not None:
-            own_parent = replace(own_parent, text=_strip_item(own_parent))
+        own_parent = replace(row.parent, text=_strip_item(row.parent)) if row.parent is not None else parent
         out.append(replace(row, indicator=replace(row.indicator, text=_strip_item(row.indicator)),
                            parent=own_parent if own_parent is not None and own_parent.text else None,
                            parent_guessed=row.parent is None and parent is not None and how == GUESS))
@@ -856,15 +853,22 @@ def _heads_list(row: RawRow, nxt: RawRow | None) -> str:
         return ""
     if _indented(nxt.indicator, row.indicator):
         return SURE
-    # not indented: an item is a few words ('Avian Influenza (kasus/tahun)'); a longer text is
-    # an indicator of its own that opens as none does (or whose first word was misread). The
-    # heading's colon says a list follows; without it, the heading is a guess
-    if len(nxt.indicator.text.split()) > ITEM_WORDS:
+    # not indented: the heading's colon says a list follows; without it, the heading is a guess
+    if not _unmarked_item(nxt):
         return ""
     return FLUSH if colon else GUESS
 
 
 ITEM_WORDS = 5  # a list's item not indented under its heading has this many words at most
+
+
+def _unmarked_item(row: RawRow) -> bool:
+    """Whether a row may be an item of a list printed without marks or indent: a target,
+    no number, a few words ('Avian Influenza (kasus/tahun)'), not opening as indicators do
+    (a longer text, or one that opens so, is an indicator of its own: the list ends)."""
+    text = row.indicator.text
+    return (not row.target.empty and not split_enumerator(text)[0] and not _opens_indicator(text)
+            and len(text.split()) <= ITEM_WORDS)
 
 
 # the digit OCR reads for a small letter that marks an item ('g.' read '9.')
