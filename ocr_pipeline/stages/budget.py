@@ -79,22 +79,20 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
     # a list number, as read or misread ('vw' for '2.'), is no word of the name; a line
     # with no amount keeps its number in the name: an entry whose amount was lost
     marks = {i for i in hanging_marks(lines) if not _RP_WORD.match(lines[i].words[0].text)}
-    numbers: dict[int, str] = {}  # a mark as read, when it reads as one; a misread one numbers nothing
+    # a mark as read, when it reads as one ('2.'); a misread one numbers nothing ('')
+    numbers = {i: split_enumerator(lines[i].words[0].text + " X")[0] for i in marks}
     for i, ln in enumerate(lines):
         sp = _split_anchor(Line(ln.words[1:]) if i in marks else ln)
         if sp is not None:
             anchors.append(i)
             parts[i] = sp
-            if i in marks:
-                numbers[i] = split_enumerator(ln.words[0].text + " X")[0]
     if not anchors:
         return []
     enumerated = [i for i, ln in enumerate(lines) if _ENUM_LINE.match(ln.text) or i in marks]
     owner = _owners(lines, anchors, parts, enumerated)
-    lost = _amounts_lost(lines, owner, parts, marks)
+    lost = _amounts_lost(lines, owner, parts, numbers)
     if lost:
         parts.update(lost)
-        numbers.update((i, split_enumerator(lines[i].words[0].text + " X")[0]) for i in lost if i in marks)
         anchors = sorted([*anchors, *lost])
         owner = _owners(lines, anchors, parts, enumerated)
     # where the amount of a line that lost it stands (the amounts' column, on its line): read again there
@@ -180,9 +178,11 @@ def _amount_column(parts: dict[int, tuple[list[Word], list[Word], list[Word], in
     return (min(w.bbox[0] for w in words), max(w.bbox[2] for w in words)) if words else None
 
 
-def _amounts_lost(lines: Sequence[Line], owner: dict[int, int],
-                  parts: dict[int, tuple[list[Word], list[Word], list[Word], int | None]],
-                  marks: set[int]) -> dict[int, tuple[list[Word], list[Word], list[Word], int | None]]:
+_Parts = tuple[list[Word], list[Word], list[Word], int | None]  # name, amount, note words; the amount
+
+
+def _amounts_lost(lines: Sequence[Line], owner: dict[int, int], parts: dict[int, _Parts],
+                  numbers: dict[int, str]) -> dict[int, _Parts]:
     """Lines of their own that joined no line with an amount, opened by a list number
     ('2.', '2', 'b.') and with a word of a name, a line's pitch or so from an entry:
     entries whose amount was not read (faded, or garbled: 'para Ooo'), as (name,
@@ -190,7 +190,7 @@ def _amounts_lost(lines: Sequence[Line], owner: dict[int, int],
     amount is read again or the line flagged. A line no number opens is not one (a
     signature's 'NIP. 1964...', what OCR makes of a stamp)."""
     column = _amount_column(parts)
-    out: dict[int, tuple[list[Word], list[Word], list[Word], int | None]] = {}
+    out: dict[int, _Parts] = {}
     if column is None:
         return out
     entries = [lines[a] for a in owner if owner[a] == a]
@@ -199,9 +199,9 @@ def _amounts_lost(lines: Sequence[Line], owner: dict[int, int],
         if i in owner or not t or _HEADER.search(t) or _TOTAL.match(split_enumerator(t)[1]):
             continue
         h = ln.height
-        numbered = bool(_ENUM_LINE.match(t) or i in marks and split_enumerator(ln.words[0].text + " X")[0])
+        numbered = bool(_ENUM_LINE.match(t) or numbers.get(i))
         near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * h
-        words = ln.words[1:] if i in marks else ln.words
+        words = ln.words[1:] if i in numbers else ln.words
         name = [w for w in words if w.cx < column[0] - h]
         if numbered and near and any(sum(ch.isalpha() for ch in w.text) >= 3 for w in name):
             amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
