@@ -58,6 +58,12 @@ def _doubted(row: dict[str, Any], field: str, other: Any) -> bool:
     return any(q in text and q not in other for q in quoted)
 
 
+def _outnumbers(here: int, there: int) -> bool:
+    """Whether a reading printed by `here` agreements (or copies) is taken for right over
+    one printed by `there`: two or more print it, more than the other."""
+    return here >= 2 and here > there
+
+
 # texts a row of a subordinate's agreement shares with the head's copy of it
 _SHARED = {"indicator_parent": "list heading", "strategic_goal": "goal", "indicator": "indicator"}
 
@@ -253,8 +259,8 @@ def _reconcile_targets(head: dict[str, Any], subs: Sequence[dict[str, Any]], who
                 # agreements print, two or more, is right; else the copy already doubted is the
                 # misread one; neither or both, both are flagged
                 here, there = printed[field][_letters(mine)], printed[field][_letters(theirs)]
-                doubted = ({id(h)} if here >= 2 and here > there
-                           else {id(row)} if there >= 2 and there > here
+                doubted = ({id(h)} if _outnumbers(here, there)
+                           else {id(row)} if _outnumbers(there, here)
                            else {id(r) for r, other in ((row, theirs), (h, mine))
                                  if _doubted(r, field, other)})
                 if id(row) in doubted or len(doubted) != 1:
@@ -375,10 +381,10 @@ def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[
         printed = Counter(m["amount"] for d in copies
                           if (m := _same_line(line, d)) is not None and m.get("amount") is not None)
         here, there = printed[line["amount"]], printed[other["amount"]]
-        if not (here >= 2 and here > there):
+        if not _outnumbers(here, there):
             _flag(line, f"amount {_money(line['amount'])} here but {_money(other['amount'])} in "
                         f"{b['agreement_id']}, a copy of this agreement (page {other.get('page')})")
-        if not (there >= 2 and there > here):
+        if not _outnumbers(there, here):
             _flag(other, f"amount {_money(other['amount'])} here but {_money(line['amount'])} in "
                          f"{a['agreement_id']}, a copy of this agreement (page {line.get('page')})")
 
