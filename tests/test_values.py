@@ -673,7 +673,7 @@ def test_lettered_and_roman_headings_are_programs(enum: str, body: str) -> None:
 
 
 @given(st.one_of(st.builds(lambda n: f"{n}.", st.integers(1, 99)), st.sampled_from(["-", "•"])),
-       _BODIES.filter(lambda b: not b.lower().startswith("program")))
+       _BODIES.filter(lambda b: not rows.says_program(b)))
 def test_numbered_headings_are_activities_unless_they_say_program(enum: str, body: str) -> None:
     assert rows.section_kind(f"{enum} {body}") == "activity"
     assert rows.section_kind(f"{enum} Program {body}") == "program"
@@ -731,10 +731,24 @@ def test_more_parsers_never_raise(text: str) -> None:
     ("i. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),  # '1.' read 'i.'
     ("l. Pengelolaan Keuangan", "activity", "Pengelolaan Keuangan"),
     ("Ada Program Baru", "activity", "Ada Program Baru"),
+    ("a Pregram Dukungan Manajemen", "program", "a Pregram Dukungan Manajemen"),  # 'A.' read 'a'
+    ("Progress Pengadaan", "activity", "Progress Pengadaan"),
 ])
 def test_a_heading_letter_without_its_period(text: str, kind: str, name: str) -> None:
     assert rows.section_kind(text) == kind
     assert values.split_heading(text)[1] == name
+
+
+def test_a_second_program_numbered_i_is_an_activity_read_so() -> None:
+    # '1. Pengelolaan ...' read 'I. Pengelolaan ...' under 'B. Program ...': a table's
+    # first program alone is numbered I; a heading that says Program is one all the same
+    got = rows.stitch_rows([rows.RawRow("program", 1, section="A. Program Penyelenggaraan Pemilu"),
+                            rows.RawRow("program", 1, section="B. Program Dukungan Manajemen"),
+                            rows.RawRow("program", 1, section="I. Pengelolaan Sumber Daya Manusia"),
+                            rows.RawRow("program", 1, section="I. Program Lain")])
+    assert [r.kind for r in got] == ["program", "program", "activity", "program"]
+    first = rows.stitch_rows([rows.RawRow("program", 1, section="I. Penyelenggaraan Pemilu")])
+    assert [r.kind for r in first] == ["program"]
 
 
 @pytest.mark.parametrize(("cells", "numbers"), [

@@ -318,9 +318,36 @@ def section_kind(text: str) -> str:
     kind = enumerator_kind(enum) if enum else None
     if kind == "letter" and enum[0] in "il":
         kind = "number"
-    if kind in ("letter", "roman") or body.lower().startswith("program"):
+    if kind in ("letter", "roman") or says_program(body):
         return "program"
     return "activity"
+
+
+PROGRAM_LIKE = 80  # a heading's first word this like (fuzz.ratio) 'program' says it ('Pregram')
+
+
+def says_program(text: str) -> bool:
+    """True when a heading opens with 'Program' as read, after a lone letter OCR did not
+    take for a mark ('a Pregram Dukungan')."""
+    words = [w.strip(".,:;") for w in text.split()[:2]]
+    if len(words) == 2 and len(words[0]) <= 1:
+        words = words[1:]
+    return bool(words) and fuzz.ratio(words[0].lower(), "program") >= PROGRAM_LIKE
+
+
+def _first_program_once(rows: Sequence[RawRow]) -> list[RawRow]:
+    """A program heading numbered 'I' that does not say Program, after a program heading,
+    is an activity's '1.' as OCR reads it: only a table's first program is numbered I."""
+    out: list[RawRow] = []
+    seen = False
+    for row in rows:
+        if row.kind == "program":
+            enum, body = split_heading(row.section)
+            if seen and enum.strip(".,)") == "I" and not says_program(body):
+                row = replace(row, kind="activity")
+            seen = True
+        out.append(row)
+    return out
 
 
 def _split_items(lines: Sequence[Line]) -> list[list[Line]]:
@@ -757,7 +784,7 @@ def stitch_rows(rows: Sequence[RawRow]) -> list[RawRow]:
         else:
             unread.append(row)
         after_unread = row.kind == "unread"
-    rows = kept
+    rows = _first_program_once(kept)
     joined: list[RawRow] = []
     for i, row in enumerate(rows):
         prev = joined[-1] if joined else None
