@@ -1438,6 +1438,15 @@ def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_t
     merged = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Rp", 1200.0), ("2.687.000,-", 1260.0)], 100.0),
                      ([("2.", 100.0), ("Teknis", 200.0)], 165.0))
     assert "2. Teknis" in budget_lines(words_to_lines(merged), [1] * 2)[0].name.text
+    # '2.' over '3.' read as one tall word ('on') in front of the names is no word of a
+    # name; a short word wrapped under a mark ('dan') is
+    stacked = _placed(([("1.", 100.0), ("Pakan", 200.0), ("Rp", 1200.0), ("5.317.000,-", 1260.0)], 100.0),
+                      ([("Budidaya", 200.0), ("Rp", 1200.0), ("1.221.000,-", 1260.0)], 180.0))
+    stacked.append(Word("on", 0.85, (100.0, 110.0, 140.0, 210.0), line=9))  # a line of its own
+    assert [b.name.text for b in budget_lines(words_to_lines(stacked), [1] * 3)] == ["Pakan", "Budidaya"]
+    wrapped = _placed(([("1.", 100.0), ("Pemilih", 200.0), ("Rp", 1200.0), ("8.361.000,-", 1260.0)], 100.0),
+                      ([("dan", 100.0)], 150.0))
+    assert [b.name.text for b in budget_lines(words_to_lines(wrapped), [1] * 2)] == ["Pemilih dan"]
 
 
 def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> None:
@@ -1473,6 +1482,14 @@ def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> 
                     ([("NIP.", 100.0), ("19640326", 300.0), ("198711", 1260.0)], 280.0),
                     ([("7", 100.0), ("Maret", 200.0), ("2026", 400.0)], 480.0))
     assert [b.name.text for b in budget_lines(words_to_lines(words), [1] * 4)] == ["Pengelolaan"]
+    # nor is a line with no number that joins the entry above, but for one with an amount's
+    # digit groups misread where the amounts stand: its own entry, its amount to be read again
+    words = _placed(([("Program", 200.0), ("Pemasaran", 400.0), ("3.989.767.000,00", 1260.0)], 100.0),
+                    ([("Peternakan", 200.0)], 140.0),
+                    ([("Program", 200.0), ("Pelayanan", 400.0), ("5.661.859.090.00", 1260.0), ("—nngi", 1700.0)],
+                     195.0))
+    assert [(b.name.text, b.amount) for b in budget_lines(words_to_lines(words), [1] * 3)] == [
+        ("Program Pemasaran Peternakan", 3989767000), ("Program Pelayanan", None)]
 
 
 def test_an_indicator_number_misread_is_not_kept_in_the_indicator() -> None:

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..records import Table, Word
-from .layout import Line, clean_text, join_lines, union_bbox, words_to_lines
-from .rows import Columns, TextBox, cell_at, hanging_marks, join_cell_text
+from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
+from .rows import MARK_CHARS, Columns, TextBox, cell_at, hanging_marks, join_cell_text
 from .values import find_amount, parse_rupiah, split_enumerator
 
 _TOTAL = re.compile(r"^\s*(jumlah|total|grand total|sub ?total)\b", re.I)
@@ -23,6 +23,7 @@ _HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|prog
 _ENUM_LINE = re.compile(r"^\s*\d{1,2}\s*[.)]?(\s|$)")
 _RP_WORD = re.compile(r"^R[pP]\.?$")
 _AMOUNT_PIECE = re.compile(r"^[\d.,]+$")
+_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:[.,]\d{2,3}){2,}")  # an amount's groups, however misread
 _LAST_GROUPS = re.compile(r"^[.,]?\d{3}(?:[.,]\d{3})*(?:[.,](?:-+|00))?[-.,]*$")
 
 
@@ -106,7 +107,10 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
         amt_right = max(w.bbox[2] for w in amt_w) if amt_w else lines[a].right
         name_lines: list[tuple[float, list[Word]]] = [(lines[a].cy, name_w)]
         note_parts: list[tuple[float, list[Word]]] = [(lines[a].cy, note_w)] if note_w else []
+        name_left = min((w.bbox[0] for w in name_w), default=lines[a].left)
         for i in sorted(k for k, v in owner.items() if v == a and k != a):
+            if _marks_only(lines[i], name_left, word_height(lines[a].words)):
+                continue
             nw = [w for w in lines[i].words if w.cx < amt_left]
             rw = [w for w in lines[i].words if w.cx > amt_right]
             if nw:
@@ -133,6 +137,15 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
         no = enum or numbers.get(a, "")
         out.append(RawBudget(name_box, amt_box, amount, note, bool(_TOTAL.match(name_text)), no))
     return out
+
+
+def _marks_only(line: Line, name_left: float, height: float) -> bool:
+    """True for a line of list marks in front of where the names begin: short words that
+    read as marks or stand as tall as two lines ('on' for a '2.' over a '3.'); a short word
+    of a name wrapped under its mark ('dan') is the name's."""
+    return all(w.bbox[2] <= name_left and len(w.text) <= MARK_CHARS
+               and (bool(split_enumerator(w.text + " X")[0]) or w.bbox[3] - w.bbox[1] >= 1.5 * height)
+               for w in line.words)
 
 
 def _owners(lines: Sequence[Line], anchors: Sequence[int],
@@ -183,12 +196,14 @@ _Parts = tuple[list[Word], list[Word], list[Word], int | None]  # name, amount, 
 
 def _amounts_lost(lines: Sequence[Line], owner: dict[int, int], parts: dict[int, _Parts],
                   numbers: dict[int, str]) -> dict[int, _Parts]:
-    """Lines of their own that joined no line with an amount, opened by a list number
-    ('2.', '2', 'b.') and with a word of a name, a line's pitch or so from an entry:
-    entries whose amount was not read (faded, or garbled: 'para Ooo'), as (name,
-    amount, note words, None). Dropped, they were lines lost without a word; kept, the
-    amount is read again or the line flagged. A line no number opens is not one (a
-    signature's 'NIP. 1964...', what OCR makes of a stamp)."""
+    """Lines with no amount read, with a word of a name, a line's pitch or so from an
+    entry, that are entries of their own: a line of its own opened by a list number
+    ('2.', '2', 'b.'), or any line with digit groups where the amounts stand that do not
+    read as one ('5.661.859.090.00'): entries whose amount was not read (faded, or
+    garbled: 'para Ooo'), as (name, amount, note words, None). Dropped or joined to the
+    entry above, they were lines lost without a word; kept, the amount is read again or
+    the line flagged. A line neither opens is not one (a signature's 'NIP. 1964...', what
+    OCR makes of a stamp)."""
     column = _amount_column(parts)
     out: dict[int, _Parts] = {}
     if column is None:
@@ -196,15 +211,16 @@ def _amounts_lost(lines: Sequence[Line], owner: dict[int, int], parts: dict[int,
     entries = [lines[a] for a in owner if owner[a] == a]
     for i, ln in enumerate(lines):
         t = clean_text(ln.text)
-        if i in owner or not t or _HEADER.search(t) or _TOTAL.match(split_enumerator(t)[1]):
+        if owner.get(i) == i or not t or _HEADER.search(t) or _TOTAL.match(split_enumerator(t)[1]):
             continue
         h = ln.height
-        numbered = bool(_ENUM_LINE.match(t) or numbers.get(i))
-        near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * h
         words = ln.words[1:] if i in numbers else ln.words
+        amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
+        misread = bool(_DIGIT_GROUPS.search(" ".join(w.text for w in amt)))
+        numbered = i not in owner and bool(_ENUM_LINE.match(t) or numbers.get(i))
+        near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * h
         name = [w for w in words if w.cx < column[0] - h]
-        if numbered and near and any(sum(ch.isalpha() for ch in w.text) >= 3 for w in name):
-            amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
+        if (numbered or misread) and near and any(sum(ch.isalpha() for ch in w.text) >= 3 for w in name):
             out[i] = (name, amt, [w for w in words if w.cx > column[1] + h], None)
             entries.append(ln)
     return out
