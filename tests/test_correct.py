@@ -880,10 +880,13 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "> Teknis Penyelenggaraan Pemilu",
                  "Jumlah sarana pemasaran peternakan di KabupatenKota yang memenuhi standar",
                  "Brucellosis (prevalensi Ye)", "Meningkatnya pengembangan kewirausahaan untuk, kelompok",
-                 "Meningkatnya –– mediasi dan ajudikasi sengketa informasi"):
+                 "Meningkatnya –– mediasi dan ajudikasi sengketa informasi",
+                 "Jumlah Pemasaran Hasil Produksi Peternakan H"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # an acronym shortened in a text in capitals ('BP.' for 'Balai Pengelolaan') is no speck
     assert odd_marks("KEPALA BP. TAMAN BUDAYA") is None
+    # a Roman numeral at the end is printed ('Tahap II', 'Tahap I')
+    assert odd_marks("Jumlah Laporan Kegiatan Tahap I") is None
     # a colon a real indicator prints between capitals is no speck
     assert odd_marks("Persentase kematian (net death rate) GDR : Gross death rate") is None
     # capitalised words among capitalised ones are no misread case

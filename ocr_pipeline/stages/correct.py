@@ -414,7 +414,7 @@ def odd_marks(text: str | None) -> str | None:
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
     ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
-    ends in ' :'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
+    ends in ' :'), a lone letter at its end ('Peternakan H'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
     the text lost or taken for the next line's). No truth text but names has any of
     these, but for two real ones printing a space before a slash and two real ones printing
     two words as one. None when none of these."""
@@ -479,6 +479,9 @@ def odd_marks(text: str | None) -> str | None:
     loose = _LOOSE_MARKS.search(text)
     if loose and loose.group(0).strip() != ":":
         return f"{loose.group(0).strip()!r} at the end: specks read as marks"
+    lone = re.search(r"[a-z]{3,} ([A-HJ-UWYZa-z])$", text)
+    if lone:  # no truth text ends in a lone letter but a Roman numeral: a mark or a speck read so
+        return f"{lone.group(1)!r} alone at the end: a mark or a speck read as a letter?"
     last = text.split()[-1].strip(".,;:").lower() if text.split() else ""
     if last in JOINING_WORDS:
         return f"ends with {last!r}: its last words may be lost, or read into the next line"
