@@ -176,6 +176,7 @@ class Cell:
     words: tuple[Word, ...] = ()
     row_span: int = 1
     col_span: int = 1
+    cut: bool = False  # cut by the grid's edges from a block whose inner rules were not found
 
 
 @dataclass(frozen=True, slots=True)

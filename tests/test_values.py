@@ -833,6 +833,33 @@ def _table_page(parts: list[tuple[list[Rule], list[Word]]], loose: list[str] = (
 HEADER = ["No", "Sasaran Strategis", "Indikator Kinerja", "Target"]
 
 
+def test_a_table_whose_inner_rules_were_lost_is_cut_by_its_other_rules_and_its_rows_flagged() -> None:
+    # a warped page: the rules inside the body not found but for the No column's and the
+    # last row's; the header and the rows under it one cell over three columns
+    rules, words = _grid(300.0, [HEADER, ["A.", "Program Dukungan Manajemen", "", ""],
+                                 ["1", "Meningkatnya kualitas produk", "Persentase produk sesuai SNI", "63%"],
+                                 ["2", "Terkendalinya penyakit", "Jumlah kasus penyakit hewan menular", "80%"],
+                                 ["3", "Meningkatnya layanan", "Jumlah layanan", "4 layanan"]])
+    kept = [r for r in rules if (r.y0 == r.y1 and r.y0 in (300.0, 700.0, 800.0))
+            or (r.x0 == r.x1 and (r.x0 in (_COLS[0], _COLS[1], _COLS[-1]) or r.y0 == 700.0))]
+    kept += [Rule(_COLS[0], y, _COLS[1], y) for y in (400.0, 500.0, 600.0)]
+    draft = documents.draft_agreement([documents.view_page(_table_page([(kept, words)]))])
+    assert [(r.kind, r.section or r.indicator.text, r.target.text, r.cells_cut) for r in draft.rows] == [
+        ("program", "A. Program Dukungan Manajemen", "A. Program Dukungan Manajemen", False),
+        ("data", "Persentase produk sesuai SNI", "63%", True),
+        ("data", "Jumlah kasus penyakit hewan menular", "80%", True),
+        ("data", "Jumlah layanan", "4 layanan", False)]
+    # a target table of which no row was read says so
+    rules, words = _grid(300.0, [HEADER, ["(1)", "(2)", "(3)", "(4)"]])
+    lost = documents.draft_agreement([documents.view_page(_table_page([(rules, words)]))])
+    assert not lost.rows and any("no target row was read" in w for w in lost.warnings)
+    # the rows cut so are flagged, and the row set
+    doc = correct.finalize(draft, agreement_id="a-01", file="synthetic.pdf", sha256="0" * 64)
+    assert [any("rules around this row" in why for why in r.audit.review_reasons) for r in doc.targets] == [
+        True, True, False]
+    assert any("rules inside the table on page 1 were not found" in w for w in doc.warnings)
+
+
 def test_rows_under_a_header_cell_merged_with_the_cells_below_it_are_data() -> None:
     # the rules under 'No' and under the '1' below it are lost: one 'No 1' cell spans four rows
     rules, words = _grid(300.0, [HEADER, ["1", "Meningkatnya kualitas produk", "Prosentase produk sesuai SNI :",

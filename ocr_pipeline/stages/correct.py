@@ -1334,6 +1334,9 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     if r.split_by_position:
         reasons.append("one cell holds several indicators and targets with no mark between the items; "
                        "check where this indicator begins and ends")
+    if r.cells_cut:
+        reasons.append("the rules around this row's cells were not found: its cells were cut where the "
+                       "table's other rules stand; check its goal, indicator and target")
     if r.parent_guessed and r.parent is not None:
         reasons.append(f"taken for an item of the list {r.parent.text!r} above it (no target there, items "
                        "neither marked nor indented): or a row of its own, and that one's target lost?")
@@ -2046,6 +2049,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if cut:  # the count of rows is a guess there: say so for the row set, not only per row
         warnings.append(f"targets: cells on page {', '.join(map(str, cut))} held several indicators "
                         "with no mark between them, cut by position: rows may be missing or merged")
+    unruled = sorted({r.page for r in draft.rows if r.cells_cut})
+    if unruled:
+        warnings.append(f"targets: the rules inside the table on page {', '.join(map(str, unruled))} were not "
+                        "found: its cells were cut where its other rules stand, rows may be missing or merged")
     guessed = list(dict.fromkeys(r.parent.text for r in draft.rows
                                  if r.parent_guessed and r.parent is not None))
     if guessed:  # a row of its own whose target was lost would be missing: say so for the row set

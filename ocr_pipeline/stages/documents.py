@@ -787,6 +787,8 @@ def _rows(views: Sequence[PageView]) -> tuple[list[RawRow], list[str]]:
         for r in rows if r.kind == "unread"))
     warnings += [w for v in views if (w := _orphan_text(v, read))]
     warnings += _pages_without_table(views, read)
+    if not any(r.kind == "data" for r in rows) and not any(w.startswith("targets:") for w in warnings):
+        warnings.append("targets: no target row was read: the table was not found or not read")
     return [r for r in rows if r.kind != "unread"], warnings
 
 

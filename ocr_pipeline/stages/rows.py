@@ -79,6 +79,7 @@ class RawRow:
     continued: bool = False  # the row was cut at a page break
     target_cell: BBox | None = None  # where the target is (or should be), for re-reading
     split_by_position: bool = False  # one of several rows cut from one cell by position only
+    cells_cut: bool = False  # its cells cut by the grid's edges, the rules between them lost
     parent_guessed: bool = False  # its list's heading is the row above it by what the texts open with only
 
 
@@ -682,8 +683,15 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             continue
         ind_w, tgt_w = by_role.get("indicator", []), by_role.get("target", [])
         unit_w = by_role.get("unit", [])
+        cut = any(c.cut for c in table.cells if c.row == r)
         goal_w = by_role.get("goal", [])
         no_text = clean_text(" ".join(w.text for w in by_role.get("no", [])))
+        lines = words_to_lines(uniq) if cut and not tgt_w and not unit_w else ()
+        if lines and len(lines) <= 3 and _SECTION.match(join_lines(ln.text for ln in lines)):
+            # a heading over the columns of a table whose rules were not found, cut with them
+            out.extend(RawRow(section_kind(t), table.page, section=t, target=box_of(ws, table.page))
+                       for t, ws in _headings(lines))
+            continue
         if not ind_w and not tgt_w and not unit_w:
             # a heading written in the No/Sasaran columns with nothing beside it; a goal
             # there ('10 | Meningkatnya ...') is a goal whose indicator and target are
@@ -714,11 +722,11 @@ def table_rows(table: Table, cols: Columns, skip: int) -> list[RawRow]:
             if tgt_w:
                 tgt = replace(tgt, text=join_cell_text(tgt_lines, tgt_width))
             out.append(RawRow("data", table.page, goal, box_of(ind_w, table.page), tgt,
-                              box_of(unit_w, table.page), None, no_text, target_cell=tgt_cell))
+                              box_of(unit_w, table.page), None, no_text, target_cell=tgt_cell, cells_cut=cut))
         else:
             for ind, tgt, unit, parent, guessed in split:
                 out.append(RawRow("data", table.page, goal, ind, tgt, unit, parent, no_text,
-                                  target_cell=tgt.bbox or tgt_cell, split_by_position=guessed))
+                                  target_cell=tgt.bbox or tgt_cell, split_by_position=guessed, cells_cut=cut))
     return out
 
 

@@ -239,6 +239,31 @@ def _assign_words(words: Sequence[Word], cells: list[tuple[int, int, int, int]],
     return tuple(out)
 
 
+def _cut_blocks(cells: tuple[Cell, ...], cols: Sequence[float], rows: Sequence[float]) -> tuple[Cell, ...]:
+    """A merged cell over several rows and several columns whose words stand in several
+    of its rows and several of its columns is a table whose inner rules were not found
+    (faded, warped: a header and the rows under it read as one cell), not a cell a table
+    prints (a goal spans rows, a heading columns): cut by the grid's edges into its
+    elementary cells, each marked `cut`."""
+    import bisect
+
+    out: list[Cell] = []
+    for cell in cells:
+        if cell.row_span < 2 or cell.col_span < 2:
+            out.append(cell)
+            continue
+        at = {(bisect.bisect_right(rows, w.cy) - 1, bisect.bisect_right(cols, w.cx) - 1): w for w in cell.words}
+        if len({r for r, _ in at}) < 2 or len({c for _, c in at}) < 2:
+            out.append(cell)
+            continue
+        for r in range(cell.row, cell.row + cell.row_span):
+            for c in range(cell.col, cell.col + cell.col_span):
+                ws = tuple(w for w in cell.words if cols[c] <= w.cx < cols[c + 1] and rows[r] <= w.cy < rows[r + 1])
+                out.append(Cell(r, c, (cols[c], rows[r], cols[c + 1], rows[r + 1]), ws, cut=True))
+    out.sort(key=lambda c: (c.row, c.col))
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Grid:
     """The geometry of one ruled table: edges and merged cells (row, col, row_span, col_span)."""
@@ -301,7 +326,7 @@ def find_tables(page: OcrPage, settings: TableSettings | None = None) -> tuple[T
     tables = []
     for g in table_grids(page.rules, page.dpi, settings):
         cols, rows = list(g.cols), list(g.rows)
-        assigned = _assign_words(page.words, list(g.spans), cols, rows)
+        assigned = _cut_blocks(_assign_words(page.words, list(g.spans), cols, rows), cols, rows)
         tables.append(Table(page.page, g.bbox, len(rows) - 1, len(cols) - 1, assigned,
                             g.cols, g.rows))
     return tuple(tables)
