@@ -315,6 +315,7 @@ def _uncovered_letters(image: np.ndarray, words: Sequence[Word], dpi: int) -> li
     return out
 
 
+TALL_CROP = 2.5  # a stretch read again this many times a word's height is read apart from the others
 LOST_LINE_BLOBS = 4  # letter blobs side by side that make a line worth reading when it has no words
 
 
@@ -383,8 +384,23 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
         x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
         x1, y1 = min(width, int(box[2]) + pad + 1), min(height, int(box[3]) + pad + 1)
         crops.append((x0, y0, image[y0:y1, x0:x1]))
-    readings = _read_mosaic(crops + list(also), lang=lang, timeout=timeout, dpi=dpi)
-    readings, others = readings[:len(crops)], readings[len(crops):]
+    # a stretch much taller than a line (a signature's or a stamp's strokes over a name) is
+    # read apart: in one block with them, Tesseract took the lines of text for specks
+    line_h = float(np.median(boxes[:, 3] - boxes[:, 1])) if len(boxes) else 0.0
+    tall = [k for k, c in enumerate(crops) if line_h and c[2].shape[0] > TALL_CROP * line_h]
+    if not tall or len(tall) == len(crops):
+        readings = _read_mosaic(crops + list(also), lang=lang, timeout=timeout, dpi=dpi)
+        readings, others = readings[:len(crops)], readings[len(crops):]
+    else:
+        short = [k for k in range(len(crops)) if k not in tall]
+        got = _read_mosaic([crops[k] for k in short] + list(also), lang=lang, timeout=timeout, dpi=dpi)
+        others = got[len(short):]
+        readings = [[] for _ in crops]
+        for k, r in zip(short, got, strict=False):
+            readings[k] = r
+        for k, r in zip(tall, _read_mosaic([crops[k] for k in tall], lang=lang, timeout=timeout, dpi=dpi),
+                        strict=True):
+            readings[k] = r
     if not segments:
         return words, others
     gone: set[int] = set()
