@@ -240,3 +240,17 @@ def test_lines_of_two_copies_are_compared_only_when_their_names_are_one_name() -
     assert flagged(reconcile([a, b])) == []
     b["budget"][0]["name"] = "Program Peningkatan Pemasaran Hasil Produksi Petemakan"  # one line, misread
     assert len(flagged(reconcile([a, b]))) == 2
+
+
+def test_a_place_read_otherwise_than_the_offices_other_agreements_is_flagged_alone() -> None:
+    docs = copy.deepcopy(SEED)  # five agreements of one office, signed in one place
+    place = docs[0]["signed_place"]
+    docs[3]["signed_place"] = place[:-1] + "q"  # one letter misread
+    out = reconcile(docs)
+    assert "signed_place" in out[3]["needs_review"]
+    assert any(f"but {place!r} in 4 agreements" in w for w in out[3]["warnings"])
+    assert not any("signed_place" in d["needs_review"] for i, d in enumerate(out) if i != 3)
+    assert reconcile(out) == out
+    # a place unlike it is another place, as printed
+    docs[3]["signed_place"] = "Samarinda"
+    assert not any("signed_place" in d["needs_review"] for d in reconcile(docs))

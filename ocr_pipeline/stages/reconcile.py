@@ -11,7 +11,9 @@ year. Checked:
 * the head's budget per program equals the sum of the subordinates' activity lines
   under that program (each subordinate counted once, however many copies of its
   agreement the batch holds);
-* copies of one agreement (one office, year and first party) print the same amounts.
+* copies of one agreement (one office, year and first party) print the same amounts;
+* the agreements of one office and year are signed in one place (a place alike to the
+  one most of them print is misread).
 
 A disagreement flags both sides, with both values in the reason; but where one side is
 plainly the misread one (its target already in doubt, unreadable or implausible, and the
@@ -371,6 +373,30 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
                     _compare_copies(a, b, copies)
 
 
+PLACE_ALIKE = 75  # two readings of a place this alike (fuzz.ratio) are one place, one of them misread
+
+
+def _reconcile_places(docs: Sequence[dict[str, Any]]) -> None:
+    """The agreements of one office and year are signed in one place, most of them: a
+    place read otherwise but alike to the one two or more of them print, more than it, is
+    misread ('Tenggaroug' where two print 'Tenggarong'), and flagged with the others'
+    reading. A place unlike it is another place, and left as read."""
+    offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    for d in docs:
+        if d.get("organization") and d.get("signed_place"):
+            offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
+    for group in offices.values():
+        counts = Counter(_norm(d["signed_place"]) for d in group)
+        for d in group:
+            mine = _norm(d["signed_place"])
+            best = max((p for p in counts if p != mine and _outnumbers(counts[p], counts[mine])
+                        and fuzz.ratio(p, mine) >= PLACE_ALIKE), key=lambda p: counts[p], default=None)
+            if best is not None:
+                shown = next(o["signed_place"] for o in group if _norm(o["signed_place"]) == best)
+                _flag_header(d, "signed_place", f"{d['signed_place']!r} here but {shown!r} in "
+                             f"{counts[best]} agreements of this office")
+
+
 def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[str, Any]]) -> None:
     """Flag the lines of copies `a` and `b` whose amounts differ (`copies`: all copies)."""
     for line in a.get("budget", ()):
@@ -416,6 +442,7 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         _strip(d)
         _strip_header(d)
     _reconcile_copies(out)
+    _reconcile_places(out)
     for head, subs in _links(out):
         _reconcile_parties(head, subs)
         cascading = [s for s in subs if cascades(head, s)]
