@@ -1461,10 +1461,11 @@ def test_a_budget_list_number_misread_is_no_word_of_the_name_and_still_numbers_t
                    ([("Kantor", 100.0), ("Daerah", 260.0)], 165.0))
     got = budget_lines(words_to_lines(lone), [1] * 2)
     assert [b.name.text for b in got] == ["OPD Pelayanan Kantor Daerah"]
-    # a line that starts with its number and has no amount keeps the number: an amount lost
+    # a line that starts with its number and has no amount is an entry of its own: its amount lost
     merged = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Rp", 1200.0), ("2.687.000,-", 1260.0)], 100.0),
                      ([("2.", 100.0), ("Teknis", 200.0)], 165.0))
-    assert "2. Teknis" in budget_lines(words_to_lines(merged), [1] * 2)[0].name.text
+    assert [(b.name.text, b.amount) for b in budget_lines(words_to_lines(merged), [1] * 2)] == [
+        ("Penguatan", 2687000), ("Teknis", None)]
     # '2.' over '3.' read as one tall word ('on') in front of the names is no word of a
     # name; a short word wrapped under a mark ('dan') is
     stacked = _placed(([("1.", 100.0), ("Pakan", 200.0), ("Rp", 1200.0), ("5.317.000,-", 1260.0)], 100.0),
@@ -1517,6 +1518,13 @@ def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> 
                      195.0))
     assert [(b.name.text, b.amount) for b in budget_lines(words_to_lines(words), [1] * 3)] == [
         ("Program Pemasaran Peternakan", 3989767000), ("Program Pelayanan", None)]
+    # a line its own number opens, its amount garbled, is no part of the next numbered entry
+    words = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Kualitas", 440.0), ("KP", 1200.0),
+                      ("3.4/8.UUU,-", 1260.0)], 100.0),
+                    ([("2.", 100.0), ("Teknis", 200.0), ("Pemilu", 400.0), ("Rp", 1200.0), ("4.820.000,-", 1260.0)],
+                     146.0))
+    assert [(b.name.text, b.amount) for b in budget_lines(words_to_lines(words), [1] * 2)] == [
+        ("Penguatan Kualitas", None), ("Teknis Pemilu", 4820000)]
 
 
 def test_an_indicator_number_misread_is_not_kept_in_the_indicator() -> None:

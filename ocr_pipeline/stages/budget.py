@@ -197,8 +197,8 @@ _Parts = tuple[list[Word], list[Word], list[Word], int | None]  # name, amount, 
 def _amounts_lost(lines: Sequence[Line], owner: dict[int, int], parts: dict[int, _Parts],
                   numbers: dict[int, str]) -> dict[int, _Parts]:
     """Lines with no amount read, with a word of a name, a line's pitch or so from an
-    entry, that are entries of their own: a line of its own opened by a list number
-    ('2.', '2', 'b.'), or any line with digit groups where the amounts stand that do not
+    entry, that are entries of their own: a line opened by a list number ('2.', '2',
+    'b.') that joined no entry or one another number opens, or any line with digit groups where the amounts stand that do not
     read as one ('5.661.859.090.00'): entries whose amount was not read (faded, or
     garbled: 'para Ooo'), as (name, amount, note words, None). Dropped or joined to the
     entry above, they were lines lost without a word; kept, the amount is read again or
@@ -217,13 +217,18 @@ def _amounts_lost(lines: Sequence[Line], owner: dict[int, int], parts: dict[int,
         words = ln.words[1:] if i in numbers else ln.words
         amt = [w for w in words if column[0] - h <= w.cx <= column[1] + h]
         misread = bool(_DIGIT_GROUPS.search(" ".join(w.text for w in amt)))
-        numbered = i not in owner and bool(_ENUM_LINE.match(t) or numbers.get(i))
+        # a numbered line joined to an entry its own number opens is another entry
+        numbered = _numbered(lines, i, numbers) and (i not in owner or _numbered(lines, owner[i], numbers))
         near = min(abs(e.cy - ln.cy) for e in entries) <= 2.5 * h
         name = [w for w in words if w.cx < column[0] - h]
         if (numbered or misread) and near and any(sum(ch.isalpha() for ch in w.text) >= 3 for w in name):
             out[i] = (name, amt, [w for w in words if w.cx > column[1] + h], None)
             entries.append(ln)
     return out
+
+
+def _numbered(lines: Sequence[Line], i: int, numbers: dict[int, str]) -> bool:
+    return bool(_ENUM_LINE.match(clean_text(lines[i].text)) or numbers.get(i))
 
 
 def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
