@@ -684,6 +684,9 @@ def test_a_long_word_no_dictionary_knows_is_flagged() -> None:
     goal = "Meningkamya prestasi pemuda di tingkat nasional"
     t = run(draft(row("Jumlah pemuda Jawa Barat berprestasi tingkat nasional", "12 orang", goal=goal)))
     assert any("'Meningkamya' is a long word" in why for why in t["targets"][0]["review_reasons"])
+    # ... or with its affixes, its stem like one ('Dimutakhirkan' read 'Dimutaknirkar')
+    t = run(draft(row("Jumlah Dokumen Manajemen Risiko yang Dimutaknirkar", "2 dokumen")))["targets"][0]
+    assert any("'Dimutaknirkar' is a long word" in why for why in t["review_reasons"])
     # known long words, with an ending, of the domain, of English, or capitalised (a name): not
     for goal in ("Meningkatnya pembinaan olahraga prestasi secara menyeluruh dan berkelanjutan",
                  "Terselenggaranya pendidikan kepemiluan yang berkelanjutannya",

@@ -838,7 +838,7 @@ def test_a_table_whose_inner_rules_were_lost_is_cut_by_its_other_rules_and_its_r
     # last row's; the header and the rows under it one cell over three columns
     rules, words = _grid(300.0, [HEADER, ["A.", "Program Dukungan Manajemen", "", ""],
                                  ["1", "Meningkatnya kualitas produk", "Persentase produk sesuai SNI", "63%"],
-                                 ["2", "Terkendalinya penyakit", "Jumlah kasus penyakit hewan menular", "80%"],
+                                 ["2", "Terkendalinya penyakit", "Jumlah kasus penyakit hewan", "80%"],
                                  ["3", "Meningkatnya layanan", "Jumlah layanan", "4 layanan"]])
     kept = [r for r in rules if (r.y0 == r.y1 and r.y0 in (300.0, 700.0, 800.0))
             or (r.x0 == r.x1 and (r.x0 in (_COLS[0], _COLS[1], _COLS[-1]) or r.y0 == 700.0))]
@@ -847,7 +847,7 @@ def test_a_table_whose_inner_rules_were_lost_is_cut_by_its_other_rules_and_its_r
     assert [(r.kind, r.section or r.indicator.text, r.target.text, r.cells_cut) for r in draft.rows] == [
         ("program", "A. Program Dukungan Manajemen", "A. Program Dukungan Manajemen", False),
         ("data", "Persentase produk sesuai SNI", "63%", True),
-        ("data", "Jumlah kasus penyakit hewan menular", "80%", True),
+        ("data", "Jumlah kasus penyakit hewan", "80%", True),
         ("data", "Jumlah layanan", "4 layanan", False)]
     # a target table of which no row was read says so
     rules, words = _grid(300.0, [HEADER, ["(1)", "(2)", "(3)", "(4)"]])
@@ -1514,15 +1514,15 @@ def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> 
     # digit groups misread where the amounts stand: its own entry, its amount to be read again
     words = _placed(([("Program", 200.0), ("Pemasaran", 400.0), ("3.989.767.000,00", 1260.0)], 100.0),
                     ([("Peternakan", 200.0)], 140.0),
-                    ([("Program", 200.0), ("Pelayanan", 400.0), ("5.661.859.090.00", 1260.0), ("—nngi", 1700.0)],
-                     195.0))
+                    ([("Program", 200.0), ("Pelayanan", 400.0), ("5.661.859.090.00", 1260.0),
+                      ("—nngi", 1700.0)], 195.0))
     assert [(b.name.text, b.amount) for b in budget_lines(words_to_lines(words), [1] * 3)] == [
         ("Program Pemasaran Peternakan", 3989767000), ("Program Pelayanan", None)]
     # a line its own number opens, its amount garbled, is no part of the next numbered entry
     words = _placed(([("1.", 100.0), ("Penguatan", 200.0), ("Kualitas", 440.0), ("KP", 1200.0),
                       ("3.4/8.UUU,-", 1260.0)], 100.0),
-                    ([("2.", 100.0), ("Teknis", 200.0), ("Pemilu", 400.0), ("Rp", 1200.0), ("4.820.000,-", 1260.0)],
-                     146.0))
+                    ([("2.", 100.0), ("Teknis", 200.0), ("Pemilu", 400.0), ("Rp", 1200.0),
+                      ("4.820.000,-", 1260.0)], 146.0))
     assert [(b.name.text, b.amount) for b in budget_lines(words_to_lines(words), [1] * 2)] == [
         ("Penguatan Kualitas", None), ("Teknis Pemilu", 4820000)]
 

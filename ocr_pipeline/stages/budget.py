@@ -198,12 +198,12 @@ def _amounts_lost(lines: Sequence[Line], owner: dict[int, int], parts: dict[int,
                   numbers: dict[int, str]) -> dict[int, _Parts]:
     """Lines with no amount read, with a word of a name, a line's pitch or so from an
     entry, that are entries of their own: a line opened by a list number ('2.', '2',
-    'b.') that joined no entry or one another number opens, or any line with digit groups where the amounts stand that do not
-    read as one ('5.661.859.090.00'): entries whose amount was not read (faded, or
-    garbled: 'para Ooo'), as (name, amount, note words, None). Dropped or joined to the
-    entry above, they were lines lost without a word; kept, the amount is read again or
-    the line flagged. A line neither opens is not one (a signature's 'NIP. 1964...', what
-    OCR makes of a stamp)."""
+    'b.') that joined no entry or one another number opens, or any line with digit
+    groups where the amounts stand that do not read as one ('5.661.859.090.00'):
+    entries whose amount was not read (faded, or garbled: 'para Ooo'), as (name,
+    amount, note words, None). Dropped or joined to the entry above, they were lines
+    lost without a word; kept, the amount is read again or the line flagged. A line
+    neither opens is not one (a signature's 'NIP. 1964...', what OCR makes of a stamp)."""
     column = _amount_column(parts)
     out: dict[int, _Parts] = {}
     if column is None:

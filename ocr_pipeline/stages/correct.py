@@ -413,11 +413,11 @@ def odd_marks(text: str | None) -> str | None:
     before a slash between words ('kelompok /organisasi'),
     a colon between words ('Organisasi: Kepemudaan'), the two forms of a doubled word
     without the dash between them ('Perundang Undangan'), loose marks at its end
-    ('Dilaksanakan : .', 'Paser ~*'; but a list's heading
-    ends in ' :'), a lone letter at its end ('Peternakan H'), or a last word that joins ('... Kelompok Rentan, dan': the rest of
-    the text lost or taken for the next line's). No truth text but names has any of
-    these, but for two real ones printing a space before a slash and two real ones printing
-    two words as one. None when none of these."""
+    ('Dilaksanakan : .', 'Paser ~*'; but a list's heading ends in ' :'), a lone letter
+    at its end ('Peternakan H'), or a last word that joins ('... Kelompok Rentan, dan':
+    the rest of the text lost or taken for the next line's). No truth text but names has
+    any of these, but for two real ones printing a space before a slash and two real ones
+    printing two words as one. None when none of these."""
     if not text:
         return None
     if text.count("(") != text.count(")"):
@@ -499,6 +499,17 @@ def _prefixed(word: str, lexicon: Lexicon) -> bool:
                for p in PREFIXES)
 
 
+STEM = 7  # the fewest letters of a stem so compared (a shorter one is like too many words)
+AFFIXED = (3, 2)  # a suffix's letters ('-kan', '-nya'; '-an') a misread word's stem is looked for without
+
+
+def _stem_near(word: str, lexicon: Lexicon) -> bool:
+    """Whether a word after a prefix, less a suffix's letters, is like a lexicon word
+    ('Dimutaknirkar': 'mutaknir', like 'mutakhir'): a known word with affixes, misread."""
+    return any(word.startswith(p) and len(stem := word[len(p):len(word) - k]) >= STEM
+               and lexicon.near(stem, LIKE_KNOWN) for p in PREFIXES for k in AFFIXED)
+
+
 def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | None = None) -> str | None:
     """Why a text may hold a misread letter: a word neither the lexicon nor the language's
     dictionary knows, a letter away from words they do ('menulai': 'menilai', 'menular';
@@ -544,7 +555,8 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
                         f"{', '.join(map(repr, near[:3]))}: a letter may be misread")
             low = piece.lower()
             if (long is None and len(piece) >= LONG_WORD and piece.isascii() and piece.isalpha()
-                    and (piece.islower() or (piece[1:].islower() and lexicon.near(piece, LIKE_KNOWN)))
+                    and (piece.islower() or (piece[1:].islower() and (lexicon.near(piece, LIKE_KNOWN)
+                                                                      or _stem_near(low, lexicon))))
                     and not lexicon.knows(low, SUFFIXES) and low not in lexicon.foreign
                     and not _prefixed(low, lexicon)):
                 long = piece
@@ -2051,8 +2063,9 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
                         "with no mark between them, cut by position: rows may be missing or merged")
     unruled = sorted({r.page for r in draft.rows if r.cells_cut})
     if unruled:
-        warnings.append(f"targets: the rules inside the table on page {', '.join(map(str, unruled))} were not "
-                        "found: its cells were cut where its other rules stand, rows may be missing or merged")
+        pages = ", ".join(map(str, unruled))
+        warnings.append(f"targets: the rules inside the table on page {pages} were not found: its cells "
+                        "were cut where its other rules stand, rows may be missing or merged")
     guessed = list(dict.fromkeys(r.parent.text for r in draft.rows
                                  if r.parent_guessed and r.parent is not None))
     if guessed:  # a row of its own whose target was lost would be missing: say so for the row set

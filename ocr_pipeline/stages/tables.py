@@ -252,14 +252,15 @@ def _cut_blocks(cells: tuple[Cell, ...], cols: Sequence[float], rows: Sequence[f
         if cell.row_span < 2 or cell.col_span < 2:
             out.append(cell)
             continue
-        at = {(bisect.bisect_right(rows, w.cy) - 1, bisect.bisect_right(cols, w.cx) - 1): w for w in cell.words}
+        at = {(bisect.bisect_right(rows, w.cy) - 1, bisect.bisect_right(cols, w.cx) - 1) for w in cell.words}
         if len({r for r, _ in at}) < 2 or len({c for _, c in at}) < 2:
             out.append(cell)
             continue
         for r in range(cell.row, cell.row + cell.row_span):
             for c in range(cell.col, cell.col + cell.col_span):
-                ws = tuple(w for w in cell.words if cols[c] <= w.cx < cols[c + 1] and rows[r] <= w.cy < rows[r + 1])
-                out.append(Cell(r, c, (cols[c], rows[r], cols[c + 1], rows[r + 1]), ws, cut=True))
+                box = (cols[c], rows[r], cols[c + 1], rows[r + 1])
+                ws = tuple(w for w in cell.words if box[0] <= w.cx < box[2] and box[1] <= w.cy < box[3])
+                out.append(Cell(r, c, box, ws, cut=True))
     out.sort(key=lambda c: (c.row, c.col))
     return tuple(out)
 
