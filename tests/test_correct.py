@@ -1506,3 +1506,17 @@ def test_a_budget_line_before_a_heading_atop_the_next_page_is_flagged() -> None:
     b = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), budget=(line,)))["budget"][0]
     assert b["needs_review"]
     assert any("'Teknologi Informasi' atop the next page" in why for why in b["review_reasons"])
+
+
+def test_a_row_without_a_goal_in_a_table_of_goals_is_flagged_and_the_row_set() -> None:
+    # the goal cell merged over three rows began on a row that was lost: the two rows after
+    # it have no goal
+    doc = run(draft(row("Persentase KPU Kota Bontang dalam Menyajikan Informasi", "75%", goal=""),
+                    row("Jumlah Laporan Keuangan", "4 laporan"), row("Persentase Realisasi Anggaran", "95%")))
+    assert [t["needs_review"] for t in doc["targets"]] == [True, False, False]
+    assert any("no goal read for this row" in why for why in doc["targets"][0]["review_reasons"])
+    assert any(w.startswith("targets: row 1 has no goal") for w in doc["warnings"])
+    # a table without goals is no doubt
+    doc = run(draft(row("Jumlah Laporan Keuangan", "4 laporan", goal=""),
+                    row("Persentase Realisasi Anggaran", "95%", goal="")))
+    assert not any(t["needs_review"] for t in doc["targets"])
