@@ -388,17 +388,15 @@ def _recover_dropped(image: np.ndarray, words: list[Word], *, lang: str, timeout
     # read apart: in one block with them, Tesseract took the lines of text for specks
     line_h = float(np.median(boxes[:, 3] - boxes[:, 1])) if len(boxes) else 0.0
     tall = [k for k, c in enumerate(crops) if line_h and c[2].shape[0] > TALL_CROP * line_h]
-    if not tall or len(tall) == len(crops):
-        readings = _read_mosaic(crops + list(also), lang=lang, timeout=timeout, dpi=dpi)
-        readings, others = readings[:len(crops)], readings[len(crops):]
-    else:
-        short = [k for k in range(len(crops)) if k not in tall]
-        got = _read_mosaic([crops[k] for k in short] + list(also), lang=lang, timeout=timeout, dpi=dpi)
-        others = got[len(short):]
-        readings = [[] for _ in crops]
-        for k, r in zip(short, got, strict=False):
-            readings[k] = r
-        for k, r in zip(tall, _read_mosaic([crops[k] for k in tall], lang=lang, timeout=timeout, dpi=dpi),
+    apart = tall if len(tall) < len(crops) else []
+    together = [k for k in range(len(crops)) if k not in apart]
+    got = _read_mosaic([crops[k] for k in together] + list(also), lang=lang, timeout=timeout, dpi=dpi)
+    readings: list[list[Word]] = [[] for _ in crops]
+    for k, r in zip(together, got[:len(together)], strict=True):
+        readings[k] = r
+    others = got[len(together):]
+    if apart:
+        for k, r in zip(apart, _read_mosaic([crops[k] for k in apart], lang=lang, timeout=timeout, dpi=dpi),
                         strict=True):
             readings[k] = r
     if not segments:
