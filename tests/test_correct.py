@@ -1246,6 +1246,11 @@ def test_readings_that_make_a_seven_a_one_do_not_change_the_target() -> None:
     t = run(draft(row("Persentase Paket Pengadaan yang Diumumkan Tepat Waktu", "7E%")),
             lambda page, bbox, kind: ["15%"] if kind in ("text", "digits") else [])["targets"][0]
     assert t["target"]["raw"] == "7E%" and t["needs_review"]
+    # a digit lost ('77' read '1') and read again '71' twice by one model, '77' by the digits-only
+    # one: no reading settles the '7', flagged
+    t = run(draft(row("Nilai Maturitas SPIP", "1", conf=0.5)),
+            lambda page, bbox, kind: {"text": ["71", "71"], "digits": ["77"]}.get(kind, []))["targets"][0]
+    assert t["target"]["value"] != 71 and t["needs_review"]
     # another digit read again is taken, as before: '13' read '18'
     t = run(draft(row("Indeks Kepuasan Masyarakat terhadap Layanan Informasi", "13", conf=0.5)),
             lambda page, bbox, kind: ["18"] if kind in ("text", "digits") else [])["targets"][0]

@@ -1050,6 +1050,12 @@ def _reread_target(r: RawRow, parsed: ParsedTarget, entry: Entry | None, ctx: _C
     best = ParsedTarget(value, unit)
     if _plausible(best, entry, indicator) is not None or _sevens_as_ones(r.target.text, support[0]):
         return None
+    # the two large readings are one model's, which may make a '7' a '1' at every scale: where
+    # the digits-only reading (another model) shows a '7' there, no reading settles it ('77'
+    # read '71', '71' and, digits only, '77': seed 3333)
+    digits = [v for t in ctx.reader(r.target.page or r.page, box, "digits") if (v := vote(t)) is not None]
+    if any(_ones_for_sevens(_number_digits(value), _number_digits(d)) for d in digits):
+        return None
     raw = next((t for t in support if "%" in t or not parsed.unit), support[0])
     return raw.strip(), best, f"{len(support)} readings"
 
