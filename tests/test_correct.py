@@ -684,6 +684,13 @@ def test_a_long_word_no_dictionary_knows_is_flagged() -> None:
     goal = "Meningkamya prestasi pemuda di tingkat nasional"
     t = run(draft(row("Jumlah pemuda Jawa Barat berprestasi tingkat nasional", "12 orang", goal=goal)))
     assert any("'Meningkamya' is a long word" in why for why in t["targets"][0]["review_reasons"])
+    # an acronym no list knows, a letter from one the lexicon knows ('SDM' read 'SOM'); a known
+    # one is not
+    t = run(draft(row("Jumlah SOM yang memiliki kompetensi", "12 orang")))["targets"][0]
+    assert any("'SOM' is an acronym no list knows, a letter away from 'SDM'" in why
+               for why in t["review_reasons"])
+    known = run(draft(row("Jumlah SDM yang memiliki kompetensi", "12 orang")))["targets"][0]
+    assert not known["needs_review"]
     # ... or with its affixes, its stem like one ('Dimutakhirkan' read 'Dimutaknirkar')
     t = run(draft(row("Jumlah Dokumen Manajemen Risiko yang Dimutaknirkar", "2 dokumen")))["targets"][0]
     assert any("'Dimutaknirkar' is a long word" in why for why in t["review_reasons"])

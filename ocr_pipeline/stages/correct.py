@@ -31,6 +31,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from string import ascii_lowercase
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -510,6 +511,16 @@ def _stem_near(word: str, lexicon: Lexicon) -> bool:
                and lexicon.near(stem, LIKE_KNOWN) for p in PREFIXES for k in AFFIXED)
 
 
+def _acronym_of(word: str, lexicon: Lexicon) -> str | None:
+    """The acronym of the domain's lexicon (in capitals, three to five letters) that an
+    acronym no list knows becomes when one of its letters is another ('SOM': 'SDM')."""
+    w = word.lower()
+    if not 3 <= len(w) <= 5 or not w.isascii() or not w.isalpha() or lexicon.knows(w) or w in lexicon.foreign:
+        return None
+    return next((c.upper() for i in range(len(w)) for ch in ascii_lowercase if ch != w[i]
+                 if (c := w[:i] + ch + w[i + 1:]) in lexicon.words), None)
+
+
 def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | None = None) -> str | None:
     """Why a text may hold a misread letter: a word neither the lexicon nor the language's
     dictionary knows, a letter away from words they do ('menulai': 'menilai', 'menular';
@@ -547,7 +558,13 @@ def non_word(text: str | None, lexicon: Lexicon, protected: dict[str, str] | Non
             return f"{part!r}: a period after a whole word inside the text may be a speck"
         long = None  # a long word no list knows, said after the checks above and below
         for piece in pieces:
-            if piece.isupper() or piece.lower() in (protected or {}):
+            if piece.lower() in (protected or {}):
+                continue
+            if piece.isupper():
+                near = _acronym_of(piece, lexicon)
+                if near:
+                    return (f"{piece!r} is an acronym no list knows, a letter away from {near!r}: a letter "
+                            "may be misread")
                 continue
             near = lexicon.misread_of(piece)
             if near:
