@@ -254,3 +254,7 @@ def test_a_place_read_otherwise_than_the_offices_other_agreements_is_flagged_alo
     # a place unlike it is another place, as printed
     docs[3]["signed_place"] = "Samarinda"
     assert not any("signed_place" in d["needs_review"] for d in reconcile(docs))
+    # two agreements, each reading it otherwise: neither outnumbers the other, both flagged
+    two = copy.deepcopy(SEED)[:2]
+    two[1]["signed_place"] = place[:-1] + "q"
+    assert all("signed_place" in d["needs_review"] for d in reconcile(two))

@@ -378,23 +378,26 @@ PLACE_ALIKE = 75  # two readings of a place this alike (fuzz.ratio) are one plac
 
 def _reconcile_places(docs: Sequence[dict[str, Any]]) -> None:
     """The agreements of one office and year are signed in one place, most of them: a
-    place read otherwise but alike to the one two or more of them print, more than it, is
-    misread ('Tenggaroug' where two print 'Tenggarong'), and flagged with the others'
-    reading. A place unlike it is another place, and left as read."""
+    place read otherwise but alike to another reading is misread, one of the two. Where
+    two or more print the other, more than it ('Tenggaroug' where two print
+    'Tenggarong'), it alone is flagged, with their reading; else each is, with the
+    other's ('Tanjung Kedeb' and 'Tanjung Redeb', once each). A place unlike it is
+    another place, and left as read."""
     offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
     for d in docs:
         if d.get("organization") and d.get("signed_place"):
             offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
     for group in offices.values():
         counts = Counter(_norm(d["signed_place"]) for d in group)
+        shown = {_norm(d["signed_place"]): d["signed_place"] for d in group}
         for d in group:
             mine = _norm(d["signed_place"])
-            best = max((p for p in counts if p != mine and _outnumbers(counts[p], counts[mine])
-                        and fuzz.ratio(p, mine) >= PLACE_ALIKE), key=lambda p: counts[p], default=None)
-            if best is not None:
-                shown = next(o["signed_place"] for o in group if _norm(o["signed_place"]) == best)
-                _flag_header(d, "signed_place", f"{d['signed_place']!r} here but {shown!r} in "
-                             f"{counts[best]} agreements of this office")
+            alike = [p for p in counts if p != mine and fuzz.ratio(p, mine) >= PLACE_ALIKE
+                     and not _outnumbers(counts[mine], counts[p])]
+            if alike:
+                best = max(alike, key=lambda p: counts[p])
+                _flag_header(d, "signed_place", f"{d['signed_place']!r} here but {shown[best]!r} in "
+                             f"{counts[best]} agreement{'s' if counts[best] > 1 else ''} of this office")
 
 
 def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[str, Any]]) -> None:
