@@ -512,10 +512,11 @@ def _stem_near(word: str, lexicon: Lexicon) -> bool:
 
 
 def _acronym_of(word: str, lexicon: Lexicon) -> str | None:
-    """The acronym of the domain's lexicon (in capitals, three to five letters) that an
-    acronym no list knows becomes when one of its letters is another ('SOM': 'SDM')."""
+    """The acronym of the domain's lexicon that an acronym of three capitals no list knows
+    becomes when one of its letters is another ('SOM': 'SDM'). Longer acronyms are not
+    judged: the real agreements print ones no list has a letter apart (AKDP, ASDP)."""
     w = word.lower()
-    if not 3 <= len(w) <= 5 or not w.isascii() or not w.isalpha() or lexicon.knows(w) or w in lexicon.foreign:
+    if len(w) != 3 or not w.isascii() or not w.isalpha() or lexicon.knows(w) or w in lexicon.foreign:
         return None
     return next((c.upper() for i in range(len(w)) for ch in ascii_lowercase if ch != w[i]
                  if (c := w[:i] + ch + w[i + 1:]) in lexicon.words), None)
