@@ -1510,6 +1510,11 @@ def test_a_budget_line_whose_amount_was_not_read_is_kept_without_an_amount() -> 
                     ([("NIP.", 100.0), ("19640326", 300.0), ("198711", 1260.0)], 280.0),
                     ([("7", 100.0), ("Maret", 200.0), ("2026", 400.0)], 480.0))
     assert [b.name.text for b in budget_lines(words_to_lines(words), [1] * 4)] == ["Pengelolaan"]
+    # nor a date under it where the amounts stand (`12.05.16`): no groups of thousands
+    words = _placed(([("1.", 100.0), ("Pengelolaan", 200.0), ("Rp", 1200.0), ("6.409.934.000,-", 1260.0)],
+                     100.0),
+                    ([("Bandung,", 200.0), ("12.05.16", 1260.0)], 190.0))
+    assert [b.name.text for b in budget_lines(words_to_lines(words), [1] * 2)] == ["Pengelolaan"]
     # nor is a line with no number that joins the entry above, but for one with an amount's
     # digit groups misread where the amounts stand: its own entry, its amount to be read again
     words = _placed(([("Program", 200.0), ("Pemasaran", 400.0), ("3.989.767.000,00", 1260.0)], 100.0),

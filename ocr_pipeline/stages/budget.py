@@ -23,7 +23,7 @@ _HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|prog
 _ENUM_LINE = re.compile(r"^\s*\d{1,2}\s*[.)]?(\s|$)")
 _RP_WORD = re.compile(r"^R[pP]\.?$")
 _AMOUNT_PIECE = re.compile(r"^[\d.,]+$")
-_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:[.,]\d{2,3}){2,}")  # an amount's groups, however misread
+_DIGIT_GROUPS = re.compile(r"\d{1,3}(?:[.,]\d{3}){2,}")  # an amount's groups of thousands, however misread
 _LAST_GROUPS = re.compile(r"^[.,]?\d{3}(?:[.,]\d{3})*(?:[.,](?:-+|00))?[-.,]*$")
 
 
