@@ -18,6 +18,7 @@ column edges from the gaps between the words of its header row.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -219,48 +220,35 @@ def cells_from_grid(group: Sequence[Rule], cols: list[float], rows: list[float],
 
 def _assign_words(words: Sequence[Word], cells: list[tuple[int, int, int, int]], cols: list[float],
                   rows: list[float]) -> tuple[Cell, ...]:
-    buckets: dict[tuple[int, int], list[Word]] = {(r, c): [] for r, c, _, _ in cells}
+    """The cells of a grid with their words, each word in the cell its middle falls in.
+
+    A merged cell over several rows and several columns whose words stand in several of
+    its rows and several of its columns is a table whose inner rules were not found
+    (faded, warped: a header and the rows under it read as one cell), not a cell a table
+    prints (a goal spans rows, a heading columns): it is cut by the grid's edges into its
+    elementary cells, each marked `cut`.
+    """
     owner: dict[tuple[int, int], tuple[int, int]] = {}
     for r0, c0, rs, cs in cells:
         for r in range(r0, r0 + rs):
             for c in range(c0, c0 + cs):
                 owner[(r, c)] = (r0, c0)
-    import bisect
-
+    placed: dict[tuple[int, int], list[tuple[tuple[int, int], Word]]] = {(r, c): [] for r, c, _, _ in cells}
     for w in words:
-        ci = bisect.bisect_right(cols, w.cx) - 1
-        ri = bisect.bisect_right(rows, w.cy) - 1
-        if 0 <= ci < len(cols) - 1 and 0 <= ri < len(rows) - 1:
-            buckets[owner[(ri, ci)]].append(w)
+        at = (bisect.bisect_right(rows, w.cy) - 1, bisect.bisect_right(cols, w.cx) - 1)
+        if 0 <= at[0] < len(rows) - 1 and 0 <= at[1] < len(cols) - 1:
+            placed[owner[at]].append((at, w))
     out = []
     for r0, c0, rs, cs in cells:
+        mine = placed[(r0, c0)]
+        if (rs > 1 and cs > 1 and len({at[0] for at, _ in mine}) > 1
+                and len({at[1] for at, _ in mine}) > 1):
+            out.extend(Cell(r, c, (cols[c], rows[r], cols[c + 1], rows[r + 1]),
+                            tuple(w for at, w in mine if at == (r, c)), cut=True)
+                       for r in range(r0, r0 + rs) for c in range(c0, c0 + cs))
+            continue
         bbox = (cols[c0], rows[r0], cols[c0 + cs], rows[r0 + rs])
-        out.append(Cell(r0, c0, bbox, tuple(buckets[(r0, c0)]), rs, cs))
-    return tuple(out)
-
-
-def _cut_blocks(cells: tuple[Cell, ...], cols: Sequence[float], rows: Sequence[float]) -> tuple[Cell, ...]:
-    """A merged cell over several rows and several columns whose words stand in several
-    of its rows and several of its columns is a table whose inner rules were not found
-    (faded, warped: a header and the rows under it read as one cell), not a cell a table
-    prints (a goal spans rows, a heading columns): cut by the grid's edges into its
-    elementary cells, each marked `cut`."""
-    import bisect
-
-    out: list[Cell] = []
-    for cell in cells:
-        if cell.row_span < 2 or cell.col_span < 2:
-            out.append(cell)
-            continue
-        at = {(bisect.bisect_right(rows, w.cy) - 1, bisect.bisect_right(cols, w.cx) - 1) for w in cell.words}
-        if len({r for r, _ in at}) < 2 or len({c for _, c in at}) < 2:
-            out.append(cell)
-            continue
-        for r in range(cell.row, cell.row + cell.row_span):
-            for c in range(cell.col, cell.col + cell.col_span):
-                box = (cols[c], rows[r], cols[c + 1], rows[r + 1])
-                ws = tuple(w for w in cell.words if box[0] <= w.cx < box[2] and box[1] <= w.cy < box[3])
-                out.append(Cell(r, c, box, ws, cut=True))
+        out.append(Cell(r0, c0, bbox, tuple(w for _, w in mine), rs, cs))
     out.sort(key=lambda c: (c.row, c.col))
     return tuple(out)
 
@@ -327,7 +315,7 @@ def find_tables(page: OcrPage, settings: TableSettings | None = None) -> tuple[T
     tables = []
     for g in table_grids(page.rules, page.dpi, settings):
         cols, rows = list(g.cols), list(g.rows)
-        assigned = _cut_blocks(_assign_words(page.words, list(g.spans), cols, rows), cols, rows)
+        assigned = _assign_words(page.words, list(g.spans), cols, rows)
         tables.append(Table(page.page, g.bbox, len(rows) - 1, len(cols) - 1, assigned,
                             g.cols, g.rows))
     return tuple(tables)
