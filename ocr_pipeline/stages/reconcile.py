@@ -362,15 +362,20 @@ def _reconcile_copies(docs: Sequence[dict[str, Any]]) -> None:
     a sum counts one copy only, so this is where such a misread shows). The amount two
     or more copies print, more than the other, is taken for right and only the other
     copy's line flagged; else both are."""
-    offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
-    for d in docs:  # only agreements of one office and year can be copies
-        offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
-    for group in offices.values():
+    for group in _offices(docs):  # only agreements of one office and year can be copies
         for i, a in enumerate(group):
             copies = [d for d in group if d is a or _same_party(a, d)]
             for b in group[i + 1:]:
                 if _same_party(a, b):
                     _compare_copies(a, b, copies)
+
+
+def _offices(docs: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The agreements grouped by office and year."""
+    offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    for d in docs:
+        offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
+    return list(offices.values())
 
 
 PLACE_ALIKE = 75  # two readings of a place this alike (fuzz.ratio) are one place, one of them misread
@@ -383,11 +388,7 @@ def _reconcile_places(docs: Sequence[dict[str, Any]]) -> None:
     'Tenggarong'), it alone is flagged, with their reading; else each is, with the
     other's ('Tanjung Kedeb' and 'Tanjung Redeb', once each). A place unlike it is
     another place, and left as read."""
-    offices: dict[tuple[str, Any], list[dict[str, Any]]] = {}
-    for d in docs:
-        if d.get("organization") and d.get("signed_place"):
-            offices.setdefault((_norm(d.get("organization")), d.get("year")), []).append(d)
-    for group in offices.values():
+    for group in _offices([d for d in docs if d.get("organization") and d.get("signed_place")]):
         counts = Counter(_norm(d["signed_place"]) for d in group)
         shown = {_norm(d["signed_place"]): d["signed_place"] for d in group}
         for d in group:
