@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..records import Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
 from .rows import MARK_CHARS, Columns, TextBox, cell_at, hanging_marks, join_cell_text
-from .values import find_amount, parse_rupiah, split_enumerator
+from .values import find_amount, mark_of, parse_rupiah, split_enumerator
 
 _TOTAL = re.compile(r"^\s*(jumlah|total|grand total|sub ?total)\b", re.I)
 _HEADER = re.compile(r"\banggaran\b|\bketerangan\b|^\s*(no\.?\s+)?(kegiatan|program)\s*$", re.I)
@@ -81,7 +81,7 @@ def budget_lines(lines: Sequence[Line], page_of: Sequence[int]) -> list[RawBudge
     # with no amount keeps its number in the name: an entry whose amount was lost
     marks = {i for i in hanging_marks(lines) if not _RP_WORD.match(lines[i].words[0].text)}
     # a mark as read, when it reads as one ('2.'); a misread one numbers nothing ('')
-    numbers = {i: split_enumerator(lines[i].words[0].text + " X")[0] for i in marks}
+    numbers = {i: mark_of(lines[i].words[0].text) for i in marks}
     for i, ln in enumerate(lines):
         sp = _split_anchor(Line(ln.words[1:]) if i in marks else ln)
         if sp is not None:
@@ -144,7 +144,7 @@ def _marks_only(line: Line, name_left: float, height: float) -> bool:
     read as marks or stand as tall as two lines ('on' for a '2.' over a '3.'); a short word
     of a name wrapped under its mark ('dan') is the name's."""
     return all(w.bbox[2] <= name_left and len(w.text) <= MARK_CHARS
-               and (bool(split_enumerator(w.text + " X")[0]) or w.bbox[3] - w.bbox[1] >= 1.5 * height)
+               and (bool(mark_of(w.text)) or w.bbox[3] - w.bbox[1] >= 1.5 * height)
                for w in line.words)
 
 

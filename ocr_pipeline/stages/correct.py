@@ -58,10 +58,10 @@ from .values import (
     digit_like,
     fix_digits,
     fix_percent,
+    mark_of,
     parse_rupiah,
     parse_target,
     rupiah_grouping_ok,
-    split_enumerator,
     split_heading,
     unit_word,
 )
@@ -1403,7 +1403,7 @@ def _unsure_words(r: RawRow, entry: Entry | None, target_low: float, ctx: _Ctx) 
     def counts(w, box: TextBox) -> bool:  # bullets, list numbers and stray marks do not reach the output
         core = w.text.strip(".,;:()")
         return (sum(ch.isalnum() for ch in core) >= 2 and core in box.text
-                and not (w.text[-1] in ".)" and split_enumerator(w.text + " X")[0]))
+                and not (w.text[-1] in ".)" and mark_of(w.text)))
 
     out = []
     if target_low < s.min_conf:

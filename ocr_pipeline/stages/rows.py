@@ -30,7 +30,15 @@ from rapidfuzz import fuzz
 
 from ..records import BBox, Cell, Table, Word
 from .layout import JOINING_WORDS, Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
-from .values import enumerator_kind, find_amount, parse_number, split_enumerator, split_heading, starts_value
+from .values import (
+    enumerator_kind,
+    find_amount,
+    mark_of,
+    parse_number,
+    split_enumerator,
+    split_heading,
+    starts_value,
+)
 
 ROLES = ("no", "goal", "indicator", "unit", "target", "name", "amount", "note")
 _HEADER_WORDS = {
@@ -373,7 +381,7 @@ def hanging_marks(lines: Sequence[Line]) -> frozenset[int]:
     the column where another line's text begins (after a mark `split_enumerator` knows, or
     wrapped under the text). A justified line's wide gap after its first word has no
     line beginning under the second."""
-    starts = [(i, ln.words[1].bbox[0] if split_enumerator(ln.words[0].text + " X")[0] and len(ln.words) > 1
+    starts = [(i, ln.words[1].bbox[0] if mark_of(ln.words[0].text) and len(ln.words) > 1
                else ln.left) for i, ln in enumerate(lines)]
     out = set()
     for i, ln in enumerate(lines):

@@ -251,6 +251,11 @@ def split_enumerator(text: str) -> tuple[str, str]:
     return m.group(0).strip(), text[m.end():].strip()
 
 
+def mark_of(word: str) -> str:
+    """The list mark a word alone reads as ('2.', 'b.', '-'); '' when it reads as none."""
+    return split_enumerator(word + " X")[0]
+
+
 _BARE_LETTER = re.compile(r"^\s*(?:(?:[A-H]|[IVX]{1,4})\s*,?|\d{1,2}\s*,)\s+(?=[A-Z])")
 # 'AL Program', 'AY Program': the period read as a mark that is not a small letter (or as 'l')
 _LETTER_READ_ON = re.compile(r"^\s*([A-H])(?:[^\sa-z]|l)\s+(?=(?i:program)\b)")
