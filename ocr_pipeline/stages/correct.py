@@ -1506,15 +1506,20 @@ def target_rows(draft: Draft, ctx: _Ctx) -> list[TargetRow]:
                 out[i] = replace(r, audit=r.audit.flag(
                     f"no {missing[0]} heading above this row, though the table has {missing[0]} headings: "
                     "its heading (and rows under it) may be lost"))
-    # a table of goals has one over every row (a merged goal cell is each of its rows'): a
-    # row with none lost its goal cell, and may be the row the cell began on
-    if sum(1 for r in out if r.strategic_goal) >= 2:
-        for i, r in enumerate(out):
-            if not r.strategic_goal:
-                out[i] = replace(r, audit=r.audit.flag(
-                    "no goal read for this row, though the table has goals: its goal cell (and the row "
-                    "it began on) may be lost"))
+    for i in _goalless(out):
+        out[i] = replace(out[i], audit=out[i].audit.flag(
+            "no goal read for this row, though the table has goals: its goal cell (and the row "
+            "it began on) may be lost"))
     return out
+
+
+def _goalless(rows: Sequence[TargetRow]) -> list[int]:
+    """The rows with no goal in a table of goals (two rows or more have one): a table of
+    goals has one over every row (a merged goal cell is each of its rows'), so such a row
+    lost its goal cell, and the row the cell began on may be lost too."""
+    if sum(1 for r in rows if r.strategic_goal) < 2:
+        return []
+    return [i for i, r in enumerate(rows) if not r.strategic_goal]
 
 
 def _flag_unplaced(out: list[TargetRow], unplaced: list[int], home: str, activity: str, ctx: _Ctx) -> None:
@@ -2093,10 +2098,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
     if cut:  # the count of rows is a guess there: say so for the row set, not only per row
         warnings.append(f"targets: cells on page {', '.join(map(str, cut))} held several indicators "
                         "with no mark between them, cut by position: rows may be missing or merged")
-    goalless = [i for i, r in enumerate(rows, 1) if not r.strategic_goal]
-    if goalless and len(goalless) < len(rows) - 1:  # the row a merged goal cell began on may be lost
-        warnings.append(f"targets: row {', '.join(map(str, goalless))} has no goal, though the table has "
-                        "goals: the row its goal cell began on may be missing")
+    goalless = _goalless(rows)
+    if goalless:  # the row a merged goal cell began on may be missing
+        warnings.append(f"targets: row {', '.join(str(i + 1) for i in goalless)} has no goal, though the "
+                        "table has goals: the row its goal cell began on may be missing")
     unruled = sorted({r.page for r in draft.rows if r.cells_cut})
     if unruled:
         pages = ", ".join(map(str, unruled))
