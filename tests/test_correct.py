@@ -1044,6 +1044,13 @@ def test_an_empty_target_is_flagged_unless_read_again_as_empty() -> None:
     for exact in (False, True):
         t = run(draft(heading), reader(), exact=exact)["targets"][0]
         assert any("a list's heading, its items lost?" in why for why in t["review_reasons"])
+    # an indicator whose catalogue entry has a unit and a range had a target: its cell read
+    # empty, again and again (the number faded or was lost with the cell), is doubted still
+    expected = replace(empty, indicator=box("Persentase Kepuasan Layanan KPU Kota Bontang"))
+    t = run(draft(expected), reader())["targets"][0]
+    assert t["target"]["value"] is None and t["needs_review"]
+    assert any("the catalogue expects a target" in why for why in t["review_reasons"])
+    assert not run(draft(expected), exact=True)["targets"][0]["needs_review"]  # a text layer's: printed empty
 
 
 def test_an_activity_under_another_program_than_the_catalogues_is_flagged() -> None:

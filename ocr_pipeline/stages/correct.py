@@ -1323,11 +1323,15 @@ def _target_row(r: RawRow, program: str | None, activity: str | None, ctx: _Ctx)
     cut = dangling_mark(raw)  # as first read, or as read again ('33' read '3.')
     if cut:
         reasons.append(cut)
-    # a cell empty as read again is empty (the seed's 'Nilai Evaluasi ...'); the catalogue
-    # knows such indicators: one it does not know may be a list's heading, its items lost
-    if parsed.value is None and not parsed.qualitative and (raw or entry is None or not _empty_again(r, ctx)):
+    # a cell empty as read again is empty where the catalogue expects no number of its
+    # indicator (the seed's 'Nilai Evaluasi ...': no unit, no range); one it does not know
+    # may be a list's heading, its items lost; one with a unit or a range had a target
+    expects = entry is not None and (entry.unit is not None or entry.lo is not None or entry.hi is not None)
+    if parsed.value is None and not parsed.qualitative and (
+            raw or entry is None or (expects and not ctx.exact) or not _empty_again(r, ctx)):
         why = parsed.note or "no number"
-        lost = "" if entry else " (an indicator in no catalogue: a list's heading, its items lost?)"
+        lost = (" (an indicator in no catalogue: a list's heading, its items lost?)" if entry is None
+                else " (the catalogue expects a target of this indicator)" if expects else "")
         reasons.append(f"target could not be read ({why}): {raw!r}" if raw else f"target is empty{lost}")
     else:
         bad = _plausible(parsed, entry, indicator)
