@@ -1314,11 +1314,14 @@ def test_a_target_read_with_confidence_is_checked_at_full_resolution() -> None:
     t = run(sure, reader("2 kali", "2 kali", "2 kali", digits="5"))["targets"][0]
     assert t["target"]["value"] == 5 and not t["needs_review"]
     assert run(sure, reader("2 kali", "2 kali", "2 kali", digits="2"))["targets"][0]["target"]["value"] == 2
-    # a percent sign read as digits at full resolution ('56%' read '5696') is no other number
-    calls = []
-    t = run(draft(row("Persentase Laporan yang Disusun", "56%")),
-            lambda page, bbox, kind: calls.append(kind) or (["5696"] if kind == "line" else []))["targets"][0]
-    assert "text" not in calls and not t["needs_review"]
+    # a percent sign read as digits at full resolution ('56%' read '5696', '55%' read '5590')
+    # is no other number: not read again (seed 3535: its crops read large gave '95%' for '55%')
+    for first, again in (("56%", "5696"), ("55%", "5590")):
+        calls = []
+        t = run(draft(row("Persentase Laporan yang Disusun", first)),
+                lambda page, bbox, kind, a=again: calls.append(kind) or ([a] if kind == "line" else
+                                                                        ["95%"]))["targets"][0]
+        assert "text" not in calls and not t["needs_review"] and t["target"]["raw"] == first
     # nor is a speck read as one more digit that makes a target no such indicator has ('79%'
     # read '719%'); one that makes a plausible target is ('79%' read '719' of a count is not)
     for first, again, doubted in (("79%", "719%", False), ("79%", "71%", True), ("79%", "179%", False)):

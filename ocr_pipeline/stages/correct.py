@@ -1141,8 +1141,8 @@ def _target_read_otherwise(box: TextBox, value: float, ctx: _Ctx) -> str | None:
             return alone
     if other is None or other == value:
         return None
-    # '56%' read '5696': the percent sign as digits, the number as it was
-    lost = re.fullmatch(r"\d+(96|9|6)", again.strip()) and str(other).startswith(f"{value:g}")
+    # '56%' read '5696', '55%' read '5590': the percent sign as digits, the number as it was
+    lost = re.fullmatch(r"\d+(96|90|9|6)", again.strip()) and str(other).startswith(f"{value:g}")
     return None if lost and "%" in box.text else again
 
 
