@@ -1024,6 +1024,12 @@ def test_a_region_misread_in_the_header_does_not_misspell_the_rows() -> None:
                 second_position=box("Ketua KPU Kabupaten Berau"))
     doc = run(d)
     assert [t["indicator"] for t in doc["targets"]] == [berau, berau]
+    # a capital read small in the organisation ('KPU kabupaten Berau', seed 3535) is not the
+    # region's spelling the catalogue text is filled with: the positions print it capitalised
+    d = replace(draft(row(berau, "100%", goal="Terwujudnya layanan KPU Kabupaten Berau"),
+                      org="Sekretanat KPU kabupaten Berau"),
+                first_position=box("Sekretaris KPU Kabupaten Berau"))
+    assert run(d)["targets"][0]["indicator"] == berau
 
 
 def test_an_empty_target_is_flagged_unless_read_again_as_empty() -> None:

@@ -1666,16 +1666,26 @@ def agreement_regions(draft: Draft) -> list[str]:
     # the region's kind and as many words after it, wherever the agreement prints them
     at = re.compile(rf"(?<!\w){re.escape(words[0])}(?:\s+[^\s,.;:()]+){{{len(words) - 1}}}", re.I)
     printed = [m.group(0) for t in _texts(draft) for m in at.finditer(t)]
+    # of spellings but for case, the one with the most capitals opening its words: a
+    # capital read small ('Sekretanat KPU kabupaten Berau') is a misread
     spellings: dict[str, str] = {}
     for h in heads + printed:
+        if _capitals(h) > _capitals(spellings.get(h.lower(), h)):
+            spellings[h.lower()] = h
         spellings.setdefault(h.lower(), h)
     # alike: a letter or two from the first or from one alike to it ('Karan', 'Beran', 'Berau')
-    alike, rest = [heads[0]], [h for h in spellings.values() if h.lower() != heads[0].lower()]
+    alike = [spellings[heads[0].lower()]]
+    rest = [h for h in spellings.values() if h.lower() != heads[0].lower()]
     while near := [h for h in rest if any(fuzz.ratio(h.lower(), a.lower()) >= 85 for a in alike)]:
         alike += near
         rest = [h for h in rest if h not in near]
     # (max keeps the first, the organisation's, on a tie)
     return [max(alike, key=lambda h: times_printed(h, draft))]
+
+
+def _capitals(text: str) -> int:
+    """How many words of `text` open with a capital."""
+    return sum(w[0].isupper() for w in text.split())
 
 
 def _texts(draft: Draft) -> list[str]:
