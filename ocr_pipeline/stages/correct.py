@@ -388,7 +388,7 @@ def items_inside(indicator: str | None) -> str | None:
 
 _AFTER_JOINING = re.compile(rf"\b(?:{'|'.join(sorted(JOINING_WORDS))})[,.;:](?=\s)")
 _REDUPLICATED = re.compile(r"\b(?:per|pe|ke|se|ber|ter|di|me|mem|men|meng)([a-z]{4,})\b \1[a-z]*\b", re.I)
-_LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|-]+(?:\s+[.,;:~*'\"`^_|-]+)*$")
+_LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|\\/-]+(?:\s+[.,;:~*'\"`^_|\\/-]+)*$")
 
 
 def odd_marks(text: str | None) -> str | None:
