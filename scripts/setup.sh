@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng fonts-dejavu-core fonts-liberation fonts-freefont-ttf chromium)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core fonts-liberation fonts-freefont-ttf chromium)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
