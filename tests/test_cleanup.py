@@ -432,6 +432,26 @@ def test_a_table_whose_rules_broke_into_pieces_is_one_grid():
     assert grids[0].rows == ys and grids[0].cols == xs
 
 
+def test_a_faded_table_whose_rules_broke_far_apart_is_one_grid_with_every_column():
+    from ocr_pipeline.records import Rule
+
+    # a table as a faded page of seed 3535 left it: its rules broken by gaps wider than a
+    # bridge, so that the left columns' rules and the right ones' make two groups over
+    # the same rows; the last column's edge met only by short pieces of the top rule, a
+    # middle column's edge by no rule at all
+    xs, ys = (100, 200, 700, 1400, 1700), (100, 180, 300, 420)
+    rules = [Rule(95, y, 600, y) for y in (100, 180, 420)]
+    rules += [Rule(900, y, 1450, y) for y in (100, 420)] + [Rule(650, 300, 1450, 300)]
+    rules += [Rule(1500, 100, 1560, 100), Rule(1600, 100, 1702, 100)]  # short pieces
+    rules += [Rule(x, 100, x, 420) for x in (100, 200, 1400, 1700)]
+    rules += [Rule(700, 110, 700, 240)]
+    grids = table_grids(tuple(rules), 300)
+    assert len(grids) == 1
+    assert grids[0].cols == xs and grids[0].rows == ys
+    # short pieces alone make no table
+    assert table_grids(tuple(Rule(x, y, x + 40, y) for x in (100, 200) for y in (100, 200)), 300) == ()
+
+
 def test_tables_one_above_the_other_stay_two_grids():
     from ocr_pipeline.records import Rule
 

@@ -19,6 +19,7 @@ column edges from the gaps between the words of its header row.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,9 +83,18 @@ def _row_gap(a: Rule, b: Rule, snap: float) -> float:
 def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[Rule]]:
     """Rules that touch, or continue one another across a short gap, transitively: one
     group per table candidate. (The gap only groups: cells are still cut by the rules
-    as printed, so a section row that no vertical rule crosses stays one cell.)"""
-    min_len = s.min_rule * dpi
-    rs = [r for r in rules if max(abs(r.x1 - r.x0), abs(r.y1 - r.y0)) >= min_len]
+    as printed, so a section row that no vertical rule crosses stays one cell.)
+
+    A faded rule is found in pieces: horizontal pieces shorter than a table's rules
+    (down to `min_cell`) still continue a rule and touch the rules across it, though
+    they make no table by themselves; and groups that span the same rows (their top and
+    bottom at one height) and overlap or meet across a short gap are one table whose
+    rules broke between them (a faded page of seed 3535: its table read as two, its
+    target column in neither); a vertical rule inside a table's box that touches none
+    of its rules is one of its columns' edges."""
+    min_len, piece = s.min_rule * dpi, s.min_cell * dpi
+    rs = [r for r in rules if max(abs(r.x1 - r.x0), abs(r.y1 - r.y0)) >= min_len
+          or (r.horizontal and abs(r.x1 - r.x0) >= piece)]
     hs = [i for i, r in enumerate(rs) if r.horizontal]
     vs = [i for i, r in enumerate(rs) if not r.horizontal]
     uf = _UF(len(rs))
@@ -103,8 +113,34 @@ def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[
     groups: dict[int, list[Rule]] = {}
     for i, r in enumerate(rs):
         groups.setdefault(uf.find(i), []).append(r)
-    return [g for g in groups.values()
-            if sum(r.horizontal for r in g) >= 2 and sum(not r.horizontal for r in g) >= 1]
+    tables = [g for g in groups.values()
+              if sum(r.horizontal and abs(r.x1 - r.x0) >= min_len for r in g) >= 2
+              and sum(not r.horizontal for r in g) >= 1]
+    merged = True
+    while merged:
+        merged = False
+        for a, b in itertools.combinations(range(len(tables)), 2):
+            ba, bb = _extent(tables[a]), _extent(tables[b])
+            if (abs(ba[1] - bb[1]) <= 2 * snap and abs(ba[3] - bb[3]) <= 2 * snap
+                    and max(ba[0], bb[0]) - min(ba[2], bb[2]) <= bridge):
+                tables[a] = tables[a] + tables.pop(b)
+                merged = True
+                break
+    # a vertical rule inside a table that touches none of its rules (the rules it met faded
+    # away) is still a column's edge
+    grouped = {id(r) for g in tables for r in g}
+    loose = [rs[j] for j in vs if id(rs[j]) not in grouped]
+    for g in tables:
+        x0, y0, x1, y1 = _extent(g)
+        g += [r for r in loose if x0 + snap < r.x0 < x1 - snap and y0 - snap <= min(r.y0, r.y1)
+              and max(r.y0, r.y1) <= y1 + snap]
+    return tables
+
+
+def _extent(group: Sequence[Rule]) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) of a group of rules."""
+    return (min(min(r.x0, r.x1) for r in group), min(min(r.y0, r.y1) for r in group),
+            max(max(r.x0, r.x1) for r in group), max(max(r.y0, r.y1) for r in group))
 
 
 def _coverage(rules: Sequence[Rule], horizontal: bool, at: float, lo: float, hi: float,
