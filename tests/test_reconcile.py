@@ -140,6 +140,13 @@ def test_a_name_spelled_differently_in_two_agreements_is_flagged_in_both() -> No
     assert "first_party.name" in out[0]["needs_review"]
     assert any("Rahmadhani" in w for w in out[0]["warnings"])
     assert reconcile(out) == out
+    # ... but where one reading is in doubt already and the other not, the other is trusted
+    docs[1]["needs_review"] = ["second_party.name"]
+    docs[1]["warnings"] = ["second_party.name: low OCR confidence (0.41)"]
+    out = reconcile(docs)
+    assert out[1]["second_party"]["name"] == docs[0]["first_party"]["name"]
+    assert "first_party.name" not in out[0]["needs_review"] and "second_party.name" in out[1]["needs_review"]
+    assert reconcile(out) == out
 
 
 def test_a_name_outvoted_by_the_other_agreements_is_flagged_alone() -> None:
@@ -149,6 +156,7 @@ def test_a_name_outvoted_by_the_other_agreements_is_flagged_alone() -> None:
     out = reconcile(docs)
     assert "second_party.name" in out[2]["needs_review"]
     assert any(f"but {right!r} in 4 agreements" in w for w in out[2]["warnings"])
+    assert out[2]["second_party"]["name"] == right  # their reading taken, flagged for a person
     assert "first_party.name" not in out[0]["needs_review"]
     assert not any("second_party.name" in d["needs_review"] for i, d in enumerate(out) if i != 2)
     # the head's reading outvoted by its subordinates': the head's alone
@@ -158,6 +166,26 @@ def test_a_name_outvoted_by_the_other_agreements_is_flagged_alone() -> None:
     assert "first_party.name" in out[0]["needs_review"]
     assert not any("second_party.name" in d["needs_review"] for d in out[1:])
     assert reconcile(out) == out
+
+
+def test_a_superior_read_otherwise_in_one_subordinates_agreement_is_settled_without_the_head() -> None:
+    # the units' agreements of a file, their head's not in it (seed 3333: 'Rini Marliua'
+    # in one, 'Rini Marlina' in the other units', silent): one superior signs them all
+    docs = copy.deepcopy(SEED)[1:]
+    right = docs[0]["second_party"]["name"]
+    docs[1]["second_party"]["name"] = right[:-2] + "ui"
+    docs[2]["second_party"]["position"] = docs[2]["second_party"]["position"].replace("Kota", "Kofa")
+    out = reconcile(docs)
+    assert out[1]["second_party"]["name"] == right and "second_party.name" in out[1]["needs_review"]
+    assert out[2]["second_party"]["position"] == docs[0]["second_party"]["position"]
+    assert "second_party.position" in out[2]["needs_review"]
+    assert not any(d["needs_review"] for i, d in enumerate(out) if i not in (1, 2))
+    assert reconcile(out) == out
+    # two people whose names are not alike are not one
+    docs = copy.deepcopy(SEED)[1:]
+    docs[1]["second_party"]["name"] = "Muhammad Ridwan"
+    out = reconcile(docs)
+    assert out[1]["second_party"]["name"] == "Muhammad Ridwan" and not out[1]["needs_review"]
 
 
 def test_a_list_item_is_matched_under_its_own_heading_only() -> None:
@@ -249,6 +277,7 @@ def test_a_place_read_otherwise_than_the_offices_other_agreements_is_flagged_alo
     out = reconcile(docs)
     assert "signed_place" in out[3]["needs_review"]
     assert any(f"but {place!r} in 4 agreements" in w for w in out[3]["warnings"])
+    assert out[3]["signed_place"] == place  # theirs taken, flagged for a person
     assert not any("signed_place" in d["needs_review"] for i, d in enumerate(out) if i != 3)
     assert reconcile(out) == out
     # a place unlike it is another place, as printed
@@ -257,4 +286,6 @@ def test_a_place_read_otherwise_than_the_offices_other_agreements_is_flagged_alo
     # two agreements, each reading it otherwise: neither outnumbers the other, both flagged
     two = copy.deepcopy(SEED)[:2]
     two[1]["signed_place"] = place[:-1] + "q"
-    assert all("signed_place" in d["needs_review"] for d in reconcile(two))
+    out = reconcile(two)
+    assert all("signed_place" in d["needs_review"] for d in out)
+    assert [d["signed_place"] for d in out] == [place, place[:-1] + "q"]  # neither taken

@@ -13,19 +13,27 @@ year. Checked:
   agreement the batch holds);
 * copies of one agreement (one office, year and first party) print the same amounts;
 * the agreements of one office and year are signed in one place (a place alike to the
-  one most of them print is misread).
+  one most of them print is misread);
+* one person is named alike, with one position, in every agreement of the office and
+  year that names them (the head's first party is each subordinate's second party;
+  one superior signs every unit's agreement).
 
 A disagreement flags both sides, with both values in the reason; but where one side is
 plainly the misread one (its target already in doubt, unreadable or implausible, and the
 other's not; or its unit lost, '100' against the other's '100%'), only that side is
 flagged: it takes the other's value (correction method `cross-document`) and stays
-flagged for a person, and the other, which nothing speaks against, is not. Works on
+flagged for a person, and the other, which nothing speaks against, is not. A header
+value (a party's name or position, the place) that two or more agreements print
+otherwise, more than it, takes theirs, flagged (`... : taken from them, check it
+against the scan`); the value read is in that warning, and put back first by a second
+call. Works on
 contract documents and is idempotent: reasons it adds start with `cross-check:` and are
 recomputed on every call.
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import re
 from collections import Counter
@@ -38,6 +46,7 @@ from .values import parse_target
 
 PREFIX = "cross-check: "
 METHOD = "cross-document"
+TAKEN = ": taken from them, check it against the scan"  # ends the flag of a header value so replaced
 
 
 def _norm(text: Any) -> str:
@@ -136,11 +145,20 @@ def _strip(doc: dict[str, Any]) -> None:
             row["needs_review"] = bool(row["review_reasons"])
 
 
+_TAKEN = re.compile(rf"^(\w+(?:\.\w+)?): {re.escape(PREFIX)}('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") here but .*"
+                    rf"{re.escape(TAKEN)}$")
+
+
 def _strip_header(doc: dict[str, Any]) -> None:
-    """Drop the header flags an earlier reconciliation added."""
+    """Drop the header flags an earlier reconciliation added, and put back the readings
+    it replaced."""
     mine = [w for w in doc.get("warnings", ()) if PREFIX in w]
     if not mine:
         return
+    for w in mine:
+        m = _TAKEN.match(w)
+        if m:
+            _set(doc, m.group(1), ast.literal_eval(m.group(2)))
     paths = {w.split(": ", 1)[0] for w in mine}
     doc["warnings"] = [w for w in doc.get("warnings", ()) if PREFIX not in w]
     still = {w.split(": ", 1)[0] for w in doc["warnings"] if ": " in w}
@@ -153,37 +171,77 @@ def _flag_header(doc: dict[str, Any], path: str, reason: str) -> None:
     doc.setdefault("warnings", []).append(f"{path}: {PREFIX}{reason}")
 
 
-def _reconcile_parties(head: dict[str, Any], subs: Sequence[dict[str, Any]]) -> None:
-    """The head's first party is every subordinate's second party: the same name and position.
+def _get(doc: dict[str, Any], path: str) -> Any:
+    side, _, field = path.rpartition(".")
+    return (doc.get(side) or {}).get(field) if side else doc.get(path)
 
-    Where two or more of these readings agree and outnumber every other, a reading that
-    differs is plainly the misread one: it alone is flagged, with the reading of the
-    others (a name read 'drh-Hendra' on one page, 'drh. Hendra' on three). Otherwise
-    each subordinate that differs from the head is flagged with it, both ways.
-    """
-    for field in ("name", "position"):
-        mine = (head.get("first_party") or {}).get(field)
-        readings = [(head, "first_party", mine)] + [
-            (sub, "second_party", (sub.get("second_party") or {}).get(field)) for sub in subs]
-        readings = [r for r in readings if r[2]]
-        counts = Counter(_norm(text) for _, _, text in readings).most_common()
-        if len(counts) < 2:
+
+def _set(doc: dict[str, Any], path: str, value: Any) -> None:
+    side, _, field = path.rpartition(".")
+    (doc.setdefault(side, {}) if side else doc)[field] = value
+
+
+def _settle(readings: Sequence[tuple[dict[str, Any], str]]) -> None:
+    """Readings (agreement, header path) of one thing that the agreements of an office
+    print alike, some misread. Where two or more agree and outnumber every other, each
+    other reading takes theirs and is flagged with what it was (a name read 'Rini
+    Marliua' in one agreement, 'Rini Marlina' in two), and so do readings in doubt
+    already where every reading not in doubt is one value; else each reading that
+    differs is flagged with the one read most (the first of those on a tie)."""
+    readings = [(d, path) for d, path in readings if _norm(_get(d, path))]
+    counts = Counter(_norm(_get(d, path)) for d, path in readings).most_common()
+    if len(counts) < 2:
+        return
+    clear = counts[0][1] >= 2 and counts[0][1] > counts[1][1]
+    # else, when the readings in doubt already (flagged by the reading itself) are all of
+    # the others than one value, that one is trusted ('IAWA BARAT', flagged, against
+    # 'JAWA BARAT' once each)
+    trusted = {_norm(_get(d, path)) for d, path in readings if path not in d.get("needs_review", ())}
+    if not clear and len(trusted) == 1:
+        counts = sorted(counts, key=lambda c: c[0] not in trusted)
+        clear = True
+    shown = [(d, _get(d, path)) for d, path in readings]  # as read, before any is replaced
+    for d, path in readings:
+        text = _get(d, path)
+        best = next(b for b, _ in counts if b != _norm(text))
+        if clear and _norm(text) == counts[0][0]:
             continue
-        if counts[0][1] >= 2 and counts[0][1] > counts[1][1]:
-            most = [(doc, text) for doc, _, text in readings if _norm(text) == counts[0][0]]
-            ids = ", ".join(doc["agreement_id"] for doc, _ in most)
-            for doc, side, text in readings:
-                if _norm(text) != counts[0][0]:
-                    _flag_header(doc, f"{side}.{field}", f"{text!r} here but {most[0][1]!r} in "
-                                 f"{len(most)} agreements of this office ({ids})")
-            continue
-        for sub in subs:
-            theirs = (sub.get("second_party") or {}).get(field)
-            if mine and theirs and _norm(mine) != _norm(theirs):
-                _flag_header(head, f"first_party.{field}",
-                             f"{mine!r} here but {theirs!r} in agreement {sub['agreement_id']}")
-                _flag_header(sub, f"second_party.{field}",
-                             f"{theirs!r} here but {mine!r} in the head's agreement {head['agreement_id']}")
+        most = [(o, t) for o, t in shown if _norm(t) == best]
+        ids = ", ".join(dict.fromkeys(o["agreement_id"] for o, _ in most))
+        said = (f"{text!r} here but {most[0][1]!r} in {len(most)} agreement{'s' if len(most) > 1 else ''} "
+                f"of this office ({ids})")
+        if clear:
+            _set(d, path, most[0][1])
+            _flag_header(d, path, said + TAKEN)
+        else:
+            _flag_header(d, path, said)
+
+
+NAME_ALIKE = 85  # two readings of a party's name this alike (fuzz.ratio) name one person
+
+
+def _reconcile_people(docs: Sequence[dict[str, Any]]) -> None:
+    """One official signs several agreements of an office and year: the head's first
+    party is every subordinate's second party, and one superior signs the agreements of
+    all the units under them. Readings of a party's name alike (`NAME_ALIKE`) name one
+    person; where they, or that person's positions, are read otherwise in some
+    agreements, those are misread: settled as `_settle` says."""
+    for group in _offices(docs):
+        people: list[list[tuple[dict[str, Any], str]]] = []
+        for d in group:
+            for side in ("first_party", "second_party"):
+                name = _norm(_get(d, f"{side}.name"))
+                if not name:
+                    continue
+                same = next((p for p in people if any(fuzz.ratio(name, _norm(_get(o, f"{s}.name"))) >= NAME_ALIKE
+                                                      for o, s in p)), None)
+                if same is None:
+                    people.append([(d, side)])
+                else:
+                    same.append((d, side))
+        for person in people:
+            for field in ("name", "position"):
+                _settle([(d, f"{side}.{field}") for d, side in person])
 
 
 def _flag(row: dict[str, Any], reason: str) -> None:
@@ -383,22 +441,21 @@ PLACE_ALIKE = 75  # two readings of a place this alike (fuzz.ratio) are one plac
 
 def _reconcile_places(docs: Sequence[dict[str, Any]]) -> None:
     """The agreements of one office and year are signed in one place, most of them: a
-    place read otherwise but alike to another reading is misread, one of the two. Where
-    two or more print the other, more than it ('Tenggaroug' where two print
-    'Tenggarong'), it alone is flagged, with their reading; else each is, with the
-    other's ('Tanjung Kedeb' and 'Tanjung Redeb', once each). A place unlike it is
-    another place, and left as read."""
+    place read otherwise but alike (`PLACE_ALIKE`) to another reading is misread, one
+    of the two ('Tenggaroug' where two print 'Tenggarong'): settled as `_settle` says.
+    A place unlike it is another place, and left as read."""
     for group in _offices([d for d in docs if d.get("organization") and d.get("signed_place")]):
-        counts = Counter(_norm(d["signed_place"]) for d in group)
-        shown = {_norm(d["signed_place"]): d["signed_place"] for d in group}
+        places: list[list[dict[str, Any]]] = []
         for d in group:
             mine = _norm(d["signed_place"])
-            alike = [p for p in counts if p != mine and fuzz.ratio(p, mine) >= PLACE_ALIKE
-                     and not _outnumbers(counts[mine], counts[p])]
-            if alike:
-                best = max(alike, key=lambda p: counts[p])
-                _flag_header(d, "signed_place", f"{d['signed_place']!r} here but {shown[best]!r} in "
-                             f"{counts[best]} agreement{'s' if counts[best] > 1 else ''} of this office")
+            same = next((p for p in places if any(fuzz.ratio(mine, _norm(o["signed_place"])) >= PLACE_ALIKE
+                                                  for o in p)), None)
+            if same is None:
+                places.append([d])
+            else:
+                same.append(d)
+        for p in places:
+            _settle([(d, "signed_place") for d in p])
 
 
 def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[str, Any]]) -> None:
@@ -447,8 +504,8 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         _strip_header(d)
     _reconcile_copies(out)
     _reconcile_places(out)
+    _reconcile_people(out)
     for head, subs in _links(out):
-        _reconcile_parties(head, subs)
         cascading = [s for s in subs if cascades(head, s)]
         units = _distinct(cascading)
         whole = complete(head, units)
