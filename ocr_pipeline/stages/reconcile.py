@@ -181,32 +181,54 @@ def _set(doc: dict[str, Any], path: str, value: Any) -> None:
     (doc.setdefault(side, {}) if side else doc)[field] = value
 
 
+def _gist(text: Any) -> str:
+    """What a header value's reading says: its letters and digits, in small letters (the
+    real agreements type one person's name 'DAIM, MPH.' in one, 'Daim. MPH.' in another)."""
+    return _letters(text).lower()
+
+
+def _alike(readings: Sequence[tuple[dict[str, Any], str]], score: float) -> list[list[tuple[dict[str, Any], str]]]:
+    """Readings (agreement, header path) grouped by their values alike (`fuzz.ratio` of
+    `_key`, at least `score`, to one of the group), in order."""
+    groups: list[list[tuple[dict[str, Any], str]]] = []
+    for d, path in readings:
+        mine = _gist(_get(d, path))
+        if not mine:
+            continue
+        same = next((g for g in groups if any(fuzz.ratio(mine, _gist(_get(o, q))) >= score for o, q in g)), None)
+        if same is None:
+            groups.append([(d, path)])
+        else:
+            same.append((d, path))
+    return groups
+
+
 def _settle(readings: Sequence[tuple[dict[str, Any], str]]) -> None:
     """Readings (agreement, header path) of one thing that the agreements of an office
     print alike, some misread. Where two or more agree and outnumber every other, each
     other reading takes theirs and is flagged with what it was (a name read 'Rini
     Marliua' in one agreement, 'Rini Marlina' in two), and so do readings in doubt
     already where every reading not in doubt is one value; else each reading that
-    differs is flagged with the one read most (the first of those on a tie)."""
-    readings = [(d, path) for d, path in readings if _norm(_get(d, path))]
-    counts = Counter(_norm(_get(d, path)) for d, path in readings).most_common()
+    differs is flagged with the one read most (the first of those on a tie). Readings
+    that differ in case, spaces or marks only agree."""
+    counts = Counter(_gist(_get(d, path)) for d, path in readings).most_common()
     if len(counts) < 2:
         return
     clear = counts[0][1] >= 2 and counts[0][1] > counts[1][1]
     # else, when the readings in doubt already (flagged by the reading itself) are all of
     # the others than one value, that one is trusted ('IAWA BARAT', flagged, against
     # 'JAWA BARAT' once each)
-    trusted = {_norm(_get(d, path)) for d, path in readings if path not in d.get("needs_review", ())}
+    trusted = {_gist(_get(d, path)) for d, path in readings if path not in d.get("needs_review", ())}
     if not clear and len(trusted) == 1:
         counts = sorted(counts, key=lambda c: c[0] not in trusted)
         clear = True
     shown = [(d, _get(d, path)) for d, path in readings]  # as read, before any is replaced
     for d, path in readings:
         text = _get(d, path)
-        best = next(b for b, _ in counts if b != _norm(text))
-        if clear and _norm(text) == counts[0][0]:
+        best = next(b for b, _ in counts if b != _gist(text))
+        if clear and _gist(text) == counts[0][0]:
             continue
-        most = [(o, t) for o, t in shown if _norm(t) == best]
+        most = [(o, t) for o, t in shown if _gist(t) == best]
         ids = ", ".join(dict.fromkeys(o["agreement_id"] for o, _ in most))
         said = (f"{text!r} here but {most[0][1]!r} in {len(most)} agreement{'s' if len(most) > 1 else ''} "
                 f"of this office ({ids})")
@@ -217,31 +239,23 @@ def _settle(readings: Sequence[tuple[dict[str, Any], str]]) -> None:
             _flag_header(d, path, said)
 
 
-NAME_ALIKE = 85  # two readings of a party's name this alike (fuzz.ratio) name one person
+SAME_PERSON = 85  # readings of a party's name, or of one person's position, this alike (fuzz.ratio) are one
 
 
 def _reconcile_people(docs: Sequence[dict[str, Any]]) -> None:
     """One official signs several agreements of an office and year: the head's first
     party is every subordinate's second party, and one superior signs the agreements of
-    all the units under them. Readings of a party's name alike (`NAME_ALIKE`) name one
-    person; where they, or that person's positions, are read otherwise in some
-    agreements, those are misread: settled as `_settle` says."""
+    all the units under them. Readings of a party's name alike (`SAME_PERSON`) name one
+    person; where they, or that person's positions alike, are read otherwise in some
+    agreements, those are misread: settled as `_settle` says. A position unlike the
+    other ('Direktur', 'DIREKTUR RUMAH SAKIT JIWA ...') is another way to write it."""
     for group in _offices(docs):
-        people: list[list[tuple[dict[str, Any], str]]] = []
-        for d in group:
-            for side in ("first_party", "second_party"):
-                name = _norm(_get(d, f"{side}.name"))
-                if not name:
-                    continue
-                same = next((p for p in people if any(fuzz.ratio(name, _norm(_get(o, f"{s}.name"))) >= NAME_ALIKE
-                                                      for o, s in p)), None)
-                if same is None:
-                    people.append([(d, side)])
-                else:
-                    same.append((d, side))
-        for person in people:
-            for field in ("name", "position"):
-                _settle([(d, f"{side}.{field}") for d, side in person])
+        names = [(d, f"{side}.name") for d in group for side in ("first_party", "second_party")]
+        for person in _alike(names, SAME_PERSON):
+            _settle(person)
+            positions = [(d, path.replace(".name", ".position")) for d, path in person]
+            for alike in _alike(positions, SAME_PERSON):
+                _settle(alike)
 
 
 def _flag(row: dict[str, Any], reason: str) -> None:
@@ -444,18 +458,9 @@ def _reconcile_places(docs: Sequence[dict[str, Any]]) -> None:
     place read otherwise but alike (`PLACE_ALIKE`) to another reading is misread, one
     of the two ('Tenggaroug' where two print 'Tenggarong'): settled as `_settle` says.
     A place unlike it is another place, and left as read."""
-    for group in _offices([d for d in docs if d.get("organization") and d.get("signed_place")]):
-        places: list[list[dict[str, Any]]] = []
-        for d in group:
-            mine = _norm(d["signed_place"])
-            same = next((p for p in places if any(fuzz.ratio(mine, _norm(o["signed_place"])) >= PLACE_ALIKE
-                                                  for o in p)), None)
-            if same is None:
-                places.append([d])
-            else:
-                same.append(d)
-        for p in places:
-            _settle([(d, "signed_place") for d in p])
+    for group in _offices([d for d in docs if d.get("organization")]):
+        for place in _alike([(d, "signed_place") for d in group], PLACE_ALIKE):
+            _settle(place)
 
 
 def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[str, Any]]) -> None:
