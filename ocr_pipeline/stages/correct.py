@@ -1596,6 +1596,8 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
             reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name"),
                                         acronym_misses(name, ctx.seen),
                                         non_word(name, ctx.knowledge.lexicon, ctx.protected)) if why]
+        if not any(ch.isalpha() for ch in name):  # no truth line lacks one
+            reasons.append("the line has no name: it was lost, or read into the line above")
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
                            f"{name!r}")
