@@ -1539,6 +1539,16 @@ def test_a_budget_line_before_a_heading_atop_the_next_page_is_flagged() -> None:
     assert any("'Teknologi Informasi' atop the next page" in why for why in b["review_reasons"])
 
 
+def test_a_row_without_an_indicator_warns_that_rows_may_be_missing() -> None:
+    # the rule between the goal and indicator columns lost: a row's indicator read into its
+    # goal, another row's maybe with it (seed 3535 hard)
+    doc = run(draft(row("", "3 Kegiatan", goal="Terlaksananya Fasilitasi KPU Kabupaten Berau Melaksanakan "
+                                                "Pendataan DPT"), row("Jumlah Laporan Keuangan", "4 laporan")))
+    assert "indicator is empty" in doc["targets"][0]["review_reasons"]
+    assert any(w.startswith("targets: row 1 has no indicator") for w in doc["warnings"])
+    assert not any("has no indicator" in w for w in run(draft(row("Jumlah Laporan Keuangan", "4 laporan")))["warnings"])
+
+
 def test_a_row_without_a_goal_in_a_table_of_goals_is_flagged_and_the_row_set() -> None:
     # the goal cell merged over three rows began on a row that was lost: the two rows after
     # it have no goal

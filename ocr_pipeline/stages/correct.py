@@ -2130,6 +2130,10 @@ def finalize(draft: Draft, *, agreement_id: str, file: str, sha256: str,
                         "the rows under it (neither marked nor indented): if a row of its own, it is missing")
     if any(r.continued and two_goals(r.goal.text) for r in draft.rows):  # a row cut at the page's foot
         warnings.append("targets: a row joined across a page break holds two goals: it may be two rows")
+    blank = [i for i, r in enumerate(rows, 1) if not r.indicator.strip()]
+    if blank:  # its indicator read into the goal beside it, or lost: no truth row has none
+        warnings.append(f"targets: row {', '.join(map(str, blank))} has no indicator: its cells may be "
+                        "merged with another row's or a column's, rows may be missing")
     listed = [i for i, r in enumerate(rows, 1) if items_inside(r.indicator)]
     if listed:  # the items are rows of their own, each with its target: the row set is short
         warnings.append(f"targets: the indicator of row {', '.join(map(str, listed))} holds list items: "
