@@ -188,6 +188,22 @@ def test_a_superior_read_otherwise_in_one_subordinates_agreement_is_settled_with
     assert out[1]["second_party"]["name"] == "Muhammad Ridwan" and not out[1]["needs_review"]
 
 
+def test_a_date_read_otherwise_than_the_offices_other_agreements_is_flagged_not_taken() -> None:
+    docs = copy.deepcopy(SEED)  # five agreements of one office, signed on one day
+    day = docs[0]["signed_date"]
+    docs[2]["signed_date"] = day[:-1] + str((int(day[-1]) + 3) % 10)  # seed 3333: '25' read '28'
+    out = reconcile(docs)
+    assert "signed_date" in out[2]["needs_review"]
+    assert any(f"but {day!r} in 4 agreements" in w for w in out[2]["warnings"])
+    assert out[2]["signed_date"] == docs[2]["signed_date"]  # the printed date is its record: not taken
+    assert not any("signed_date" in d["needs_review"] for i, d in enumerate(out) if i != 2)
+    assert reconcile(out) == out
+    # a date printed in part (no day) is no other date
+    docs = copy.deepcopy(SEED)
+    docs[2]["signed_date"] = None
+    assert not any("signed_date" in d["needs_review"] for d in reconcile(docs))
+
+
 def test_a_list_item_is_matched_under_its_own_heading_only() -> None:
     docs = copy.deepcopy(SEED)
     like = row(docs[1], "operator aplikasi SAKTI")

@@ -13,7 +13,7 @@ year. Checked:
   agreement the batch holds);
 * copies of one agreement (one office, year and first party) print the same amounts;
 * the agreements of one office and year are signed in one place (a place alike to the
-  one most of them print is misread);
+  one most of them print is misread) on one day;
 * one person is named alike, with one position, in every agreement of the office and
   year that names them (the head's first party is each subordinate's second party;
   one superior signs every unit's agreement).
@@ -203,14 +203,16 @@ def _alike(readings: Sequence[tuple[dict[str, Any], str]], score: float) -> list
     return groups
 
 
-def _settle(readings: Sequence[tuple[dict[str, Any], str]]) -> None:
+def _settle(readings: Sequence[tuple[dict[str, Any], str]], take: bool = True) -> None:
     """Readings (agreement, header path) of one thing that the agreements of an office
     print alike, some misread. Where two or more agree and outnumber every other, each
     other reading takes theirs and is flagged with what it was (a name read 'Rini
     Marliua' in one agreement, 'Rini Marlina' in two), and so do readings in doubt
     already where every reading not in doubt is one value; else each reading that
     differs is flagged with the one read most (the first of those on a tie). Readings
-    that differ in case, spaces or marks only agree."""
+    that differ in case, spaces or marks only agree. Without `take`, nothing is taken:
+    the readings that would take another's are flagged with it."""
+    readings = [(d, path) for d, path in readings if _gist(_get(d, path))]
     counts = Counter(_gist(_get(d, path)) for d, path in readings).most_common()
     if len(counts) < 2:
         return
@@ -232,7 +234,7 @@ def _settle(readings: Sequence[tuple[dict[str, Any], str]]) -> None:
         ids = ", ".join(dict.fromkeys(o["agreement_id"] for o, _ in most))
         said = (f"{text!r} here but {most[0][1]!r} in {len(most)} agreement{'s' if len(most) > 1 else ''} "
                 f"of this office ({ids})")
-        if clear:
+        if clear and take:
             _set(d, path, most[0][1])
             _flag_header(d, path, said + TAKEN)
         else:
@@ -453,14 +455,17 @@ def _offices(docs: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
 PLACE_ALIKE = 75  # two readings of a place this alike (fuzz.ratio) are one place, one of them misread
 
 
-def _reconcile_places(docs: Sequence[dict[str, Any]]) -> None:
-    """The agreements of one office and year are signed in one place, most of them: a
-    place read otherwise but alike (`PLACE_ALIKE`) to another reading is misread, one
-    of the two ('Tenggaroug' where two print 'Tenggarong'): settled as `_settle` says.
-    A place unlike it is another place, and left as read."""
+def _reconcile_signing(docs: Sequence[dict[str, Any]]) -> None:
+    """The agreements of one office and year are signed in one place on one day (every
+    office and year of the truth files that prints two full dates prints one): a place
+    read otherwise but alike (`PLACE_ALIKE`) to another reading is misread, one of the
+    two ('Tenggaroug' where two print 'Tenggarong'), settled as `_settle` says (a place
+    unlike it is another place, and left as read); a full date read otherwise is
+    flagged so, none taken (its printed text is the date's record)."""
     for group in _offices([d for d in docs if d.get("organization")]):
         for place in _alike([(d, "signed_place") for d in group], PLACE_ALIKE):
             _settle(place)
+        _settle([(d, "signed_date") for d in group], take=False)
 
 
 def _compare_copies(a: dict[str, Any], b: dict[str, Any], copies: Sequence[dict[str, Any]]) -> None:
@@ -508,7 +513,7 @@ def reconcile(docs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
         _strip(d)
         _strip_header(d)
     _reconcile_copies(out)
-    _reconcile_places(out)
+    _reconcile_signing(out)
     _reconcile_people(out)
     for head, subs in _links(out):
         cascading = [s for s in subs if cascades(head, s)]
