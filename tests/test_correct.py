@@ -283,6 +283,13 @@ def test_a_position_that_names_no_post_is_flagged() -> None:
                        second_position=box("KPU Kota Bontang")))
     assert "second_party.position" in lost["needs_review"]
     assert any("does not start with a post" in w for w in lost["warnings"])
+    # the other party's position read into it, after a comma (seed 3333 hard)
+    two = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_position=box(
+        "Sekretaris KPU Kota Bontang, Kasubbag Perencanaan, Data dan Informasi Sekretariat KPU Kota Bontang")))
+    assert any("names a second post after a comma ('Kasubbag')" in w for w in two["warnings"])
+    one = run(replace(draft(row("Indeks Reformasi Birokrasi", "85")), first_position=box(
+        "Kasubbag Perencanaan, Data dan Informasi Sekretariat KPU Kota Bontang")))
+    assert "first_party.position" not in one["needs_review"]
 
 
 def test_the_office_region_misread_in_a_position_is_flagged() -> None:
@@ -892,7 +899,7 @@ def test_marks_read_as_letters_or_lost_are_flagged_and_a_lone_speck_dropped() ->
                  "Brucellosis (prevalensi Ye)", "Meningkatnya pengembangan kewirausahaan untuk, kelompok",
                  "Meningkatnya –– mediasi dan ajudikasi sengketa informasi",
                  "Jumlah Pemasaran Hasil Produksi Peternakan H", "Jumlah Laporan Kepala Bidang Olahraga \\",
-                 "Jumlah Laporan Kepala Bidang Olahraga /"):
+                 "Jumlah Laporan Kepala Bidang Olahraga /", "Jumlah Laporan Sekretariat KPU ”–. %"):
         assert run(draft(row(read, "75%")))["targets"][0]["needs_review"], read
     # an acronym shortened in a text in capitals ('BP.' for 'Balai Pengelolaan') is no speck
     assert odd_marks("KEPALA BP. TAMAN BUDAYA") is None

@@ -388,7 +388,7 @@ def items_inside(indicator: str | None) -> str | None:
 
 _AFTER_JOINING = re.compile(rf"\b(?:{'|'.join(sorted(JOINING_WORDS))})[,.;:](?=\s)")
 _REDUPLICATED = re.compile(r"\b(?:per|pe|ke|se|ber|ter|di|me|mem|men|meng)([a-z]{4,})\b \1[a-z]*\b", re.I)
-_LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|\\/-]+(?:\s+[.,;:~*'\"`^_|\\/-]+)*$")
+_LOOSE_MARKS = re.compile(r"\s[.,;:~*'\"`^_|\\/“”‘’–—-]+(?:\s+[.,;:~*'\"`^_|\\/“”‘’–—%-]+)*$")
 
 
 def odd_marks(text: str | None) -> str | None:
@@ -1876,6 +1876,9 @@ camat sekcam lurah asisten staf pelaksana plt plh pj pejabat koordinator menteri
 """.split())
 
 
+_SECOND_POST = re.compile(rf",\s*({'|'.join(sorted(POSTS))})\b", re.I)
+
+
 def starts_with_post(position: str) -> bool:
     """Whether a position starts with a post (`POSTS`: 'Kepala', 'Sekretaris', 'Plt.');
     one that does not ('KPU Kabupaten Berau') has lost its beginning."""
@@ -1913,6 +1916,10 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     if path.endswith(".position") and not starts_with_post(text):
         out.append(f"{text!r} does not start with a post (Kepala, Sekretaris, ...): "
                    "its beginning may be lost")
+    second = _SECOND_POST.search(text) if path.endswith(".position") else None
+    if second:  # no position of the truth files has one: the other party's read into it
+        out.append(f"{text!r} names a second post after a comma ({second.group(1)!r}): two "
+                   "positions read as one?")
     elif (path == "organization" and len(lexicon)
           and not any(w.strip(".,;:()'\"").lower() in lexicon for w in text.split())):
         out.append(f"{text!r} names no office the lexicon knows")
