@@ -145,8 +145,8 @@ def _strip(doc: dict[str, Any]) -> None:
             row["needs_review"] = bool(row["review_reasons"])
 
 
-_TAKEN = re.compile(rf"^(\w+(?:\.\w+)?): {re.escape(PREFIX)}('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\") here but .*"
-                    rf"{re.escape(TAKEN)}$")
+_QUOTED = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""  # a value as repr() writes it
+_TAKEN = re.compile(rf"^(\w+(?:\.\w+)?): {re.escape(PREFIX)}({_QUOTED}) here but .*{re.escape(TAKEN)}$")
 
 
 def _strip_header(doc: dict[str, Any]) -> None:
@@ -187,15 +187,19 @@ def _gist(text: Any) -> str:
     return _letters(text).lower()
 
 
-def _alike(readings: Sequence[tuple[dict[str, Any], str]], score: float) -> list[list[tuple[dict[str, Any], str]]]:
+Reading = tuple[dict[str, Any], str]  # an agreement and a header path of it
+
+
+def _alike(readings: Sequence[Reading], score: float) -> list[list[Reading]]:
     """Readings (agreement, header path) grouped by their values alike (`fuzz.ratio` of
     `_key`, at least `score`, to one of the group), in order."""
-    groups: list[list[tuple[dict[str, Any], str]]] = []
+    groups: list[list[Reading]] = []
     for d, path in readings:
         mine = _gist(_get(d, path))
         if not mine:
             continue
-        same = next((g for g in groups if any(fuzz.ratio(mine, _gist(_get(o, q))) >= score for o, q in g)), None)
+        same = next((g for g in groups if any(fuzz.ratio(mine, _gist(_get(o, q))) >= score for o, q in g)),
+                    None)
         if same is None:
             groups.append([(d, path)])
         else:
@@ -203,7 +207,7 @@ def _alike(readings: Sequence[tuple[dict[str, Any], str]], score: float) -> list
     return groups
 
 
-def _settle(readings: Sequence[tuple[dict[str, Any], str]], take: bool = True) -> None:
+def _settle(readings: Sequence[Reading], take: bool = True) -> None:
     """Readings (agreement, header path) of one thing that the agreements of an office
     print alike, some misread. Where two or more agree and outnumber every other, each
     other reading takes theirs and is flagged with what it was (a name read 'Rini
