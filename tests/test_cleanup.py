@@ -448,6 +448,10 @@ def test_a_faded_table_whose_rules_broke_far_apart_is_one_grid_with_every_column
     grids = table_grids(tuple(rules), 300)
     assert len(grids) == 1
     assert grids[0].cols == xs and grids[0].rows == ys
+    # a short piece off every rule's line (a speck by a column's rule, seed 3434) is no
+    # row's edge
+    grids = table_grids(tuple(rules + [Rule(1640, 130, 1690, 130)]), 300)
+    assert grids[0].rows == ys
     # short pieces alone make no table
     assert table_grids(tuple(Rule(x, y, x + 40, y) for x in (100, 200) for y in (100, 200)), 300) == ()
 

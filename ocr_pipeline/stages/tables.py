@@ -87,7 +87,8 @@ def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[
 
     A faded rule is found in pieces: horizontal pieces shorter than a table's rules
     (down to `min_cell`) still continue a rule and touch the rules across it, though
-    they make no table by themselves; and groups that span the same rows (their top and
+    they make no table by themselves nor a row's edge off a long rule's line (seed 3434:
+    a speck by a column's rule under a lost top rule cut the header row); and groups that span the same rows (their top and
     bottom at one height) and overlap or meet across a short gap are one table whose
     rules broke between them (a faded page of seed 3535: its table read as two, its
     target column in neither); a vertical rule inside a table's box that touches none
@@ -113,9 +114,15 @@ def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[
     groups: dict[int, list[Rule]] = {}
     for i, r in enumerate(rs):
         groups.setdefault(uf.find(i), []).append(r)
-    tables = [g for g in groups.values()
-              if sum(r.horizontal and abs(r.x1 - r.x0) >= min_len for r in g) >= 2
-              and sum(not r.horizontal for r in g) >= 1]
+    tables = []
+    for g in groups.values():
+        long = [r for r in g if r.horizontal and abs(r.x1 - r.x0) >= min_len]
+        if len(long) < 2 or not any(not r.horizontal for r in g):
+            continue
+        # a short piece is a rule's only on the line of a long one: alone it is no row's
+        # edge (an underline, a speck by a column's rule)
+        tables.append([r for r in g if not r.horizontal or abs(r.x1 - r.x0) >= min_len
+                       or any(abs(r.y0 - h.y0) <= snap for h in long)])
     merged = True
     while merged:
         merged = False
