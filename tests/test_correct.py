@@ -1222,6 +1222,9 @@ def test_a_budget_list_that_may_have_lost_lines_is_flagged() -> None:
     assert flagged(line("Program A", "1."), line("Program C", "3."))
     assert not flagged(line("Program A", "1."), line("Program B", "2."))
     assert not flagged(line("Program A"), line("Program B"))  # not numbered: nothing to count
+    # one line left, numbered 2 (seed 3434 hard: the lines around it read into the header)
+    assert flagged(line("Program B", "2."))
+    assert not flagged(line("Program A", "1."))
 
 
 

@@ -1045,6 +1045,8 @@ def test_a_budget_line_the_page_cut_is_joined_across_the_page() -> None:
     assert budget("Belanja Langsung")[1] == ("Program Peningkatan", 8259670000)
     assert [b.heading_after for b in lines("Belanja Langsung")] == ["", "Belanja Langsung", ""]
     assert not any(b.heading_after for b in lines("dan Pembinaan Kepemudaan"))
+    # the numbers in the No column number the lines (a list that skips one lost a line)
+    assert [b.no for b in lines("dan Pembinaan Kepemudaan")] == ["5", "6", "7"]
 
 
 def test_an_amount_read_in_pieces_is_one_amount_not_part_of_the_name_or_note() -> None:

@@ -277,6 +277,10 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
         name_text = join_lines(ln.text for ln in words_to_lines(parts["name"]))
         enum, body = split_enumerator(name_text)
         name_text = (body if enum else name_text).strip(" .:-")
+        if not enum:  # its number in a column of its own
+            number = " ".join(w.text for c in cols.of("no") if (cell := cell_at(table, r, c)) is not None
+                              and cell.row == r for w in cell.words).strip()
+            enum = number if re.fullmatch(r"\d{1,2}[.)]?|[A-Za-z][.)]", number) else ""
         nw, aw = parts["name"], parts["amount"]
         page = table.page
         if not amt_text and r == skip and name_text and not enum and nw:
