@@ -192,7 +192,7 @@ Reading = tuple[dict[str, Any], str]  # an agreement and a header path of it
 
 def _alike(readings: Sequence[Reading], score: float) -> list[list[Reading]]:
     """Readings (agreement, header path) grouped by their values alike (`fuzz.ratio` of
-    `_key`, at least `score`, to one of the group), in order."""
+    `_gist`, at least `score`, to one of the group), in order."""
     groups: list[list[Reading]] = []
     for d, path in readings:
         mine = _gist(_get(d, path))

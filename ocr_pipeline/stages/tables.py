@@ -87,12 +87,12 @@ def group_rules(rules: Sequence[Rule], dpi: int, s: TableSettings) -> list[list[
 
     A faded rule is found in pieces: horizontal pieces shorter than a table's rules
     (down to `min_cell`) still continue a rule and touch the rules across it, though
-    they make no table by themselves nor a row's edge off a long rule's line (seed 3434:
-    a speck by a column's rule under a lost top rule cut the header row); and groups that span the same rows (their top and
-    bottom at one height) and overlap or meet across a short gap are one table whose
-    rules broke between them (a faded page of seed 3535: its table read as two, its
-    target column in neither); a vertical rule inside a table's box that touches none
-    of its rules is one of its columns' edges."""
+    they make no table by themselves, nor a row's edge off a long rule's line (seed
+    3434: a speck by a column's rule under a lost top rule cut the header row); groups
+    that span the same rows (their top and bottom at one height) and overlap or meet
+    across a short gap are one table whose rules broke between them (a faded page of
+    seed 3535: its table read as two, its target column in neither); and a vertical
+    rule inside a table's box that touches none of its rules is a column's edge."""
     min_len, piece = s.min_rule * dpi, s.min_cell * dpi
     rs = [r for r in rules if max(abs(r.x1 - r.x0), abs(r.y1 - r.y0)) >= min_len
           or (r.horizontal and abs(r.x1 - r.x0) >= piece)]
