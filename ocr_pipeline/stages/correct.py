@@ -1917,13 +1917,13 @@ def _header_doubts(text: str, path: str, regions: list[str], lexicon: Lexicon, s
     if path.endswith(".position") and not starts_with_post(text):
         out.append(f"{text!r} does not start with a post (Kepala, Sekretaris, ...): "
                    "its beginning may be lost")
+    elif (path == "organization" and len(lexicon)
+          and not any(w.strip(".,;:()'\"").lower() in lexicon for w in text.split())):
+        out.append(f"{text!r} names no office the lexicon knows")
     second = _SECOND_POST.search(text) if path.endswith(".position") else None
     if second:  # no position of the truth files has one: the other party's read into it
         out.append(f"{text!r} names a second post after a comma ({second.group(1)!r}): two "
                    "positions read as one?")
-    elif (path == "organization" and len(lexicon)
-          and not any(w.strip(".,;:()'\"").lower() in lexicon for w in text.split())):
-        out.append(f"{text!r} names no office the lexicon knows")
     if office and re.search(r"\b(?i:provinsi|kabupaten|kota|kab\.?|kecamatan)$", text.strip(" ,.;:")):
         out.append(f"{text!r} ends before the region's name: its last words may be lost")
     if office:  # a word no list knows ('Transmigrasi nsi Jawa'): no truth office name has one
