@@ -1225,6 +1225,7 @@ def test_a_budget_list_that_may_have_lost_lines_is_flagged() -> None:
     # one line left, numbered 2 (seed 3434 hard: the lines around it read into the header)
     assert flagged(line("Program B", "2."))
     assert not flagged(line("Program A", "1."))
+    assert not flagged(line("Program I", "i."))  # a letter alone may be a misread 1
 
 
 

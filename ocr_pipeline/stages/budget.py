@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..records import Table, Word
 from .layout import Line, clean_text, join_lines, union_bbox, word_height, words_to_lines
@@ -249,6 +249,7 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
             amount_cols.append(i)
     name_cols = cols.of("name") or tuple(i for i, r in enumerate(roles) if r is None and i not in amount_cols)
     out: list[RawBudget] = []
+    number = ""  # the first line's in the No column
     for r in range(skip, table.n_rows):
         parts: dict[str, list[Word]] = {"name": [], "amount": [], "note": []}
         widths = {"name": 0.0, "amount": 0.0}
@@ -277,10 +278,6 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
         name_text = join_lines(ln.text for ln in words_to_lines(parts["name"]))
         enum, body = split_enumerator(name_text)
         name_text = (body if enum else name_text).strip(" .:-")
-        if not enum:  # its number in a column of its own
-            number = " ".join(w.text for c in cols.of("no") if (cell := cell_at(table, r, c)) is not None
-                              and cell.row == r for w in cell.words).strip()
-            enum = number if re.fullmatch(r"\d{1,2}[.)]?|[A-Za-z][.)]", number) else ""
         nw, aw = parts["name"], parts["amount"]
         page = table.page
         if not amt_text and r == skip and name_text and not enum and nw:
@@ -292,6 +289,9 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
             continue
         if not amt_text or (amount is None and sum(ch.isalnum() for ch in amt_text) < 2):
             continue  # a heading row or an empty row; text under the amounts is one misread ('para Ooo')
+        if not out:
+            number = " ".join(w.text for c in cols.of("no") if (cell := cell_at(table, r, c)) is not None
+                              and cell.row == r for w in cell.words).strip()
         out.append(RawBudget(
             TextBox(name_text, page, union_bbox(w.bbox for w in nw) if nw else None,
                     min((w.conf for w in nw), default=0.0), tuple(nw)),
@@ -302,4 +302,9 @@ def table_budget(table: Table, cols: Columns, skip: int) -> list[RawBudget]:
             bool(_TOTAL.match(name_text.replace(" ", "")) or _TOTAL.match(name_text)),
             enum or "",
         ))
+    if len(out) == 1 and not out[0].no and re.fullmatch(r"[2-9]\.?", number):
+        # one line, numbered in a column of its own other than 1: the lines before it were
+        # lost (seed 3434 hard: read into a header and a merged row); a longer list's
+        # numbers there are misread too often to count ('1., 5', 'I., 4, 3')
+        out[0] = replace(out[0], no=number)
     return out

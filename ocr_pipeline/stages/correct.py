@@ -1541,7 +1541,7 @@ def budget_gap(lines) -> str | None:
     """Why lines of a budget list may be missing: a line whose name has no letters (its
     name lost, or a number read as one: the lines around it may be lost too), or the
     numbers of a numbered list not 1, 2, 3, ... (or a, b, c, ...; a list of one line
-    numbered 2 lost its first). None when neither."""
+    numbered with a digit other than 1 lost those before). None when neither."""
     lines = [b for b in lines if not b.total]
     nameless = [b.name.text for b in lines if not any(ch.isalpha() for ch in b.name.text)]
     if nameless:
@@ -1551,7 +1551,8 @@ def budget_gap(lines) -> str | None:
         core = b.no.strip(" .)(").lower()
         letter = len(core) == 1 and core.isalpha()
         numbers.append(int(core) if core.isdigit() else ord(core) - ord("a") + 1 if letter else None)
-    if numbers and None not in numbers and numbers != list(range(1, len(numbers) + 1)):
+    alone = len(lines) == 1 and lines[0].no.strip(" .)(").isdigit()  # one line numbered 2 lost the first
+    if (len(numbers) >= 2 or alone) and None not in numbers and numbers != list(range(1, len(numbers) + 1)):
         return (f"the lines are numbered {', '.join(b.no for b in lines)}: lines of the list may be missing "
                 "or read out of order")
     return None
