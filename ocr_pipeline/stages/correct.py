@@ -1537,13 +1537,19 @@ def _flag_unplaced(out: list[TargetRow], unplaced: list[int], home: str, activit
         out[i] = replace(out[i], audit=out[i].audit.flag(why))
 
 
+def _nameless(name: str) -> bool:
+    """Whether a budget line's name has no letter (no line of the truth files lacks one):
+    lost, or read into the line above."""
+    return not any(ch.isalpha() for ch in name)
+
+
 def budget_gap(lines) -> str | None:
     """Why lines of a budget list may be missing: a line whose name has no letters (its
     name lost, or a number read as one: the lines around it may be lost too), or the
     numbers of a numbered list not 1, 2, 3, ... (or a, b, c, ...; a list of one line
     numbered with a digit other than 1 lost those before). None when neither."""
     lines = [b for b in lines if not b.total]
-    nameless = [b.name.text for b in lines if not any(ch.isalpha() for ch in b.name.text)]
+    nameless = [b.name.text for b in lines if _nameless(b.name.text)]
     if nameless:
         return f"a line has no name ({nameless[0]!r}): lines of the list may be missing"
     numbers = []
@@ -1598,7 +1604,7 @@ def budget(draft: Draft, ctx: _Ctx) -> list[BudgetLine]:
             reasons += [why for why in (odd_marks(name), small_start(name), unreadable(name, "name"),
                                         acronym_misses(name, ctx.seen),
                                         non_word(name, ctx.knowledge.lexicon, ctx.protected)) if why]
-        if not any(ch.isalpha() for ch in name):  # no truth line lacks one
+        if _nameless(name):
             reasons.append("the line has no name: it was lost, or read into the line above")
         if _RP_IN_NAME.search(name):
             reasons.append(f"the name ends in 'Rp': the amount's first digits may be read into the name: "
@@ -1674,9 +1680,7 @@ def agreement_regions(draft: Draft) -> list[str]:
     # capital read small ('Sekretanat KPU kabupaten Berau') is a misread
     spellings: dict[str, str] = {}
     for h in heads + printed:
-        if _capitals(h) > _capitals(spellings.get(h.lower(), h)):
-            spellings[h.lower()] = h
-        spellings.setdefault(h.lower(), h)
+        spellings[h.lower()] = max(spellings.get(h.lower(), h), h, key=_capitals)  # the first on a tie
     # alike: a letter or two from the first or from one alike to it ('Karan', 'Beran', 'Berau')
     alike = [spellings[heads[0].lower()]]
     rest = [h for h in spellings.values() if h.lower() != heads[0].lower()]

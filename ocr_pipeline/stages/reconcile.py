@@ -220,7 +220,7 @@ def _settle(readings: Sequence[Reading], take: bool = True) -> None:
     counts = Counter(_gist(_get(d, path)) for d, path in readings).most_common()
     if len(counts) < 2:
         return
-    clear = counts[0][1] >= 2 and counts[0][1] > counts[1][1]
+    clear = _outnumbers(counts[0][1], counts[1][1])
     # else, when the readings in doubt already (flagged by the reading itself) are all of
     # the others than one value, that one is trusted ('IAWA BARAT', flagged, against
     # 'JAWA BARAT' once each)
@@ -235,7 +235,7 @@ def _settle(readings: Sequence[Reading], take: bool = True) -> None:
         if clear and _gist(text) == counts[0][0]:
             continue
         most = [(o, t) for o, t in shown if _gist(t) == best]
-        ids = ", ".join(dict.fromkeys(o["agreement_id"] for o, _ in most))
+        ids = ", ".join(sorted({o["agreement_id"] for o, _ in most}))  # whatever order the batch ran in
         said = (f"{text!r} here but {most[0][1]!r} in {len(most)} agreement{'s' if len(most) > 1 else ''} "
                 f"of this office ({ids})")
         if clear and take:
